@@ -1,0 +1,39 @@
+package uk.safeguarding.gateway.health;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import io.quarkus.test.junit.QuarkusTest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.awaitility.Awaitility;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import uk.safeguarding.gateway.support.EmbeddedPostgresResource;
+
+@QuarkusTest
+class ReadinessTest {
+
+    @Test
+    void readyOnlyWithMigrationsAppliedAndFhirWarm() {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP")));
+        given().when().get("/q/health/ready").then()
+                .body("checks.name", hasItems("database-schema", "fhir-context"))
+                .body("checks.find { it.name == 'database-schema' }.data.migrationsApplied", greaterThanOrEqualTo(1));
+    }
+
+    @Test
+    void flywayCreatedTheSchemaInTheRealDatabase() throws Exception {
+        try (Connection connection = EmbeddedPostgresResource.database().dataSource().getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT to_regclass('public.child_identifier') IS NOT NULL, version()")) {
+            rs.next();
+            org.junit.jupiter.api.Assertions.assertTrue(rs.getBoolean(1), "child_identifier table created by Flyway");
+            org.junit.jupiter.api.Assertions.assertTrue(rs.getString(2).startsWith("PostgreSQL 17"), rs.getString(2));
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package uk.safeguarding.gateway.support;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import uk.safeguarding.gateway.database.EmbeddedDatabase;
+
+/**
+ * One real PostgreSQL for the whole test run, with its data under target/ (wiped by mvn clean).
+ * Started before Quarkus so the datasource URLs can be handed over as configuration.
+ */
+public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleManager {
+
+    private static EmbeddedDatabase database;
+
+    @Override
+    public synchronized Map<String, String> start() {
+        try {
+            if (database == null) {
+                database = EmbeddedDatabase.start(Path.of("target", "embedded-pg", "data-" + ProcessHandle.current().pid()), 0);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Map.of(
+                "quarkus.datasource.reactive.url", database.reactiveUrl(),
+                "quarkus.datasource.jdbc.url", database.jdbcUrl(),
+                "quarkus.datasource.username", EmbeddedDatabase.USER,
+                "quarkus.datasource.password", "");
+    }
+
+    /** The running database, for tests that must look at or tamper with rows directly. */
+    public static EmbeddedDatabase database() {
+        return database;
+    }
+
+    @Override
+    public synchronized void stop() {
+        // Kept for the rest of the JVM: Quarkus restarts between test profiles and reuses it.
+    }
+}

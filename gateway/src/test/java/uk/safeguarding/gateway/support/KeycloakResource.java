@@ -1,0 +1,69 @@
+package uk.safeguarding.gateway.support;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real Keycloak for the end-to-end suite, started through the same bin/keycloak launcher the
+ * README's run command uses (so the launcher itself is tested), and stopped afterwards only if
+ * this run started it.
+ */
+public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final int PORT = Integer.getInteger("keycloak.port", 8180);
+    public static final String BASE_URL = "http://127.0.0.1:" + PORT;
+    public static final String REALM_URL = BASE_URL + "/realms/safeguarding";
+
+    private boolean startedHere;
+
+    @Override
+    public Map<String, String> start() {
+        startedHere = run("status", 60) != 0;
+        if (startedHere && run("start", 600) != 0) {
+            throw new IllegalStateException("bin/keycloak start failed; see .local/keycloak/keycloak.log");
+        }
+        return Map.of(
+                "mp.jwt.verify.issuer", REALM_URL,
+                "mp.jwt.verify.publickey.location", REALM_URL + "/protocol/openid-connect/certs");
+    }
+
+    @Override
+    public void stop() {
+        if (startedHere) {
+            run("stop", 120);
+        }
+    }
+
+    static Path projectRoot() {
+        String configured = System.getProperty("project.root");
+        Path root = configured != null ? Path.of(configured) : Path.of("..").toAbsolutePath().normalize();
+        if (!Files.isExecutable(root.resolve("bin/keycloak"))) {
+            throw new IllegalStateException("bin/keycloak not found under " + root);
+        }
+        return root;
+    }
+
+    private static int run(String command, long timeoutSeconds) {
+        try {
+            Process process = new ProcessBuilder(List.of(projectRoot().resolve("bin/keycloak").toString(), command))
+                    .directory(projectRoot().toFile())
+                    .inheritIO()
+                    .start();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("bin/keycloak " + command + " did not finish in " + timeoutSeconds + " s");
+            }
+            return process.exitValue();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot run bin/keycloak " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
