@@ -13,6 +13,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 /** Tells a caller how the gateway sees its token: the quickest check that a client is set up right. */
 @Path("/api/v1/whoami")
 @Authenticated
+@NoPurposeRequired
 public class WhoAmIResource {
 
     /** What the gateway understood from the caller's verified token. */

@@ -1,0 +1,42 @@
+package uk.safeguarding.gateway.audit;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
+import uk.safeguarding.gateway.security.RequestContext;
+
+/**
+ * Makes "every request writes an audit record" true by construction: a request whose handler did
+ * not record itself inside its transaction (reads, denials, failures) is recorded here, after the
+ * response status is known.
+ */
+public class AuditSafetyNet {
+
+    private static final Logger LOG = Logger.getLogger(AuditSafetyNet.class);
+
+    private final RequestContext context;
+    private final AuditTrail trail;
+
+    AuditSafetyNet(RequestContext context, AuditTrail trail) {
+        this.context = context;
+        this.trail = trail;
+    }
+
+    @ServerResponseFilter
+    public Uni<Void> recordUnaudited(ContainerRequestContext request, ContainerResponseContext response,
+            SimpleResourceInfo resource) {
+        String path = request.getUriInfo().getPath();
+        if (context.audited() || !(path.startsWith("/api/") || path.startsWith("/fhir"))) {
+            return Uni.createFrom().voidItem();
+        }
+        String action = request.getMethod() + " " + (resource == null || resource.getResourceClass() == null
+                ? path : resource.getResourceClass().getSimpleName() + "." + resource.getMethodName());
+        context.markAudited();
+        return trail.recordStandalone(trail.entryFor(context, action, response.getStatus()))
+                .onFailure().invoke(e -> LOG.errorf(e, "Audit record for request %s could not be written", context.requestId()))
+                .onFailure().recoverWithNull();
+    }
+}

@@ -1,0 +1,84 @@
+package uk.safeguarding.gateway.audit;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import uk.safeguarding.gateway.security.Actor;
+import uk.safeguarding.gateway.security.PurposeOfUse;
+import uk.safeguarding.gateway.security.RequestContext;
+
+/**
+ * The one way anything writes audit records. A change and its audit record share a transaction
+ * ({@link #record(SqlClient, AuditEntry)}); a request that failed, and so wrote nothing, is recorded
+ * in a transaction of its own afterwards ({@link #recordStandalone(AuditEntry)}).
+ */
+@ApplicationScoped
+public class AuditTrail {
+
+    private static final String INSERT = """
+            INSERT INTO audit_event (id, recorded_at, request_id, actor_subject, actor_client, actor_kind,
+                actor_agency, actor_roles, purpose, action, resource_type, resource_id, child_id, categories,
+                decision, reasons, denial_code, lawful_basis, override_justification, override_approver,
+                outcome, source_address)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+            """;
+
+    private final Pool pool;
+
+    AuditTrail(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Writes the record inside the caller's transaction: it commits or rolls back with the change. */
+    public Uni<Void> record(SqlClient transaction, AuditEntry entry) {
+        return transaction.preparedQuery(INSERT).execute(tuple(entry)).replaceWithVoid();
+    }
+
+    /** Writes the record in its own transaction, for requests that changed nothing (reads, denials, failures). */
+    public Uni<Void> recordStandalone(AuditEntry entry) {
+        return pool.withTransaction(tx -> record(tx, entry));
+    }
+
+    /** The record for this request as it stands, ending with {@code outcome}. */
+    public AuditEntry entryFor(RequestContext context, String fallbackAction, int outcome) {
+        Actor actor = context.actor().orElse(null);
+        RequestContext.AuditedDecision decision = context.decision().orElse(null);
+        String effect = decision != null ? decision.effect()
+                : outcome >= 500 ? "ERROR" : outcome == 403 || outcome == 404 ? "DENY" : outcome >= 400 ? "ERROR" : "NONE";
+        String denialCode = decision != null && decision.denialCode() != null ? decision.denialCode()
+                : outcome >= 400 ? context.failureCode() : null;
+        return new AuditEntry(UUID.randomUUID(), Instant.now(), context.requestId(),
+                actor == null ? null : actor.subject(),
+                actor == null ? null : actor.clientId(),
+                actor == null ? null : actor.kind().name(),
+                actor == null ? null : actor.agencyId(),
+                actor == null ? List.of() : actor.roles().stream().sorted().toList(),
+                context.purpose().map(PurposeOfUse::code).orElse(null),
+                context.action().orElse(fallbackAction),
+                context.resourceType(), context.resourceId(), context.childId(),
+                decision == null ? List.of() : decision.categories(),
+                effect,
+                decision == null ? List.of() : decision.reasons(),
+                denialCode,
+                decision == null ? null : decision.lawfulBasis(),
+                decision == null ? null : decision.overrideJustification(),
+                decision == null ? null : decision.overrideApprover(),
+                outcome, context.sourceAddress());
+    }
+
+    private static Tuple tuple(AuditEntry e) {
+        return Tuple.from(new Object[] {
+                e.id(), e.recordedAt().atOffset(ZoneOffset.UTC), e.requestId(), e.actorSubject(), e.actorClient(),
+                e.actorKind(), e.actorAgency(), new JsonArray(e.actorRoles()), e.purpose(), e.action(),
+                e.resourceType(), e.resourceId(), e.childId(), new JsonArray(e.categories()), e.decision(),
+                new JsonArray(e.reasons()), e.denialCode(), e.lawfulBasis(), e.overrideJustification(),
+                e.overrideApprover(), e.outcome(), e.sourceAddress()});
+    }
+}

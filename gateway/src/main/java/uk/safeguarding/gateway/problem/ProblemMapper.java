@@ -1,0 +1,70 @@
+package uk.safeguarding.gateway.problem;
+
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import uk.safeguarding.gateway.security.RequestContext;
+
+/** Every error leaves as problem+json with a stable code; stack traces and internals never do. */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    private final RequestContext context;
+
+    ProblemMapper(RequestContext context) {
+        this.context = context;
+    }
+
+    @ServerExceptionMapper
+    public Response api(ApiException e, UriInfo uri) {
+        return respond(e.status(), e.code(), e.getMessage(), e.errors(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e, UriInfo uri) {
+        return respond(404, "NOT_FOUND", "No such resource.", List.of(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response notAllowed(NotAllowedException e, UriInfo uri) {
+        return respond(405, "METHOD_NOT_ALLOWED", "This method is not allowed on this resource.", List.of(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unsupported(NotSupportedException e, UriInfo uri) {
+        return respond(415, "UNSUPPORTED_MEDIA_TYPE", "Send application/json (or application/fhir+json on /fhir).",
+                List.of(new Problem.FieldError("Content-Type", "UNSUPPORTED_MEDIA_TYPE", "unsupported content type")), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e, uri);
+        }
+        return respond(status, "HTTP_" + status, Response.Status.fromStatusCode(status) == null
+                ? "Request rejected." : Response.Status.fromStatusCode(status).getReasonPhrase(), List.of(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        LOG.errorf(e, "Unexpected failure, request %s", context.requestId());
+        return respond(500, "INTERNAL_ERROR", "The gateway could not complete the request; nothing was saved. "
+                + "Quote the request id to the operators.", List.of(), uri);
+    }
+
+    private Response respond(int status, String code, String detail, List<Problem.FieldError> errors, UriInfo uri) {
+        context.failed(status, code);
+        Problem problem = new Problem("urn:safeguarding-gateway:problem:" + code.toLowerCase().replace('_', '-'),
+                Response.Status.fromStatusCode(status) == null ? "Error" : Response.Status.fromStatusCode(status).getReasonPhrase(),
+                status, detail, uri == null ? null : uri.getPath(), code, context.requestId(), errors, List.of());
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+}
