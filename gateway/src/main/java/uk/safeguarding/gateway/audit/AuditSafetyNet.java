@@ -29,7 +29,8 @@ public class AuditSafetyNet {
     public Uni<Void> recordUnaudited(ContainerRequestContext request, ContainerResponseContext response,
             SimpleResourceInfo resource) {
         String path = request.getUriInfo().getPath();
-        if (context.audited() || !(path.startsWith("/api/") || path.startsWith("/fhir"))) {
+        // No verified actor (a missing or rejected token): nothing is written, as for any 401.
+        if (context.audited() || context.actor().isEmpty() || !(path.startsWith("/api/") || path.startsWith("/fhir"))) {
             return Uni.createFrom().voidItem();
         }
         String action = request.getMethod() + " " + (resource == null || resource.getResourceClass() == null

@@ -28,6 +28,18 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
+    public Response unauthorized(io.quarkus.security.UnauthorizedException e, UriInfo uri) {
+        return Response.fromResponse(respond(401, "TOKEN_REQUIRED", "A bearer token from the safeguarding realm is required.",
+                List.of(new Problem.FieldError("Authorization", "TOKEN_REQUIRED", "missing")), uri))
+                .header("WWW-Authenticate", "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e, UriInfo uri) {
+        return respond(403, "ROLE_REQUIRED", "Your role does not allow this operation.", List.of(), uri);
+    }
+
+    @ServerExceptionMapper
     public Response notFound(NotFoundException e, UriInfo uri) {
         return respond(404, "NOT_FOUND", "No such resource.", List.of(), uri);
     }

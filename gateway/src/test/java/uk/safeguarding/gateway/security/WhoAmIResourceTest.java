@@ -3,7 +3,6 @@ package uk.safeguarding.gateway.security;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.emptyString;
 
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -32,7 +31,7 @@ class WhoAmIResourceTest {
     @Test
     void anExpiredTokenIs401() {
         given().auth().oauth2(TestTokens.forAgency("police:met").expiredSecondsAgo(120).sign())
-                .when().get(PATH).then().statusCode(401).body(emptyString());
+                .when().get(PATH).then().statusCode(401).body("code", equalTo("TOKEN_INVALID"));
     }
 
     @Test

@@ -18,6 +18,8 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
     public static final int PORT = Integer.getInteger("keycloak.port", 8180);
     public static final String BASE_URL = "http://127.0.0.1:" + PORT;
     public static final String REALM_URL = BASE_URL + "/realms/safeguarding";
+    /** A test-only second realm with the same client and secret: its tokens must be refused. */
+    public static final String OTHER_REALM_URL = BASE_URL + "/realms/safeguarding-test-other";
 
     private boolean startedHere;
 
@@ -28,6 +30,8 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException("bin/keycloak start failed; see .local/keycloak/keycloak.log");
         }
         return Map.of(
+                // A small skew lets the suite show a real expired token refused within seconds.
+                "mp.jwt.verify.clock.skew", "1",
                 "mp.jwt.verify.issuer", REALM_URL,
                 "mp.jwt.verify.publickey.location", REALM_URL + "/protocol/openid-connect/certs");
     }

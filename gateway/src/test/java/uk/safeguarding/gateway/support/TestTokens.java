@@ -31,6 +31,7 @@ public final class TestTokens {
     private Instant expiresAt = Instant.now().plusSeconds(300);
     private Instant notBefore;
     private String privateKeyLocation = "test-keys/privateKey.pem";
+    private String keyId = "test-key";
 
     private TestTokens() {
     }
@@ -88,6 +89,11 @@ public final class TestTokens {
         return this;
     }
 
+    public TestTokens keyId(String keyId) {
+        this.keyId = keyId;
+        return this;
+    }
+
     public String sign() {
         JwtClaimsBuilder claims = Jwt.issuer(issuer)
                 .audience(audience)
@@ -103,7 +109,7 @@ public final class TestTokens {
         if (notBefore != null) {
             claims.claim("nbf", notBefore.getEpochSecond());
         }
-        return claims.jws().keyId("test-key").sign(loadKey(privateKeyLocation));
+        return claims.jws().keyId(keyId).sign(loadKey(privateKeyLocation));
     }
 
     private static PrivateKey loadKey(String location) {

@@ -1,0 +1,120 @@
+package uk.safeguarding.gateway.policy;
+
+import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.jboss.logging.Logger;
+import uk.safeguarding.gateway.child.Relationships;
+import uk.safeguarding.gateway.problem.ApiException;
+import uk.safeguarding.gateway.security.Actor;
+import uk.safeguarding.gateway.security.PurposeOfUse;
+import uk.safeguarding.gateway.security.RequestContext;
+import uk.safeguarding.gateway.security.SignatoryRegistry;
+import uk.safeguarding.protocol.engine.Decision;
+import uk.safeguarding.protocol.engine.DecisionRequest;
+import uk.safeguarding.protocol.engine.PolicyEngine;
+import uk.safeguarding.protocol.load.ProtocolLoader;
+import uk.safeguarding.protocol.load.ProtocolSet;
+import uk.safeguarding.protocol.model.DenialCode;
+
+/**
+ * The gateway's only door to the protocol engine, which alone decides. Protocols are loaded and
+ * linted at start-up; a lint error stops the gateway with the linter's message (file, line, rule),
+ * because executing a wrong protocol would share wrongly.
+ */
+@Startup
+@ApplicationScoped
+public class PolicyService implements SignatoryRegistry {
+
+    private static final Logger LOG = Logger.getLogger(PolicyService.class);
+
+    private final PolicyEngine engine;
+    private final Relationships relationships;
+    private final RequestContext context;
+    private final Clock clock;
+
+    PolicyService(PolicyConfig config, Relationships relationships, RequestContext context) {
+        this.relationships = relationships;
+        this.context = context;
+        this.clock = Clock.systemUTC();
+        ProtocolSet protocols = config.directory()
+                .map(dir -> ProtocolLoader.loadDirectory(Path.of(dir)))
+                .orElseGet(ProtocolLoader::loadShipped);
+        protocols.warnings().forEach(w -> LOG.warnf("Protocol lint warning: %s", w));
+        this.engine = new PolicyEngine(protocols);
+        LOG.infof("Loaded %d protocols: %s", protocols.protocols().size(),
+                protocols.protocols().stream().map(p -> p.ref()).toList());
+    }
+
+    @Override
+    public boolean isActiveSignatory(String agencyId) {
+        return engine.isSignatory(agencyId, clock.instant());
+    }
+
+    public PolicyEngine engine() {
+        return engine;
+    }
+
+    /** A request to the engine for this actor, action and purpose, at the current time. */
+    public DecisionRequest.Builder request(Actor actor, String action, PurposeOfUse purpose) {
+        return DecisionRequest.builder(engineActor(actor)).action(action).purpose(purpose.code()).at(clock.instant());
+    }
+
+    public Decision decide(DecisionRequest request) {
+        return engine.decide(request);
+    }
+
+    /**
+     * Object-level authorisation for a child's record: loads the live relationships of the actor's
+     * agency with the child, asks the engine, and keeps the decision for the audit record. No
+     * relationship means 404, exactly as for a record that does not exist; any other denial is a
+     * 403 with the stable code and the deciding rule.
+     */
+    public Uni<Decision> authorise(SqlClient client, UUID childId, String action, List<String> categories,
+            UnaryOperator<DecisionRequest.Builder> refine) {
+        Actor actor = context.requireActor();
+        PurposeOfUse purpose = context.purpose().orElseThrow(() -> new IllegalStateException("purpose not established"));
+        Uni<Set<String>> kinds = childId == null ? Uni.createFrom().item(Set.of())
+                : relationships.kinds(client, actor.agencyId(), childId);
+        return kinds.map(held -> {
+            Decision decision = decide(refine.apply(request(actor, action, purpose).relationships(held)
+                    .categories(categories)).build());
+            context.decided(audited(decision, null, null));
+            if (decision.isPermit()) {
+                return decision;
+            }
+            if (held.isEmpty() || decision.denialCode() == DenialCode.NO_RELATIONSHIP) {
+                throw ApiException.notFound();
+            }
+            throw denied(decision);
+        });
+    }
+
+    /** The 403 for a denial: its stable code and the rule that decided, nothing about the data. */
+    public static ApiException denied(Decision decision) {
+        return ApiException.forbidden(decision.denialCode().name(),
+                "Refused by " + decision.rule() + " (" + decision.denialCode().name() + ").");
+    }
+
+    /** The decision as the audit record keeps it. */
+    public static RequestContext.AuditedDecision audited(Decision decision, String overrideJustification,
+            String overrideApprover) {
+        return new RequestContext.AuditedDecision(decision.effect().name(), decision.permittedCategories(),
+                decision.reasons(), decision.denialCode() == null ? null : decision.denialCode().name(),
+                decision.lawfulBasis(), overrideJustification, overrideApprover);
+    }
+
+    private static uk.safeguarding.protocol.engine.Actor engineActor(Actor actor) {
+        return new uk.safeguarding.protocol.engine.Actor(actor.agencyId(), actor.agencyType(), actor.roles(),
+                actor.subject(), actor.kind() == Actor.Kind.CLIENT
+                        ? uk.safeguarding.protocol.engine.Actor.Kind.CLIENT
+                        : uk.safeguarding.protocol.engine.Actor.Kind.USER);
+    }
+}

@@ -1,0 +1,58 @@
+package uk.safeguarding.gateway.security;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.security.AuthenticationFailedException;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import uk.safeguarding.gateway.problem.Problem;
+
+/**
+ * Turns a rejected token into a 401 problem+json with a stable code. Token checks run before
+ * JAX-RS (proactive authentication), so this hooks the HTTP router's failure handling.
+ * The body says which rule failed, never the token.
+ */
+@ApplicationScoped
+public class AuthenticationProblemHandler {
+
+    private static final Logger LOG = Logger.getLogger(AuthenticationProblemHandler.class);
+
+    private final ObjectMapper json;
+
+    AuthenticationProblemHandler(ObjectMapper json) {
+        this.json = json;
+    }
+
+    void register(@Observes Router router) {
+        router.route().order(-1_000).failureHandler(event -> {
+            if (!(event.failure() instanceof AuthenticationFailedException failure)) {
+                event.next();
+                return;
+            }
+            String requestId = UUID.randomUUID().toString();
+            String agencyCode = AgencyRejectedException.codeOf(failure);
+            String code = agencyCode != null ? agencyCode : "TOKEN_INVALID";
+            String detail = agencyCode != null ? failure.getMessage()
+                    : "The bearer token is malformed, expired, not yet valid, not for this gateway, not signed "
+                            + "with RS256 by the trusted realm, or from another issuer.";
+            LOG.infof("Token rejected (%s) for %s %s, request %s", code, event.request().method(),
+                    event.normalizedPath(), requestId);
+            Problem problem = new Problem("urn:safeguarding-gateway:problem:" + code.toLowerCase().replace('_', '-'),
+                    "Unauthorized", 401, detail, event.normalizedPath(), code, requestId,
+                    List.of(new Problem.FieldError("Authorization", code, detail)), List.of());
+            try {
+                event.response().setStatusCode(401)
+                        .putHeader("Content-Type", Problem.MEDIA_TYPE)
+                        .putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"")
+                        .putHeader(RequestContext.REQUEST_ID_HEADER, requestId)
+                        .end(json.writeValueAsString(problem));
+            } catch (JsonProcessingException e) {
+                event.response().setStatusCode(401).end();
+            }
+        });
+    }
+}
