@@ -1,0 +1,70 @@
+package uk.safeguarding.protocol.engine;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import uk.safeguarding.protocol.model.DenialCode;
+import uk.safeguarding.protocol.model.Effect;
+
+/**
+ * The engine's answer. A PERMIT may cover only some of the requested categories: release exactly
+ * {@link #permittedCategories()} and redact the rest. A DENY carries a stable {@link #denialCode()}
+ * and the rule that decided, never anything about the withheld data itself.
+ *
+ * @param withheld each requested category that is not released, with the code that withheld it
+ * @param reasons clause references ({@code protocol@version#clause}) that contributed: for a permit,
+ *     every clause that granted a released category and every explicit deny that withheld one; for a
+ *     deny, the explicit denies that applied, or else the clause that came closest to permitting
+ * @param lawfulBasisByCategory the lawful basis each released category is shared under
+ * @param denialCode null for a permit
+ * @param rule the deciding clause reference, or {@code default-deny}, {@code signatory-check},
+ *     {@code request-check} when no clause decided
+ */
+public record Decision(
+        Effect effect,
+        List<String> permittedCategories,
+        Map<String, DenialCode> withheld,
+        List<Obligation> obligations,
+        List<String> reasons,
+        Map<String, String> lawfulBasisByCategory,
+        DenialCode denialCode,
+        String rule) {
+
+    public static final String DEFAULT_DENY = "default-deny";
+    public static final String SIGNATORY_CHECK = "signatory-check";
+    public static final String REQUEST_CHECK = "request-check";
+
+    public Decision {
+        permittedCategories = List.copyOf(permittedCategories);
+        withheld = Collections.unmodifiableMap(new LinkedHashMap<>(withheld));
+        obligations = List.copyOf(obligations);
+        reasons = List.copyOf(reasons);
+        lawfulBasisByCategory = Collections.unmodifiableMap(new LinkedHashMap<>(lawfulBasisByCategory));
+    }
+
+    static Decision deny(DenialCode code, String rule, List<String> reasons, Map<String, DenialCode> withheld) {
+        return new Decision(Effect.DENY, List.of(), withheld, List.of(), reasons, Map.of(), code, rule);
+    }
+
+    public boolean isPermit() {
+        return effect == Effect.PERMIT;
+    }
+
+    /**
+     * The lawful basis to record: the single basis when all released categories share one, otherwise
+     * the distinct bases joined with {@code ", "} (see {@link #lawfulBasisByCategory()} for which is which);
+     * null for a denial.
+     */
+    public String lawfulBasis() {
+        if (lawfulBasisByCategory.isEmpty()) {
+            return null;
+        }
+        return String.join(", ", new LinkedHashSet<>(lawfulBasisByCategory.values()));
+    }
+
+    public boolean has(Obligation.Type type) {
+        return obligations.stream().anyMatch(o -> o.type() == type);
+    }
+}

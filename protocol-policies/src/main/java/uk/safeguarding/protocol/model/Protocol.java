@@ -1,0 +1,65 @@
+package uk.safeguarding.protocol.model;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An information-sharing protocol as signed: its parties, the lawful bases and data categories it
+ * covers, its sharing rules and its notification duties. Immutable.
+ *
+ * @param effectiveTo inclusive; null for open-ended (the linter warns, since protocols need review)
+ */
+public record Protocol(
+        String id,
+        String version,
+        String title,
+        ProtocolStatus status,
+        LocalDate effectiveFrom,
+        LocalDate effectiveTo,
+        String owner,
+        List<Signatory> signatories,
+        List<String> lawfulBases,
+        List<String> categories,
+        List<SharingRule> rules,
+        List<Duty> duties,
+        Retention retention,
+        Origin origin) {
+
+    public Protocol {
+        signatories = List.copyOf(signatories);
+        lawfulBases = List.copyOf(lawfulBases);
+        categories = List.copyOf(categories);
+        rules = List.copyOf(rules);
+        duties = List.copyOf(duties);
+    }
+
+    /** {@code id@version}, the prefix of every reason the engine gives. */
+    public String ref() {
+        return id + "@" + version;
+    }
+
+    public String clauseRef(String clauseId) {
+        return ref() + "#" + clauseId;
+    }
+
+    public boolean inForceOn(LocalDate day) {
+        return status == ProtocolStatus.ACTIVE
+                && effectiveFrom != null && !day.isBefore(effectiveFrom)
+                && (effectiveTo == null || !day.isAfter(effectiveTo));
+    }
+
+    public Optional<Signatory> signatory(String agencyId) {
+        return signatories.stream().filter(s -> s.agencyId().equals(agencyId)).findFirst();
+    }
+
+    /** Signed up and in force on that day: the protocol is active and the agency's membership covers it. */
+    public boolean hasSignatoryOn(String agencyId, LocalDate day) {
+        if (!inForceOn(day)) {
+            return false;
+        }
+        return signatory(agencyId)
+                .filter(s -> (s.since() == null || !day.isBefore(s.since())) && (s.until() == null || !day.isAfter(s.until())))
+                .isPresent();
+    }
+}

@@ -1,0 +1,179 @@
+package uk.safeguarding.protocol.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import uk.safeguarding.protocol.load.ProtocolLoader;
+
+/** Deadlines of the shipped duties, including bank-holiday weekends and British Summer Time. */
+class DutiesTest {
+
+    static PolicyEngine engine;
+
+    /** An out-of-area placement: Tower Hamlets child placed in Lancashire. */
+    static CaseContext.Builder oap() {
+        return CaseContext.builder()
+                .role("home-council", "la:E09000030")
+                .role("host-council", "la:E10000017")
+                .role("home-police", "police:met")
+                .role("host-police", "police:lancashire")
+                .role("home-health", "nhs:RQX")
+                .role("host-health", "nhs:QE1")
+                .role("school", "school:100000")
+                .role("home-school", "school:100000")
+                .role("provider", "provider:SC123456");
+    }
+
+    @BeforeAll
+    static void load() {
+        engine = new PolicyEngine(ProtocolLoader.loadShipped(LocalDate.of(2026, 3, 10)));
+    }
+
+    private static Map<String, DutyNotice> byRole(List<DutyNotice> notices) {
+        return notices.stream().collect(Collectors.toMap(n -> n.clause().substring(n.clause().indexOf('#') + 1) + "/" + n.recipientRole(), n -> n));
+    }
+
+    @Test
+    void referralOnTheThursdayBeforeEasterIsDueOnTheTuesdayAfter() {
+        // Thu 17 April 2025, 15:00 BST. Good Friday and Easter Monday are bank holidays: the first
+        // working day after is Tuesday 22 April, which ends at 23:59:59 BST (22:59:59 UTC)
+        List<DutyNotice> n = engine.duties("referral-received", oap().build(), Instant.parse("2025-04-17T14:00:00Z"));
+        Map<String, DutyNotice> m = byRole(n);
+        assertEquals(3, n.size());
+        DutyNotice ack = m.get("mash-acknowledge/home-council");
+        assertEquals(Instant.parse("2025-04-22T22:59:59Z"), ack.deadline());
+        assertEquals(List.of("la:E09000030"), ack.agencies());
+        assertEquals("mash-referral@1.0.0#mash-acknowledge", ack.clause());
+        assertEquals(new DutyNotice.Escalation("home-council", "supervisor", List.of("la:E09000030")), ack.escalation());
+        assertEquals(List.of("police:met"), m.get("mash-partners-informed/home-police").agencies());
+        assertEquals(List.of("nhs:RQX"), m.get("mash-partners-informed/home-health").agencies());
+        assertTrue(ack.citation().contains("Working Together"));
+    }
+
+    @ParameterizedTest(name = "emergency placement starting {0} -> notices due by {1}")
+    @CsvSource(textBlock = """
+            # placement start (UTC),   deadline (UTC): end of the 5th working day after, London time
+            2025-12-19T18:00:00Z,      2025-12-30T23:59:59Z
+            2026-04-02T09:00:00Z,      2026-04-13T22:59:59Z
+            2026-03-27T10:00:00Z,      2026-04-07T22:59:59Z
+            2026-05-20T10:00:00Z,      2026-05-28T22:59:59Z
+            """)
+    void emergencyPlacementsAreNotifiedWithinFiveWorkingDays(String start, String deadline) {
+        // 2025-12-19: Christmas Day and Boxing Day skipped; 2026-04-02: Good Friday and Easter Monday;
+        // 2026-03-27: a Friday with the clocks going forward on the Sunday, then Easter; 2026-05-20: spring bank holiday
+        CaseContext c = oap().date("placement-start", Instant.parse(start)).emergencyPlacement(true).build();
+        List<DutyNotice> n = engine.duties("placement-planned", c, Instant.parse(start));
+        assertEquals(6, n.size());
+        for (DutyNotice notice : n) {
+            assertEquals(Instant.parse(deadline), notice.deadline(), notice.toString());
+            assertTrue(notice.deadlineRule().startsWith("emergency placement: 5 working days"), notice.deadlineRule());
+        }
+    }
+
+    @Test
+    void plannedPlacementIsNotifiedBeforeItStartsAndUnknownRolesAreFlagged() {
+        Instant start = Instant.parse("2026-03-16T12:00:00Z");
+        CaseContext c = oap().date("placement-start", start).build();
+        Map<String, DutyNotice> m = byRole(engine.duties("placement-planned", c, Instant.parse("2026-03-10T09:00:00Z")));
+        assertEquals(start, m.get("notify-placement-planned/host-council").deadline());
+        assertEquals(start, m.get("notify-host-police/host-police").deadline());
+        assertEquals(List.of("police:lancashire"), m.get("notify-host-police/host-police").agencies());
+        // the case records no GP or IRO: the notice exists but nobody can receive it
+        assertTrue(m.get("notify-placement-planned/gp").unresolved());
+        assertTrue(m.get("notify-placement-planned/iro").unresolved());
+    }
+
+    @Test
+    void anUnknownPlacementDateMakesTheNoticeDueImmediately() {
+        Instant now = Instant.parse("2026-03-10T09:00:00Z");
+        List<DutyNotice> n = engine.duties("placement-planned", oap().build(), now);
+        assertTrue(n.stream().allMatch(x -> x.deadline().equals(now) && x.deadlineRule().contains("due immediately")));
+    }
+
+    @Test
+    void missingChildIsReportedWithinMinutesToEveryoneButTheReporter() {
+        Instant at = Instant.parse("2026-07-04T01:10:00Z");
+        List<DutyNotice> n = engine.duties("child-missing", oap().build(), at, "police:lancashire");
+        assertEquals(4, n.size());
+        assertTrue(n.stream().allMatch(x -> x.deadline().equals(at.plusSeconds(15 * 60))));
+        Map<String, DutyNotice> m = byRole(n);
+        assertTrue(m.get("missing-notify/host-police").agencies().isEmpty(), "the reporting force is not told of its own report");
+        assertEquals(List.of("police:met"), m.get("missing-notify/home-police").agencies());
+    }
+
+    @Test
+    void foundChildGetsAReturnInterviewOfferWithin72Hours() {
+        Instant at = Instant.parse("2026-12-24T20:00:00Z");
+        CaseContext c = oap().role("rhi-service", "la:E09000030").build();
+        Map<String, DutyNotice> m = byRole(engine.duties("child-found", c, at));
+        assertEquals(Instant.parse("2026-12-27T20:00:00Z"), m.get("rhi-offer/rhi-service").deadline());
+        assertEquals(at.plusSeconds(900), m.get("found-notify/home-council").deadline());
+        assertEquals(5, m.size());
+    }
+
+    @ParameterizedTest(name = "incident at {0} -> school told by {1}")
+    @CsvSource(textBlock = """
+            # incident (UTC),          deadline (UTC)
+            2026-03-10T05:00:00Z,      2026-03-10T08:30:00Z
+            2026-03-10T09:00:00Z,      2026-03-11T08:30:00Z
+            2026-05-22T20:00:00Z,      2026-05-26T07:30:00Z
+            2026-12-24T18:00:00Z,      2026-12-29T08:30:00Z
+            2026-03-27T21:00:00Z,      2026-03-30T07:30:00Z
+            """)
+    void operationEncompassReachesTheSchoolBeforeTheNextSchoolDay(String incident, String deadline) {
+        // 05:00 GMT on a Tuesday: before school, so the same morning; 09:00: the next morning;
+        // Friday night before the spring bank holiday: Tuesday 08:30 BST; Christmas Eve: after the
+        // Christmas and substitute Boxing Day holidays; Friday before the clocks change: Monday 08:30 BST
+        List<DutyNotice> n = engine.duties("domestic-abuse-incident", oap().build(), Instant.parse(incident));
+        assertEquals(1, n.size());
+        assertEquals(Instant.parse(deadline), n.get(0).deadline());
+        assertEquals(List.of("school:100000"), n.get(0).agencies());
+        assertEquals(new DutyNotice.Escalation("home-police", "supervisor", List.of("police:met")), n.get(0).escalation());
+    }
+
+    @Test
+    void theHomeSchoolIsToldBeforeTheChildArrives() {
+        Instant arrival = Instant.parse("2026-09-06T16:00:00Z");
+        CaseContext c = oap().date("arrival", arrival).build();
+        Map<String, DutyNotice> m = byRole(engine.duties("child-returning-home", c, Instant.parse("2026-09-01T10:00:00Z")));
+        assertEquals(arrival, m.get("return-notify-school/home-school").deadline());
+        assertEquals(List.of("school:100000"), m.get("return-notify-school/home-school").agencies());
+        assertEquals(arrival, m.get("return-notify-home-agencies/home-police").deadline());
+        assertEquals(3, m.size());
+    }
+
+    @Test
+    void riskChangeReachesEveryInvolvedAgencyTheSameDay() {
+        // 22:30 UTC on 30 June is 23:30 BST: the end of the London day is 22:59:59 UTC
+        List<DutyNotice> n = engine.duties("risk-changed", oap().build(), Instant.parse("2026-06-30T21:30:00Z"), "la:E09000030");
+        assertEquals(1, n.size());
+        assertEquals(Instant.parse("2026-06-30T22:59:59Z"), n.get(0).deadline());
+        assertEquals(List.of("la:E10000017", "police:met", "police:lancashire", "nhs:RQX", "nhs:QE1", "school:100000",
+                "provider:SC123456"), n.get(0).agencies());
+    }
+
+    @Test
+    void dutiesAreSortedBySoonestDeadline() {
+        CaseContext c = oap().role("rhi-service", "la:E09000030").build();
+        List<DutyNotice> n = engine.duties("child-found", c, Instant.parse("2026-03-10T10:00:00Z"));
+        for (int i = 1; i < n.size(); i++) {
+            assertTrue(!n.get(i).deadline().isBefore(n.get(i - 1).deadline()));
+        }
+        assertEquals("missing-from-care@1.0.0#rhi-offer", n.get(n.size() - 1).clause());
+    }
+
+    @Test
+    void noProtocolInForceMeansNoDuties() {
+        assertEquals(List.of(), engine.duties("child-missing", oap().build(), Instant.parse("2024-06-01T10:00:00Z")));
+        assertEquals(List.of(), engine.duties("no-such-event", oap().build(), Instant.parse("2026-06-01T10:00:00Z")));
+    }
+}
