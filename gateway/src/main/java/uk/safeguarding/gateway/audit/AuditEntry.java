@@ -1,6 +1,8 @@
 package uk.safeguarding.gateway.audit;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
@@ -34,8 +36,13 @@ public record AuditEntry(
         String sourceAddress) {
 
     public AuditEntry {
-        actorRoles = actorRoles == null ? List.of() : List.copyOf(actorRoles);
-        categories = categories == null ? List.of() : List.copyOf(categories);
-        reasons = reasons == null ? List.of() : List.copyOf(reasons);
+        actorRoles = copy(actorRoles);
+        categories = copy(categories);
+        reasons = copy(reasons);
+    }
+
+    /** Unmodifiable, but keeping null elements: a tampered row read back must still be hashable as it is. */
+    private static List<String> copy(List<String> values) {
+        return values == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(values));
     }
 }

@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import uk.safeguarding.gateway.security.Actor;
@@ -22,7 +23,7 @@ import uk.safeguarding.gateway.security.RequestContext;
 @ApplicationScoped
 public class AuditTrail {
 
-    private static final String INSERT = """
+    private static final String INSERT_EVENT = """
             INSERT INTO audit_event (id, recorded_at, request_id, actor_subject, actor_client, actor_kind,
                 actor_agency, actor_roles, purpose, action, resource_type, resource_id, child_id, categories,
                 decision, reasons, denial_code, lawful_basis, override_justification, override_approver,
@@ -30,15 +31,33 @@ public class AuditTrail {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
             """;
 
+    /**
+     * The event and its place in the sealer's queue, in one statement (one round trip). Insert-only:
+     * no request reads or locks anything shared, which is what keeps the chain off the request's
+     * critical path (docs/AUDIT.md).
+     */
+    private static final String INSERT_EVENT_AND_QUEUE = "WITH event AS (" + INSERT_EVENT + """
+                RETURNING recorded_at, id)
+            INSERT INTO audit_pending (recorded_at, event_id) SELECT recorded_at, id FROM event
+            """;
+
     private final Pool pool;
 
-    AuditTrail(Pool pool) {
+    public AuditTrail(Pool pool) {
         this.pool = pool;
     }
 
     /** Writes the record inside the caller's transaction: it commits or rolls back with the change. */
     public Uni<Void> record(SqlClient transaction, AuditEntry entry) {
-        return transaction.preparedQuery(INSERT).execute(tuple(entry)).replaceWithVoid();
+        return transaction.preparedQuery(INSERT_EVENT_AND_QUEUE).execute(tuple(entry)).replaceWithVoid();
+    }
+
+    /**
+     * The same event insert without the queue row: for bench/audit's "unchained" baseline only. An
+     * event written this way is reported by the verifier as inserted outside the chain.
+     */
+    public static String unchainedInsertForBenchmark() {
+        return INSERT_EVENT;
     }
 
     /** Writes the record in its own transaction, for requests that changed nothing (reads, denials, failures). */
@@ -73,9 +92,11 @@ public class AuditTrail {
                 outcome, context.sourceAddress());
     }
 
-    private static Tuple tuple(AuditEntry e) {
+    /** The parameters of the insert; public for bench/audit. */
+    public static Tuple tuple(AuditEntry e) {
         return Tuple.from(new Object[] {
-                e.id(), e.recordedAt().atOffset(ZoneOffset.UTC), e.requestId(), e.actorSubject(), e.actorClient(),
+                // PostgreSQL keeps microseconds; truncating here means the entry in hand equals the row.
+                e.id(), e.recordedAt().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC), e.requestId(), e.actorSubject(), e.actorClient(),
                 e.actorKind(), e.actorAgency(), new JsonArray(e.actorRoles()), e.purpose(), e.action(),
                 e.resourceType(), e.resourceId(), e.childId(), new JsonArray(e.categories()), e.decision(),
                 new JsonArray(e.reasons()), e.denialCode(), e.lawfulBasis(), e.overrideJustification(),

@@ -1,0 +1,167 @@
+package uk.safeguarding.gateway.audit.anomaly;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import uk.safeguarding.gateway.audit.AuditTrail;
+import uk.safeguarding.gateway.audit.dpo.DpoAccess;
+import uk.safeguarding.gateway.problem.ApiException;
+import uk.safeguarding.gateway.problem.Problem;
+import uk.safeguarding.gateway.security.RequestContext;
+
+/**
+ * The DPO's review queue of anomaly flags. Listing is audited like every DPO request; resolving
+ * writes the flag's new state and its audit record in one transaction.
+ */
+@Path("/api/v1/audit/anomalies")
+@RolesAllowed("dpo")
+public class AnomalyResource {
+
+    static final Set<String> KINDS = Set.of("NO_RELATIONSHIP", "BULK_READS", "OUT_OF_HOURS", "OVERRIDE", "REPEATED_DENIALS");
+    private static final Set<String> STATUSES = Set.of("OPEN", "RESOLVED", "ALL");
+    private static final int MAX_NOTE = 2000;
+    private static final String COLUMNS = """
+            id, kind, detected_at, actor_agency, actor_subject, child_id, window_start, window_end, event_count,
+            first_event_id, last_event_at, summary, status, resolved_at, resolved_by, resolution_note""";
+
+    /** A flag as the DPO sees it. {@code firstEventId} leads to the evidence in the audit search. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Anomaly(UUID id, String kind, Instant detectedAt, String agency, String subject, UUID childId,
+            Instant windowStart, Instant windowEnd, int eventCount, UUID firstEventId, Instant lastEventAt, String summary,
+            String status, Instant resolvedAt, String resolvedBy, String resolutionNote) {
+    }
+
+    /** The DPO's note on how the flag was reviewed. */
+    public record Resolution(String note) {
+    }
+
+    private final Pool pool;
+    private final AuditTrail trail;
+    private final RequestContext context;
+
+    AnomalyResource(Pool pool, AuditTrail trail, RequestContext context) {
+        this.pool = pool;
+        this.trail = trail;
+        this.context = context;
+    }
+
+    /**
+     * Flags, newest first: {@code status} OPEN (default), RESOLVED or ALL; optionally one {@code kind} and
+     * one {@code user} (token subject).
+     */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<List<Anomaly>> list(@QueryParam("status") String status, @QueryParam("kind") String kind,
+            @QueryParam("user") String user, @QueryParam("limit") String limit) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        String chosen = status == null || status.isBlank() ? "OPEN" : status;
+        if (!STATUSES.contains(chosen)) {
+            errors.add(new Problem.FieldError("status", "UNKNOWN_STATUS", "status must be OPEN, RESOLVED or ALL."));
+        }
+        if (kind != null && !kind.isBlank() && !KINDS.contains(kind)) {
+            errors.add(new Problem.FieldError("kind", "UNKNOWN_KIND", "kind must be one of " + KINDS + "."));
+        }
+        int max = 100;
+        if (limit != null && !limit.isBlank()) {
+            try {
+                max = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                max = -1;
+            }
+            if (max < 1 || max > 500) {
+                errors.add(new Problem.FieldError("limit", "OUT_OF_RANGE", "limit must be between 1 and 500."));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ApiException(400, "INVALID_FILTER", "One or more filters are invalid; see errors.", errors);
+        }
+        DpoAccess.permit(context, "audit.anomalies.review", "AuditAnomaly", null, null);
+        return pool.preparedQuery("SELECT " + COLUMNS + """
+                         FROM audit_anomaly WHERE ($1 = 'ALL' OR status = $1) AND ($2::text IS NULL OR kind = $2)
+                          AND ($3::text IS NULL OR actor_subject = $3)
+                        ORDER BY detected_at DESC, id DESC LIMIT $4""")
+                .execute(Tuple.of(chosen, kind == null || kind.isBlank() ? null : kind,
+                        user == null || user.isBlank() ? null : user, max))
+                .map(rows -> {
+                    List<Anomaly> anomalies = new ArrayList<>();
+                    for (Row row : rows) {
+                        anomalies.add(read(row));
+                    }
+                    return anomalies;
+                });
+    }
+
+    /** Closes a flag with the DPO's note; 409 if it was already resolved. */
+    @POST
+    @Path("/{id}/resolve")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Anomaly> resolve(@PathParam("id") String id, Resolution resolution) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        UUID anomalyId = null;
+        try {
+            anomalyId = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            errors.add(new Problem.FieldError("id", "NOT_A_UUID", "id must be a UUID."));
+        }
+        String note = resolution == null ? null : resolution.note();
+        if (note == null || note.isBlank()) {
+            errors.add(new Problem.FieldError("/note", "REQUIRED", "Say how the flag was reviewed and why it can be closed."));
+        } else if (note.length() > MAX_NOTE) {
+            errors.add(new Problem.FieldError("/note", "TOO_LONG", "note is at most " + MAX_NOTE + " characters."));
+        }
+        if (!errors.isEmpty()) {
+            throw new ApiException(400, "INVALID_RESOLUTION", "The resolution is invalid; see errors.", errors);
+        }
+        UUID flag = anomalyId;
+        DpoAccess.permit(context, "audit.anomalies.resolve", "AuditAnomaly", id, null);
+        String resolver = context.requireActor().subject();
+        return pool.withTransaction(tx -> tx.preparedQuery("UPDATE audit_anomaly SET status = 'RESOLVED', resolved_at = now(), "
+                                + "resolved_by = $2, resolution_note = $3 WHERE id = $1 AND status = 'OPEN' RETURNING " + COLUMNS)
+                        .execute(Tuple.of(flag, resolver, note))
+                        .chain(rows -> {
+                            if (rows.size() == 0) {
+                                return tx.preparedQuery("SELECT 1 FROM audit_anomaly WHERE id = $1").execute(Tuple.of(flag))
+                                        .map(found -> {
+                                            throw found.size() == 0 ? ApiException.notFound()
+                                                    : new ApiException(409, "ALREADY_RESOLVED", "This flag was already resolved.", List.of());
+                                        });
+                            }
+                            Anomaly resolved = read(rows.iterator().next());
+                            context.describe("audit.anomalies.resolve", "AuditAnomaly", id, resolved.childId());
+                            // The resolution and its audit record commit together, or neither does.
+                            return trail.record(tx, trail.entryFor(context, "audit.anomalies.resolve", 200)).replaceWith(resolved);
+                        }))
+                .invoke(ignored -> context.markAudited());
+    }
+
+    private static Anomaly read(Row row) {
+        return new Anomaly(row.getUUID("id"), row.getString("kind"), instant(row, "detected_at"), row.getString("actor_agency"),
+                row.getString("actor_subject"), row.getUUID("child_id"), instant(row, "window_start"),
+                instant(row, "window_end"), row.getInteger("event_count"), row.getUUID("first_event_id"),
+                instant(row, "last_event_at"), row.getString("summary"), row.getString("status"),
+                instant(row, "resolved_at"), row.getString("resolved_by"), row.getString("resolution_note"));
+    }
+
+    private static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
+    }
+}

@@ -1,0 +1,160 @@
+package uk.safeguarding.gateway.audit.chain;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import uk.safeguarding.gateway.audit.AuditEntry;
+
+/**
+ * The byte string an audit event is hashed as. Sealer, checkpointer and verifier all go through
+ * here, so the one definition below is the contract (docs/AUDIT.md repeats it):
+ *
+ * <pre>
+ * event    = version(1 byte, 0x01) field*22          in the order of {@link AuditEntry}'s components
+ * field    = length(int32 big-endian) bytes           length -1 and no bytes for SQL NULL
+ * uuid     = 16 bytes, most significant half first
+ * time     = int64 big-endian microseconds since 1970-01-01T00:00:00Z (PostgreSQL's precision)
+ * int      = int32 big-endian
+ * text     = UTF-8 bytes, exactly as stored
+ * list     = count(int32) then each element as a text field (JSON arrays of strings in PostgreSQL)
+ * </pre>
+ *
+ * Every field is length-prefixed, so no two different events share an encoding (no delimiter can
+ * be smuggled inside a value). A new column needs a new version byte, never a silent change.
+ * Not thread-safe: each sealer run and each verifier owns one instance and reuses its buffer.
+ */
+public final class CanonicalEncoding {
+
+    public static final byte VERSION = 1;
+
+    private byte[] buffer = new byte[1024];
+    private int length;
+
+    /** Encodes {@code e}; the bytes stay valid until the next call. */
+    public CanonicalEncoding encode(AuditEntry e) {
+        length = 0;
+        ensure(1);
+        buffer[length++] = VERSION;
+        uuid(e.id());
+        time(e.recordedAt());
+        text(e.requestId());
+        text(e.actorSubject());
+        text(e.actorClient());
+        text(e.actorKind());
+        text(e.actorAgency());
+        list(e.actorRoles());
+        text(e.purpose());
+        text(e.action());
+        text(e.resourceType());
+        text(e.resourceId());
+        uuid(e.childId());
+        list(e.categories());
+        text(e.decision());
+        list(e.reasons());
+        text(e.denialCode());
+        text(e.lawfulBasis());
+        text(e.overrideJustification());
+        text(e.overrideApprover());
+        int32Field(e.outcome());
+        text(e.sourceAddress());
+        return this;
+    }
+
+    public byte[] buffer() {
+        return buffer;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public byte[] toByteArray() {
+        return Arrays.copyOf(buffer, length);
+    }
+
+    /** Microseconds since the epoch, the precision PostgreSQL keeps for timestamptz. */
+    public static long micros(Instant instant) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+    }
+
+    private void uuid(UUID id) {
+        if (id == null) {
+            nullField();
+            return;
+        }
+        rawInt32(16);
+        rawInt64(id.getMostSignificantBits());
+        rawInt64(id.getLeastSignificantBits());
+    }
+
+    private void time(Instant instant) {
+        if (instant == null) {
+            nullField();
+            return;
+        }
+        rawInt32(8);
+        rawInt64(micros(instant));
+    }
+
+    private void int32Field(int value) {
+        rawInt32(4);
+        rawInt32(value);
+    }
+
+    private void text(String value) {
+        if (value == null) {
+            nullField();
+            return;
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        rawInt32(bytes.length);
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buffer, length, bytes.length);
+        length += bytes.length;
+    }
+
+    private void list(List<String> values) {
+        if (values == null) {
+            nullField();
+            return;
+        }
+        // The field's length is known only after its elements are written: reserve, then patch.
+        int lengthAt = length;
+        rawInt32(0);
+        int start = length;
+        rawInt32(values.size());
+        for (String value : values) {
+            text(value);
+        }
+        int fieldLength = length - start;
+        buffer[lengthAt] = (byte) (fieldLength >>> 24);
+        buffer[lengthAt + 1] = (byte) (fieldLength >>> 16);
+        buffer[lengthAt + 2] = (byte) (fieldLength >>> 8);
+        buffer[lengthAt + 3] = (byte) fieldLength;
+    }
+
+    private void nullField() {
+        rawInt32(-1);
+    }
+
+    private void rawInt32(int v) {
+        ensure(4);
+        buffer[length++] = (byte) (v >>> 24);
+        buffer[length++] = (byte) (v >>> 16);
+        buffer[length++] = (byte) (v >>> 8);
+        buffer[length++] = (byte) v;
+    }
+
+    private void rawInt64(long v) {
+        rawInt32((int) (v >>> 32));
+        rawInt32((int) v);
+    }
+
+    private void ensure(int more) {
+        if (length + more > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package uk.safeguarding.gateway.audit.chain;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses PostgreSQL's text form of a jsonb array of strings ({@code ["a", "b"]}) without a general
+ * JSON library: the sealer and the verifier do this three times per event, at tens to hundreds of
+ * thousands of events per second, and both must read a row into exactly the same values. Anything
+ * that is not a string (only after tampering) keeps its JSON text.
+ */
+public final class JsonStringArrays {
+
+    private JsonStringArrays() {
+    }
+
+    public static List<String> parse(String json) {
+        if (json == null) {
+            return null;
+        }
+        Cursor c = new Cursor(json);
+        c.skipSpace();
+        if (!c.take('[')) {
+            return List.of(json);
+        }
+        List<String> values = new ArrayList<>(4);
+        c.skipSpace();
+        if (c.take(']')) {
+            return values;
+        }
+        while (true) {
+            c.skipSpace();
+            values.add(c.peek() == '"' ? c.string() : c.raw());
+            c.skipSpace();
+            if (c.take(']')) {
+                return values;
+            }
+            if (!c.take(',')) {
+                throw new IllegalArgumentException("Malformed JSON array at " + c.at);
+            }
+        }
+    }
+
+    private static final class Cursor {
+        private final String s;
+        private int at;
+
+        Cursor(String s) {
+            this.s = s;
+        }
+
+        char peek() {
+            return at < s.length() ? s.charAt(at) : '\0';
+        }
+
+        boolean take(char ch) {
+            if (peek() == ch) {
+                at++;
+                return true;
+            }
+            return false;
+        }
+
+        void skipSpace() {
+            while (at < s.length() && Character.isWhitespace(s.charAt(at))) {
+                at++;
+            }
+        }
+
+        String string() {
+            at++;
+            int start = at;
+            while (at < s.length() && s.charAt(at) != '"' && s.charAt(at) != '\\') {
+                at++;
+            }
+            if (at < s.length() && s.charAt(at) == '"') {
+                return s.substring(start, at++);
+            }
+            StringBuilder out = new StringBuilder(s.substring(start, at));
+            while (at < s.length()) {
+                char ch = s.charAt(at++);
+                if (ch == '"') {
+                    return out.toString();
+                }
+                if (ch != '\\') {
+                    out.append(ch);
+                    continue;
+                }
+                char esc = s.charAt(at++);
+                switch (esc) {
+                    case 'b' -> out.append('\b');
+                    case 'f' -> out.append('\f');
+                    case 'n' -> out.append('\n');
+                    case 'r' -> out.append('\r');
+                    case 't' -> out.append('\t');
+                    case 'u' -> {
+                        out.append((char) Integer.parseInt(s.substring(at, at + 4), 16));
+                        at += 4;
+                    }
+                    default -> out.append(esc);
+                }
+            }
+            throw new IllegalArgumentException("Unterminated JSON string");
+        }
+
+        /** A non-string element (number, literal, object, array) as its text, "null" as a null element. */
+        String raw() {
+            int start = at;
+            int depth = 0;
+            boolean inString = false;
+            while (at < s.length()) {
+                char ch = s.charAt(at);
+                if (inString) {
+                    if (ch == '\\') {
+                        at++;
+                    } else if (ch == '"') {
+                        inString = false;
+                    }
+                } else if (ch == '"') {
+                    inString = true;
+                } else if (ch == '[' || ch == '{') {
+                    depth++;
+                } else if (ch == ']' || ch == '}') {
+                    if (depth == 0) {
+                        break;
+                    }
+                    depth--;
+                } else if (ch == ',' && depth == 0) {
+                    break;
+                }
+                at++;
+            }
+            String token = s.substring(start, at).trim();
+            return token.equals("null") ? null : token;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package uk.safeguarding.gateway.audit.dpo;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import uk.safeguarding.gateway.audit.AuditEntry;
+import uk.safeguarding.gateway.audit.chain.EventRows;
+import uk.safeguarding.gateway.child.ChildIndex;
+
+/** Read-only queries over the audit trail for the DPO API (search, export, disclosure reports). */
+@ApplicationScoped
+class AuditQueries {
+
+    /** A page of results, newest first, and where the next page starts (null on the last page). */
+    record Page(List<AuditEventView> items, String nextCursor) {
+    }
+
+    private final Pool pool;
+    private final ChildIndex children;
+
+    AuditQueries(Pool pool, ChildIndex children) {
+        this.pool = pool;
+        this.children = children;
+    }
+
+    /** The child's internal id for a system|value identifier, if the gateway knows the child. */
+    Uni<Optional<UUID>> childFor(String system, String value) {
+        return children.find(pool, system, value);
+    }
+
+    /** Resolves an identifier filter to the child's id; empty when no such child (so: no results). */
+    Uni<Optional<AuditFilter>> resolve(AuditFilter filter) {
+        if (!filter.byIdentifier()) {
+            return Uni.createFrom().item(Optional.of(filter));
+        }
+        return childFor(filter.childSystem(), filter.childValue()).map(id -> id.map(filter::withChildId));
+    }
+
+    Uni<Page> search(AuditFilter filter) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT c.seq, ").append(EventRows.COLUMNS).append("""
+                 FROM audit_event e LEFT JOIN audit_chain c ON c.recorded_at = e.recorded_at AND c.event_id = e.id
+                WHERE true""");
+        if (filter.childId() != null) {
+            sql.append(" AND e.child_id = $").append(add(params, filter.childId()));
+        }
+        if (filter.agency() != null) {
+            sql.append(" AND e.actor_agency = $").append(add(params, filter.agency()));
+        }
+        if (filter.user() != null) {
+            sql.append(" AND e.actor_subject = $").append(add(params, filter.user()));
+        }
+        if (filter.purpose() != null) {
+            sql.append(" AND e.purpose = $").append(add(params, filter.purpose()));
+        }
+        if (filter.decision() != null) {
+            sql.append(" AND e.decision = $").append(add(params, filter.decision()));
+        }
+        if (filter.override() != null) {
+            sql.append(filter.override()
+                    ? " AND (e.override_justification IS NOT NULL OR e.override_approver IS NOT NULL)"
+                    : " AND e.override_justification IS NULL AND e.override_approver IS NULL");
+        }
+        if (filter.from() != null) {
+            sql.append(" AND e.recorded_at >= $").append(add(params, filter.from().atOffset(ZoneOffset.UTC)));
+        }
+        if (filter.to() != null) {
+            sql.append(" AND e.recorded_at < $").append(add(params, filter.to().atOffset(ZoneOffset.UTC)));
+        }
+        if (filter.after() != null) {
+            int at = add(params, filter.after().recordedAt().atOffset(ZoneOffset.UTC));
+            sql.append(" AND (e.recorded_at, e.id) < ($").append(at).append(", $").append(add(params, filter.after().id())).append(')');
+        }
+        // One row more than asked for tells whether there is a next page without counting.
+        sql.append(" ORDER BY e.recorded_at DESC, e.id DESC LIMIT ").append(filter.limit() + 1);
+        return pool.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> {
+            List<AuditEventView> items = new ArrayList<>();
+            for (Row row : rows) {
+                items.add(AuditEventView.of(EventRows.read(row), row.getLong("seq")));
+            }
+            String next = null;
+            if (items.size() > filter.limit()) {
+                items = items.subList(0, filter.limit());
+                AuditEventView last = items.get(items.size() - 1);
+                next = new AuditFilter.Cursor(last.recordedAt(), last.id()).encode();
+            }
+            return new Page(List.copyOf(items), next);
+        });
+    }
+
+    /**
+     * Every disclosure about the child, oldest first: permitted requests that released at least one
+     * data category. At most {@code max + 1} rows, so the caller can tell the report was cut short.
+     */
+    Uni<List<AuditEntry>> disclosures(UUID childId, Instant from, Instant to, int max) {
+        return pool.preparedQuery("""
+                        SELECT %s FROM audit_event e
+                        WHERE e.child_id = $1 AND e.decision = 'PERMIT' AND jsonb_array_length(e.categories) > 0
+                          AND e.recorded_at >= $2 AND e.recorded_at < $3
+                        ORDER BY e.recorded_at, e.id LIMIT $4
+                        """.formatted(EventRows.COLUMNS))
+                .execute(Tuple.of(childId, (from == null ? Instant.EPOCH : from).atOffset(ZoneOffset.UTC),
+                        (to == null ? Instant.parse("9999-01-01T00:00:00Z") : to).atOffset(ZoneOffset.UTC), max + 1))
+                .map(rows -> {
+                    List<AuditEntry> entries = new ArrayList<>();
+                    for (Row row : rows) {
+                        entries.add(EventRows.read(row));
+                    }
+                    return entries;
+                });
+    }
+
+    private static int add(List<Object> params, Object value) {
+        params.add(value);
+        return params.size();
+    }
+}

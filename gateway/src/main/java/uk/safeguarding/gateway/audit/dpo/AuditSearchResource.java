@@ -1,0 +1,132 @@
+package uk.safeguarding.gateway.audit.dpo;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.Optional;
+import uk.safeguarding.gateway.audit.AuditConfig;
+import uk.safeguarding.gateway.problem.ApiException;
+import uk.safeguarding.gateway.problem.Problem;
+import uk.safeguarding.gateway.security.RequestContext;
+
+/** The DPO's search over the audit trail, and its export as FHIR AuditEvents or CSV. */
+@Path("/api/v1/audit")
+@RolesAllowed("dpo")
+public class AuditSearchResource {
+
+    static final String FHIR_JSON = "application/fhir+json";
+    static final String CSV = "text/csv";
+
+    /** The filters shared by search and export. */
+    public static class FilterParams {
+        @QueryParam("child") String child;
+        @QueryParam("childId") String childId;
+        @QueryParam("agency") String agency;
+        @QueryParam("user") String user;
+        @QueryParam("purpose") String purpose;
+        @QueryParam("decision") String decision;
+        @QueryParam("override") String override;
+        @QueryParam("from") String from;
+        @QueryParam("to") String to;
+        @QueryParam("limit") String limit;
+        @QueryParam("cursor") String cursor;
+
+        AuditFilter.Raw raw() {
+            AuditFilter.Raw raw = new AuditFilter.Raw();
+            raw.child = child;
+            raw.childId = childId;
+            raw.agency = agency;
+            raw.user = user;
+            raw.purpose = purpose;
+            raw.decision = decision;
+            raw.override = override;
+            raw.from = from;
+            raw.to = to;
+            raw.limit = limit;
+            raw.cursor = cursor;
+            return raw;
+        }
+    }
+
+    private final AuditQueries queries;
+    private final AuditConfig config;
+    private final RequestContext context;
+    private final FhirContext fhir;
+
+    AuditSearchResource(AuditQueries queries, AuditConfig config, RequestContext context, FhirContext fhir) {
+        this.queries = queries;
+        this.config = config;
+        this.context = context;
+        this.fhir = fhir;
+    }
+
+    /**
+     * Audit records, newest first, filtered by child identifier ({@code system|value}) or id, agency,
+     * user (token subject), purpose, decision, override, and a time range [from, to).
+     */
+    @GET
+    @Path("/events")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<AuditQueries.Page> search(@BeanParam FilterParams params) {
+        AuditFilter filter = AuditFilter.parse(params.raw(), 50, config.api().maxPageSize());
+        DpoAccess.permit(context, "audit.search", "AuditEvent", null, filter.childId());
+        return queries.resolve(filter).chain(resolved -> resolved.isEmpty()
+                ? Uni.createFrom().item(new AuditQueries.Page(List.of(), null))
+                : queries.search(resolved.get()).invoke(page -> describeChild(resolved)));
+    }
+
+    /**
+     * The same records as a FHIR R4 searchset Bundle of AuditEvent (IHE BALP shape) or as CSV; pages
+     * follow the {@code next} link (FHIR) or the {@code Link} header (both).
+     */
+    @GET
+    @Path("/export")
+    @Produces({FHIR_JSON, CSV, MediaType.APPLICATION_JSON})
+    public Uni<Response> export(@QueryParam("format") String format, @BeanParam FilterParams params,
+            @Context UriInfo uri) {
+        String chosen = format == null || format.isBlank() ? "fhir" : format;
+        if (!chosen.equals("fhir") && !chosen.equals("csv")) {
+            throw new ApiException(400, "INVALID_FILTER", "format must be fhir or csv.",
+                    List.of(new Problem.FieldError("format", "UNKNOWN_FORMAT", "format must be fhir or csv.")));
+        }
+        AuditFilter filter = AuditFilter.parse(params.raw(), 1000, config.api().maxExportSize());
+        DpoAccess.permit(context, "audit.export." + chosen, "AuditEvent", null, filter.childId());
+        return queries.resolve(filter)
+                .chain(resolved -> resolved.isEmpty()
+                        ? Uni.createFrom().item(new AuditQueries.Page(List.of(), null))
+                        : queries.search(resolved.get()).invoke(page -> describeChild(resolved)))
+                // HAPI encoding of up to max-export-size resources is CPU work: never on the event loop.
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(page -> {
+                    String self = uri.getRequestUri().toString();
+                    String next = page.nextCursor() == null ? null
+                            : uri.getRequestUriBuilder().replaceQueryParam("cursor", page.nextCursor()).build().toString();
+                    Response.ResponseBuilder response = chosen.equals("csv")
+                            ? Response.ok(AuditCsv.write(page.items()), CSV + "; charset=utf-8")
+                                    .header("Content-Disposition", "attachment; filename=\"audit-export.csv\"")
+                            : Response.ok(fhir.newJsonParser().encodeResourceToString(
+                                    FhirAuditEvents.bundle(page.items(), self, next)), FHIR_JSON + "; charset=utf-8");
+                    if (next != null) {
+                        response.header("Link", "<" + next + ">; rel=\"next\"");
+                    }
+                    return response.build();
+                });
+    }
+
+    /** A search by identifier is recorded against the child it resolved to. */
+    private void describeChild(Optional<AuditFilter> resolved) {
+        resolved.map(AuditFilter::childId).ifPresent(id -> context.describe(context.action().orElse("audit.search"),
+                "AuditEvent", null, id));
+    }
+}

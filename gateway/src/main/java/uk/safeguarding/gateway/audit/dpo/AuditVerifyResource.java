@@ -1,0 +1,50 @@
+package uk.safeguarding.gateway.audit.dpo;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import javax.sql.DataSource;
+import uk.safeguarding.gateway.audit.chain.AuditSealer;
+import uk.safeguarding.gateway.audit.chain.CheckpointSigner;
+import uk.safeguarding.gateway.audit.verify.JdbcAuditSource;
+import uk.safeguarding.gateway.audit.verify.VerificationReport;
+import uk.safeguarding.gateway.security.RequestContext;
+
+/**
+ * Verifies the whole audit trail now: chain links, event hashes, checkpoint roots and signatures,
+ * and that no event sits outside chain and queue. Runs on a worker thread over the JDBC datasource
+ * with the same verifier as bin/audit-verify.
+ */
+@Path("/api/v1/audit/verify")
+@RolesAllowed("dpo")
+public class AuditVerifyResource {
+
+    private final DataSource dataSource;
+    private final AuditSealer sealer;
+    private final CheckpointSigner signer;
+    private final RequestContext context;
+
+    AuditVerifyResource(DataSource dataSource, AuditSealer sealer, CheckpointSigner signer, RequestContext context) {
+        this.dataSource = dataSource;
+        this.sealer = sealer;
+        this.signer = signer;
+        this.context = context;
+    }
+
+    /** 200 with {@code intact} true or false; the first bad position is {@code firstProblem.seq}. */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public VerificationReport verify() throws SQLException {
+        DpoAccess.permit(context, "audit.verify", "AuditChain", null, null);
+        // Seal what is queued first, so the report covers events up to this request.
+        sealer.sealAvailable(true).await().atMost(Duration.ofSeconds(30));
+        try (Connection connection = dataSource.getConnection()) {
+            return JdbcAuditSource.verify(connection, signer.trustedKeys());
+        }
+    }
+}

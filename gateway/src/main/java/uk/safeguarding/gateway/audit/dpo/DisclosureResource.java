@@ -1,0 +1,168 @@
+package uk.safeguarding.gateway.audit.dpo;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import uk.safeguarding.gateway.audit.AuditConfig;
+import uk.safeguarding.gateway.problem.ApiException;
+import uk.safeguarding.gateway.problem.Problem;
+import uk.safeguarding.gateway.security.RequestContext;
+
+/**
+ * Disclosure reports for subject access requests: by the child's internal id, or by an identifier
+ * ({@code ?child=system|value}). JSON for the DPO, printable HTML for the requester
+ * ({@code Accept: text/html} or {@code ?format=html}).
+ */
+@Path("/api/v1/audit")
+@RolesAllowed("dpo")
+public class DisclosureResource {
+
+    private static final Set<String> REQUESTERS = Set.of("child", "parent", "representative");
+
+    /** Who asked, and how the report is cut and shown. */
+    public static class ReportParams {
+        /** child (the data subject), parent (someone with parental responsibility) or representative. */
+        @QueryParam("requester") String requester;
+        /** true: withhold child abuse data under DPA 2018 Sch 3 Part 5; only for requester=parent. */
+        @QueryParam("withholdChildAbuseData") String withholdChildAbuseData;
+        @QueryParam("from") String from;
+        @QueryParam("to") String to;
+        /** json or html; overrides the Accept header. */
+        @QueryParam("format") String format;
+    }
+
+    private record Parsed(String requester, boolean withhold, Instant from, Instant to, boolean html) {
+    }
+
+    private final AuditQueries queries;
+    private final Pool pool;
+    private final AuditConfig config;
+    private final RequestContext context;
+
+    DisclosureResource(AuditQueries queries, Pool pool, AuditConfig config, RequestContext context) {
+        this.queries = queries;
+        this.pool = pool;
+        this.config = config;
+        this.context = context;
+    }
+
+    @GET
+    @Path("/children/{childId}/disclosures")
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
+    public Uni<Response> byChildId(@PathParam("childId") String childId, @BeanParam ReportParams params,
+            @Context HttpHeaders headers) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        UUID id = AuditFilter.uuid(childId, "childId", errors);
+        Parsed parsed = parse(params, headers, errors);
+        DpoAccess.permit(context, "audit.disclosures", "Child", childId, id);
+        return exists(id).chain(found -> {
+            if (!found) {
+                throw ApiException.notFound();
+            }
+            return report(id, parsed);
+        });
+    }
+
+    @GET
+    @Path("/disclosures")
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
+    public Uni<Response> byIdentifier(@QueryParam("child") String child, @BeanParam ReportParams params,
+            @Context HttpHeaders headers) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        int bar = child == null ? -1 : child.indexOf('|');
+        if (bar <= 0 || bar == child.length() - 1) {
+            errors.add(AuditFilter.error("child", "IDENTIFIER_FORMAT",
+                    "Give the child's identifier as system|value, e.g. https://fhir.nhs.uk/Id/nhs-number|9434765919."));
+        }
+        Parsed parsed = parse(params, headers, errors);
+        DpoAccess.permit(context, "audit.disclosures", "Child", null, null);
+        return queries.childFor(child.substring(0, bar), child.substring(bar + 1)).chain(id -> {
+            if (id.isEmpty()) {
+                throw ApiException.notFound();
+            }
+            context.describe("audit.disclosures", "Child", id.get().toString(), id.get());
+            return report(id.get(), parsed);
+        });
+    }
+
+    private Uni<Response> report(UUID childId, Parsed parsed) {
+        int max = config.api().maxExportSize();
+        return queries.disclosures(childId, parsed.from(), parsed.to(), max).map(entries -> {
+            DisclosureReport report = DisclosureReport.build(childId, parsed.from(), parsed.to(), parsed.requester(),
+                    parsed.withhold(), config.disclosure().childAbuseCategories(), entries, max);
+            return parsed.html()
+                    ? Response.ok(DisclosureHtml.render(report), MediaType.TEXT_HTML_TYPE.withCharset("utf-8")).build()
+                    : Response.ok(report, MediaType.APPLICATION_JSON_TYPE).build();
+        });
+    }
+
+    private Uni<Boolean> exists(UUID childId) {
+        return pool.preparedQuery("SELECT 1 FROM child WHERE id = $1").execute(Tuple.of(childId))
+                .map(rows -> rows.size() > 0);
+    }
+
+    private static Parsed parse(ReportParams p, HttpHeaders headers, List<Problem.FieldError> errors) {
+        String requester = AuditFilter.present(p.requester) ? p.requester : "child";
+        if (!REQUESTERS.contains(requester)) {
+            errors.add(AuditFilter.error("requester", "UNKNOWN_REQUESTER", "requester must be child, parent or representative."));
+        }
+        boolean withhold = false;
+        if (AuditFilter.present(p.withholdChildAbuseData)) {
+            if (!p.withholdChildAbuseData.equals("true") && !p.withholdChildAbuseData.equals("false")) {
+                errors.add(AuditFilter.error("withholdChildAbuseData", "NOT_BOOLEAN", "withholdChildAbuseData must be true or false."));
+            } else {
+                withhold = Boolean.parseBoolean(p.withholdChildAbuseData);
+            }
+        }
+        if (withhold && !"parent".equals(requester)) {
+            errors.add(AuditFilter.error("withholdChildAbuseData", "PARENT_REQUEST_ONLY", "DPA 2018 Sch 3 Part 5 "
+                    + "withholding applies to a request by a person with parental responsibility: use requester=parent."));
+        }
+        Instant from = AuditFilter.time(p.from, "from", errors);
+        Instant to = AuditFilter.time(p.to, "to", errors);
+        if (from != null && to != null && !from.isBefore(to)) {
+            errors.add(AuditFilter.error("to", "EMPTY_RANGE", "to must be later than from."));
+        }
+        boolean html;
+        if (AuditFilter.present(p.format)) {
+            if (!p.format.equals("json") && !p.format.equals("html")) {
+                errors.add(AuditFilter.error("format", "UNKNOWN_FORMAT", "format must be json or html."));
+            }
+            html = p.format.equals("html");
+        } else {
+            html = prefersHtml(headers);
+        }
+        if (!errors.isEmpty()) {
+            throw new ApiException(400, "INVALID_REPORT_REQUEST", "The report request is invalid; see errors.", errors);
+        }
+        return new Parsed(requester, withhold, from, to, html);
+    }
+
+    private static boolean prefersHtml(HttpHeaders headers) {
+        for (MediaType type : headers.getAcceptableMediaTypes()) {
+            if (type.isCompatible(MediaType.TEXT_HTML_TYPE) && !type.isWildcardType()) {
+                return true;
+            }
+            if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE) || type.isWildcardType()) {
+                return false;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,113 @@
+package uk.safeguarding.gateway.audit.verify;
+
+import java.security.PublicKey;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import uk.safeguarding.gateway.audit.AuditEntry;
+import uk.safeguarding.gateway.audit.chain.Checkpoint;
+
+/**
+ * Feeds {@link ChainVerifier} from PostgreSQL over plain JDBC, so the same code serves the DPO API
+ * (the gateway's JDBC datasource) and the CLI (a bare connection). Everything is read in one
+ * REPEATABLE READ snapshot: the sealer may keep appending meanwhile without confusing the result.
+ * Three index scans in all (checkpoints, chain, events); no join, sort or aggregate on the server.
+ */
+public final class JdbcAuditSource {
+
+    private static final String CHECKPOINTS = """
+            SELECT first_seq, last_seq, root, last_hash, signed_at, key_id, algorithm, signature
+            FROM audit_checkpoint ORDER BY last_seq
+            """;
+
+    private JdbcAuditSource() {
+    }
+
+    /** Verifies the whole trail visible to {@code connection}; leaves the connection as it found it. */
+    public static VerificationReport verify(Connection connection, Map<String, PublicKey> trustedKeys) throws SQLException {
+        return inSnapshot(connection, () -> {
+            long started = System.nanoTime();
+            ChainVerifier verifier = new ChainVerifier(trustedKeys, checkpoints(connection));
+            Map<UUID, Instant> pending = pending(connection);
+            int queued = pending.size();
+            new MergedChainReader(connection).read(1, new MergedChainReader.Sink() {
+                @Override
+                public void row(ChainVerifier.ChainRow row) {
+                    verifier.accept(row);
+                }
+
+                @Override
+                public void sealedAgain(UUID eventId, long seq) {
+                    verifier.sealedTwice(eventId, seq);
+                }
+
+                @Override
+                public void unsealed(AuditEntry event) {
+                    if (pending.remove(event.id()) == null) {
+                        verifier.eventOutsideChain(event.id(), event.recordedAt());
+                    }
+                }
+            });
+            // Queue rows whose event never came by: the event was deleted before it was sealed.
+            pending.forEach(verifier::pendingWithoutEvent);
+            return verifier.finish(queued, System.nanoTime() - started);
+        });
+    }
+
+    /** Every chain entry from {@code fromSeq} with its event, in seq order (for tools and tests). */
+    public static void readChain(Connection connection, long fromSeq, Consumer<ChainVerifier.ChainRow> sink) throws SQLException {
+        MergedChainReader.rows(connection, fromSeq, sink);
+    }
+
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    private static <T> T inSnapshot(Connection connection, Work<T> work) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        int isolation = connection.getTransactionIsolation();
+        boolean readOnly = connection.isReadOnly();
+        connection.setAutoCommit(false);
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        connection.setReadOnly(true);
+        try {
+            return work.run();
+        } finally {
+            connection.rollback();
+            connection.setReadOnly(readOnly);
+            connection.setTransactionIsolation(isolation);
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static List<Checkpoint> checkpoints(Connection connection) throws SQLException {
+        List<Checkpoint> checkpoints = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(CHECKPOINTS)) {
+            while (rs.next()) {
+                checkpoints.add(new Checkpoint(rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getBytes(4),
+                        MergedChainReader.instant(rs, 5), rs.getString(6), rs.getString(7), rs.getBytes(8)));
+            }
+        }
+        return checkpoints;
+    }
+
+    /** The queue is small (events of the last few hundred milliseconds), so it is held in memory. */
+    private static Map<UUID, Instant> pending(Connection connection) throws SQLException {
+        Map<UUID, Instant> pending = new HashMap<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT event_id, recorded_at FROM audit_pending")) {
+            while (rs.next()) {
+                pending.put(rs.getObject(1, UUID.class), MergedChainReader.instant(rs, 2));
+            }
+        }
+        return pending;
+    }
+}

@@ -1,0 +1,180 @@
+package uk.safeguarding.gateway.audit.verify;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.postgresql.PGStatement;
+import uk.safeguarding.gateway.audit.AuditEntry;
+import uk.safeguarding.gateway.audit.chain.CanonicalEncoding;
+import uk.safeguarding.gateway.audit.chain.JsonStringArrays;
+
+/**
+ * Joins chain entries to their events in Java, from two index-ordered cursors, instead of asking
+ * PostgreSQL to hash-join and re-sort the whole trail (measured: the join and its on-disk sort cost
+ * more than the verification itself). It works because chain order (seq) and event order
+ * (recorded_at, id) almost agree: events are sealed in time order, except the few whose request
+ * committed late. Events read ahead of the chain wait in a small map; whatever is left there at the
+ * end was never sealed (queued, or inserted behind the gateway's back).
+ */
+final class MergedChainReader {
+
+    private static final int FETCH_SIZE = 10_000;
+
+    private static final String CHAIN = """
+            SELECT seq, event_id, recorded_at, prev_hash, hash FROM audit_chain WHERE seq >= ? ORDER BY seq
+            """;
+    private static final String COLUMNS = """
+            id, recorded_at, request_id, actor_subject, actor_client, actor_kind, actor_agency, actor_roles::text,
+            purpose, action, resource_type, resource_id, child_id, categories::text, decision, reasons::text, denial_code,
+            lawful_basis, override_justification, override_approver, outcome, source_address""";
+    /** Events from the time of the first entry read; for a full pass ({@code seq >= 1}) every event. */
+    private static final String EVENTS = "SELECT " + COLUMNS + """
+             FROM audit_event
+            WHERE ? <= 1 OR recorded_at >= (SELECT min(recorded_at) FROM audit_chain WHERE seq >= ?)
+            ORDER BY recorded_at, id""";
+    private static final String ONE_EVENT = "SELECT " + COLUMNS + " FROM audit_event WHERE recorded_at = ? AND id = ?";
+
+    /** What the chain pass learnt about events besides the chain rows themselves. */
+    interface Sink {
+        void row(ChainVerifier.ChainRow row);
+
+        /** A chain entry whose event had already been matched to an earlier entry. */
+        void sealedAgain(UUID eventId, long seq);
+
+        /** An event no chain entry refers to. */
+        void unsealed(AuditEntry event);
+    }
+
+    private final Connection connection;
+    private final Map<UUID, AuditEntry> waiting = new HashMap<>();
+    private ResultSet events;
+    private AuditEntry next;
+
+    MergedChainReader(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Streams every chain entry from {@code fromSeq} with its event; the connection must be in a transaction. */
+    void read(long fromSeq, Sink sink) throws SQLException {
+        try (PreparedStatement chain = cursor(CHAIN); PreparedStatement eventQuery = cursor(EVENTS)) {
+            chain.setLong(1, fromSeq);
+            eventQuery.setLong(1, fromSeq);
+            eventQuery.setLong(2, fromSeq);
+            try (ResultSet rows = chain.executeQuery(); ResultSet eventRows = eventQuery.executeQuery()) {
+                events = eventRows;
+                while (rows.next()) {
+                    long seq = rows.getLong(1);
+                    UUID id = rows.getObject(2, UUID.class);
+                    Instant at = instant(rows, 3);
+                    AuditEntry event = take(id, at);
+                    if (event == null) {
+                        event = lookUp(id, at);
+                        if (event != null) {
+                            sink.sealedAgain(id, seq);
+                        }
+                    }
+                    sink.row(new ChainVerifier.ChainRow(seq, id, rows.getBytes(4), rows.getBytes(5), event));
+                }
+                for (AuditEntry left : waiting.values()) {
+                    sink.unsealed(left);
+                }
+                waiting.clear();
+                for (AuditEntry rest = advance(); rest != null; rest = advance()) {
+                    sink.unsealed(rest);
+                }
+            }
+        }
+    }
+
+    /** Convenience for tools: every chain row from {@code fromSeq}, ignoring unsealed events. */
+    static void rows(Connection connection, long fromSeq, Consumer<ChainVerifier.ChainRow> consumer) throws SQLException {
+        new MergedChainReader(connection).read(fromSeq, new Sink() {
+            @Override
+            public void row(ChainVerifier.ChainRow row) {
+                consumer.accept(row);
+            }
+
+            @Override
+            public void sealedAgain(UUID eventId, long seq) {
+            }
+
+            @Override
+            public void unsealed(AuditEntry event) {
+            }
+        });
+    }
+
+    /** The event for a chain entry: waiting already, or read ahead until past the entry's time. */
+    private AuditEntry take(UUID id, Instant at) throws SQLException {
+        AuditEntry found = waiting.remove(id);
+        if (found != null) {
+            return found;
+        }
+        long until = CanonicalEncoding.micros(at);
+        while (true) {
+            if (next == null && (next = advance()) == null) {
+                return null;
+            }
+            if (CanonicalEncoding.micros(next.recordedAt()) > until) {
+                return null;
+            }
+            AuditEntry event = next;
+            next = null;
+            if (event.id().equals(id)) {
+                return event;
+            }
+            waiting.put(event.id(), event);
+        }
+    }
+
+    private AuditEntry advance() throws SQLException {
+        if (next != null) {
+            AuditEntry peeked = next;
+            next = null;
+            return peeked;
+        }
+        return events.next() ? event(events) : null;
+    }
+
+    /** Only on a problem: is the event there at all (then it was matched before: sealed twice)? */
+    private AuditEntry lookUp(UUID id, Instant at) throws SQLException {
+        try (PreparedStatement one = connection.prepareStatement(ONE_EVENT)) {
+            one.setObject(1, OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC));
+            one.setObject(2, id);
+            try (ResultSet rs = one.executeQuery()) {
+                return rs.next() ? event(rs) : null;
+            }
+        }
+    }
+
+    private PreparedStatement cursor(String sql) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+        // With autocommit off, a fetch size makes pgjdbc stream through a portal; two can be open at once.
+        statement.setFetchSize(FETCH_SIZE);
+        // A negative threshold makes pgjdbc ask for binary results on the first execution: uuid, bytea,
+        // timestamptz and integers then arrive as bytes instead of text to parse.
+        statement.unwrap(PGStatement.class).setPrepareThreshold(-1);
+        return statement;
+    }
+
+    /** One audit_event row in {@link AuditEntry}'s order (columns 1..22 of {@link #COLUMNS}). */
+    private static AuditEntry event(ResultSet rs) throws SQLException {
+        return new AuditEntry(rs.getObject(1, UUID.class), instant(rs, 2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7), JsonStringArrays.parse(rs.getString(8)), rs.getString(9), rs.getString(10),
+                rs.getString(11), rs.getString(12), rs.getObject(13, UUID.class), JsonStringArrays.parse(rs.getString(14)),
+                rs.getString(15), JsonStringArrays.parse(rs.getString(16)), rs.getString(17), rs.getString(18),
+                rs.getString(19), rs.getString(20), rs.getInt(21), rs.getString(22));
+    }
+
+    static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}

@@ -1,0 +1,76 @@
+package uk.safeguarding.gateway.audit.chain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import uk.safeguarding.gateway.audit.AuditEntry;
+
+class CanonicalEncodingTest {
+
+    static AuditEntry sample(String subject, List<String> categories, String justification) {
+        return new AuditEntry(UUID.fromString("00000000-0000-4000-8000-000000000001"),
+                Instant.parse("2025-03-01T09:15:30.123456Z"), "req-1", subject, "police-met", "USER", "police:met",
+                List.of("practitioner"), "SAFEGUARDING", "referral.read", "Referral", "r-1",
+                UUID.fromString("00000000-0000-4000-8000-000000000002"), categories, "PERMIT",
+                List.of("mash-referral@1.0.0#share-risk"), null, "ukgdpr-6-1-e", justification, null, 200, "127.0.0.1");
+    }
+
+    private static String hex(AuditEntry e) {
+        return HexFormat.of().formatHex(new CanonicalEncoding().encode(e).toByteArray());
+    }
+
+    @Test
+    void theEncodingIsFrozen() {
+        // Changing this vector breaks every existing chain: bump CanonicalEncoding.VERSION instead.
+        String sha = HexFormat.of().formatHex(ChainHash.sha256().digest(
+                new CanonicalEncoding().encode(sample("user-1", List.of("identity", "risk"), null)).toByteArray()));
+        // Computed independently from the specification in docs/AUDIT.md (a few lines of Python there).
+        assertEquals("cbef77f59e3bf0f8543665fa5f2ec09844e4feebabd779fa3268a3925dc27bed", sha);
+    }
+
+    @Test
+    void startsWithTheVersionThenTheIdAndMicroseconds() {
+        String hex = hex(sample("user-1", List.of(), null));
+        assertEquals("01" + "00000010" + "00000000000040008000000000000001" + "00000008"
+                + String.format("%016x", 1740820530123456L), hex.substring(0, 2 + 8 + 32 + 8 + 16));
+    }
+
+    @Test
+    void nullAndEmptyTextDiffer() {
+        assertNotEquals(hex(sample(null, List.of(), null)), hex(sample("", List.of(), null)));
+    }
+
+    @Test
+    void lengthPrefixesStopValuesSlidingBetweenElements() {
+        assertNotEquals(hex(sample("u", List.of("ab", "c"), null)), hex(sample("u", List.of("a", "bc"), null)));
+        assertNotEquals(hex(sample("u", List.of("a,b"), null)), hex(sample("u", List.of("a", "b"), null)));
+    }
+
+    @Test
+    void textIsUtf8AsStored() {
+        byte[] encoded = new CanonicalEncoding().encode(sample("u", List.of(), "é")).toByteArray();
+        byte[] utf8 = {0, 0, 0, 2, (byte) 0xC3, (byte) 0xA9};
+        int found = -1;
+        for (int i = 0; i + utf8.length <= encoded.length; i++) {
+            if (Arrays.equals(Arrays.copyOfRange(encoded, i, i + utf8.length), utf8)) {
+                found = i;
+            }
+        }
+        assertNotEquals(-1, found);
+    }
+
+    @Test
+    void theBufferIsReusedWithoutLeakingTheLongerPreviousEvent() {
+        CanonicalEncoding encoding = new CanonicalEncoding();
+        String longFirst = HexFormat.of().formatHex(encoding.encode(sample("u".repeat(3000), List.of(), null)).toByteArray());
+        String second = HexFormat.of().formatHex(encoding.encode(sample("u", List.of(), null)).toByteArray());
+        assertNotEquals(longFirst, second);
+        assertEquals(hex(sample("u", List.of(), null)), second);
+    }
+}
