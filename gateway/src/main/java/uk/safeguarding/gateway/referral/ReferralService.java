@@ -294,13 +294,7 @@ public class ReferralService {
             List<String> present = referral.presentCategories();
             return policy.authorise(pool, childId, "read", present,
                             b -> b.counterparty(row.getString("requester_agency")))
-                    .chain(decision -> recipients(pool, id).map(recipients -> {
-                        Set<String> permitted = new LinkedHashSet<>(decision.permittedCategories());
-                        List<String> redacted = present.stream().filter(c -> !permitted.contains(c)).toList();
-                        return new ReferralViews.Read(id, childId, row.getOffsetDateTime("created_at"),
-                                referral.redactedTo(permitted), List.copyOf(permitted), redacted,
-                                warnings(row.getJsonArray("language_flags"), permitted), recipients);
-                    }));
+                    .chain(decision -> recipients(pool, id).map(recipients -> view(row, referral, decision, recipients)));
         });
     }
 
@@ -331,6 +325,64 @@ public class ReferralService {
                     }
                     return entries;
                 });
+    }
+
+    /**
+     * Referrals about the child with this identifier that the caller may read, newest first, each
+     * redacted by its own decision. An unknown child and a child the caller has no relationship with
+     * give the same empty result. {@code from} inclusive, {@code to} exclusive, either may be null.
+     */
+    public Uni<List<ReferralViews.Read>> search(String system, String value, Instant from, Instant to) {
+        Actor actor = context.requireActor();
+        PurposeOfUse purpose = context.purpose().orElseThrow(() -> new IllegalStateException("no purpose"));
+        context.describe("referral.search", RESOURCE_TYPE, null, null);
+        return children.find(pool, system, value).chain(child -> {
+            if (child.isEmpty()) {
+                return Uni.createFrom().item(List.<ReferralViews.Read>of());
+            }
+            UUID childId = child.get();
+            context.describe("referral.search", RESOURCE_TYPE, null, childId);
+            return relationships.kinds(pool, actor.agencyId(), childId).chain(kinds -> {
+                if (kinds.isEmpty()) {
+                    return Uni.createFrom().item(List.<ReferralViews.Read>of());
+                }
+                return pool.preparedQuery("""
+                                SELECT id, child_id, requester_agency, created_at, body, language_flags FROM referral
+                                WHERE child_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2)
+                                    AND ($3::timestamptz IS NULL OR created_at < $3)
+                                ORDER BY created_at DESC LIMIT 100
+                                """)
+                        .execute(Tuple.of(childId, utc(from), utc(to)))
+                        .chain(rows -> {
+                            Uni<List<ReferralViews.Read>> result = Uni.createFrom().item(new ArrayList<>());
+                            for (Row row : rows) {
+                                Referral referral = fromJson(row.getJsonObject("body"));
+                                List<String> present = referral.presentCategories();
+                                Decision decision = policy.decide(policy.request(actor, "read", purpose)
+                                        .relationships(kinds).categories(present)
+                                        .counterparty(row.getString("requester_agency")).build());
+                                if (!decision.isPermit()) {
+                                    continue;
+                                }
+                                context.decided(PolicyService.audited(decision, null, null));
+                                result = result.chain(list -> recipients(pool, row.getUUID("id")).map(recipients -> {
+                                    list.add(view(row, referral, decision, recipients));
+                                    return list;
+                                }));
+                            }
+                            return result;
+                        });
+            });
+        });
+    }
+
+    private static ReferralViews.Read view(Row row, Referral referral, Decision decision,
+            List<ReferralViews.Recipient> recipients) {
+        Set<String> permitted = new LinkedHashSet<>(decision.permittedCategories());
+        List<String> redacted = referral.presentCategories().stream().filter(c -> !permitted.contains(c)).toList();
+        return new ReferralViews.Read(row.getUUID("id"), row.getUUID("child_id"), row.getOffsetDateTime("created_at"),
+                referral.redactedTo(permitted), List.copyOf(permitted), redacted,
+                warnings(row.getJsonArray("language_flags"), permitted), recipients);
     }
 
     // ------------------------------------------------------------------------------------ lifecycle
@@ -396,7 +448,7 @@ public class ReferralService {
     // -------------------------------------------------------------------------------------- helpers
 
     private Uni<Row> load(SqlClient client, UUID id) {
-        return client.preparedQuery("SELECT child_id, requester_agency, created_at, body, language_flags FROM referral WHERE id = $1")
+        return client.preparedQuery("SELECT id, child_id, requester_agency, created_at, body, language_flags FROM referral WHERE id = $1")
                 .execute(Tuple.of(id))
                 .map(rows -> {
                     var it = rows.iterator();
