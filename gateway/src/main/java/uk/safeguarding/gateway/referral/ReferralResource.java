@@ -13,7 +13,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.UUID;
-import uk.safeguarding.gateway.problem.ApiException;
 
 /** Implements {@code /api/v1/referrals} of META-INF/openapi.yaml. */
 @Path("/api/v1/referrals")
@@ -24,18 +23,18 @@ public class ReferralResource {
     public static final String REPLAYED = "Idempotent-Replayed";
 
     private final ReferralService service;
+    private final ReferralJson json;
 
-    ReferralResource(ReferralService service) {
+    ReferralResource(ReferralService service, ReferralJson json) {
         this.service = service;
+        this.json = json;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({"practitioner", "supervisor", "provider"})
-    public Uni<Response> create(Referral referral, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
-        if (referral == null) {
-            throw ApiException.badRequest("/", "REQUIRED", "Send the referral as a JSON object.");
-        }
+    public Uni<Response> create(String body, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+        Referral referral = json.parse(body);
         return service.create(referral, idempotencyKey, "json").map(created -> created.replay()
                 ? Response.ok(created.receipt()).header(REPLAYED, "true").build()
                 : Response.created(URI.create("/api/v1/referrals/" + created.receipt().id()))

@@ -233,6 +233,24 @@ class ReferralApiTest {
                 .when().post(REFERRALS).then().statusCode(403).body("code", notNullValue());
     }
 
+    @Test
+    void anUnknownPropertyIsRefusedNotDropped() {
+        String nhs = Fixtures.nhsNumber();
+        post(POLICE, Fixtures.load("police-cse.json", nhs).replace("\"missing\": \"Missing", "\"helth\": \"Missing"))
+                .statusCode(400).body("errors[0].field", equalTo("/helth")).body("errors[0].rule", equalTo("UNKNOWN_PROPERTY"));
+        post(POLICE, Fixtures.load("police-cse.json", nhs).replace("\"givenName\": \"Amira\"", "\"givenName\": \"Amira\", \"colour\": 1"))
+                .statusCode(400).body("errors[0].field", equalTo("/child/colour"));
+        assertEquals(0, childrenWith(nhs));
+    }
+
+    @Test
+    void aWrongJsonTypeNamesItsField() {
+        post(POLICE, Fixtures.load("police-cse.json", Fixtures.nhsNumber()).replace("\"child-sexual-exploitation\", \"missing\"]", "{\"a\": 1}]"))
+                .statusCode(400).body("errors[0].field", equalTo("/concernCategories/0"))
+                .body("errors[0].rule", equalTo("WRONG_TYPE"));
+        post(POLICE, "{not json").statusCode(400).body("errors[0].rule", equalTo("MALFORMED_JSON"));
+    }
+
     // ------------------------------------------------------------------------ language check
 
     @Test
