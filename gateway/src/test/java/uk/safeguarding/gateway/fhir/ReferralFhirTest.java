@@ -278,6 +278,16 @@ class ReferralFhirTest {
     }
 
     @Test
+    void xmlIsNotAcceptedSoNoEntityCanBeExpanded() {
+        String xxe = "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+                + "<ServiceRequest xmlns=\"http://hl7.org/fhir\"><status value=\"&x;\"/></ServiceRequest>";
+        given().auth().oauth2(token("police:met")).header("Purpose-Of-Use", "SAFEGUARDING")
+                .contentType("application/fhir+xml").body(xxe).when().post("/fhir/ServiceRequest")
+                .then().statusCode(415).body("resourceType", equalTo("OperationOutcome"))
+                .body("issue[0].diagnostics", org.hamcrest.Matchers.not(containsString("root:")));
+    }
+
+    @Test
     void aMissingPurposeOnFhirIsAnOperationOutcome() {
         given().auth().oauth2(token("police:met")).when().get("/fhir/ServiceRequest/" + UUID.randomUUID())
                 .then().statusCode(400).body("resourceType", equalTo("OperationOutcome"))

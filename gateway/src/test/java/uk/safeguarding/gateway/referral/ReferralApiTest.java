@@ -451,6 +451,36 @@ class ReferralApiTest {
     }
 
     @Test
+    void concurrentRequestsWithOneKeyMakeOneReferral() throws Exception {
+        String nhs = Fixtures.nhsNumber();
+        String body = Fixtures.load("police-cse.json", nhs);
+        String key = UUID.randomUUID().toString();
+        String bearer = token(POLICE);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<io.restassured.response.Response>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                futures.add(pool.submit(() -> given().auth().oauth2(bearer).header("Purpose-Of-Use", "SAFEGUARDING")
+                        .header("Idempotency-Key", key).contentType(ContentType.JSON).body(body)
+                        .when().post(REFERRALS).andReturn()));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            int created = 0;
+            for (var f : futures) {
+                io.restassured.response.Response r = f.get();
+                assertTrue(r.statusCode() == 201 || r.statusCode() == 200, () -> r.statusCode() + " " + r.asString());
+                created += r.statusCode() == 201 ? 1 : 0;
+                ids.add(r.path("id"));
+            }
+            assertEquals(1, created);
+            assertEquals(1, ids.size());
+            assertEquals(1, referralsFor(nhs));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void withoutAKeyTheSameBodyMakesTwoReferrals() {
         String nhs = Fixtures.nhsNumber();
         String body = Fixtures.load("police-cse.json", nhs);
