@@ -227,10 +227,20 @@ class ReferralApiTest {
     }
 
     @Test
-    void theWrongPurposeIsDeniedByTheProtocol() {
-        given().auth().oauth2(token(HOST_COUNCIL)).header("Purpose-Of-Use", "CARE-PLANNING")
-                .contentType(ContentType.JSON).body(Fixtures.load("council-health.json", Fixtures.nhsNumber()))
-                .when().post(REFERRALS).then().statusCode(403).body("code", notNullValue());
+    void theWrongPurposeIsDeniedByTheProtocolAndAudited() {
+        String nhs = Fixtures.nhsNumber();
+        String requestId = "purpose-test-" + UUID.randomUUID();
+        given().auth().oauth2(token(HOST_COUNCIL)).header("Purpose-Of-Use", "CARE-PLANNING").header("X-Request-Id", requestId)
+                .contentType(ContentType.JSON).body(Fixtures.load("council-health.json", nhs))
+                .when().post(REFERRALS).then().statusCode(403)
+                .body("code", equalTo("PURPOSE_NOT_PERMITTED"))
+                .body("detail", containsString("mash-referral@1.0.0#refer-concern"));
+        assertEquals(0, childrenWith(nhs));
+        List<Map<String, Object>> audit = Db.query("SELECT decision, denial_code, outcome FROM audit_event WHERE request_id = ?", requestId);
+        assertEquals(1, audit.size());
+        assertEquals("DENY", audit.get(0).get("decision"));
+        assertEquals("PURPOSE_NOT_PERMITTED", audit.get(0).get("denial_code"));
+        assertEquals(403, audit.get(0).get("outcome"));
     }
 
     @Test
