@@ -288,6 +288,17 @@ class ReferralFhirTest {
     }
 
     @Test
+    void aSearchWithoutTheChildsIdentifierOrWithABadDateIsRefused() {
+        given().auth().oauth2(token("la:E09000030")).header("Purpose-Of-Use", "SAFEGUARDING")
+                .when().get("/fhir/ServiceRequest?status=active")
+                .then().statusCode(400).body("resourceType", equalTo("OperationOutcome"))
+                .body("issue[0].expression[0]", equalTo("subject:Patient.identifier"));
+        given().auth().oauth2(token("la:E09000030")).header("Purpose-Of-Use", "SAFEGUARDING")
+                .when().get("/fhir/ServiceRequest?subject:Patient.identifier=" + ChildIndex.NHS_NUMBER + "|9434765919&date=yesterday")
+                .then().statusCode(400).body("issue[0].details.coding[0].code", equalTo("SEARCH_DATE"));
+    }
+
+    @Test
     void aMissingPurposeOnFhirIsAnOperationOutcome() {
         given().auth().oauth2(token("police:met")).when().get("/fhir/ServiceRequest/" + UUID.randomUUID())
                 .then().statusCode(400).body("resourceType", equalTo("OperationOutcome"))
