@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.jboss.logging.Logger;
+import uk.safeguarding.gateway.fhir.OperationOutcomes;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import uk.safeguarding.gateway.security.RequestContext;
 
@@ -17,9 +18,11 @@ public class ProblemMapper {
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
     private final RequestContext context;
+    private final OperationOutcomes outcomes;
 
-    ProblemMapper(RequestContext context) {
+    ProblemMapper(RequestContext context, OperationOutcomes outcomes) {
         this.context = context;
+        this.outcomes = outcomes;
     }
 
     @ServerExceptionMapper
@@ -74,6 +77,10 @@ public class ProblemMapper {
 
     private Response respond(int status, String code, String detail, List<Problem.FieldError> errors, UriInfo uri) {
         context.failed(status, code);
+        if (uri != null && (uri.getPath().equals("/fhir") || uri.getPath().startsWith("/fhir/"))) {
+            // FHIR callers get an OperationOutcome naming the failing element's FHIRPath.
+            return outcomes.error(status, code, detail, errors, context.requestId());
+        }
         Problem problem = new Problem("urn:safeguarding-gateway:problem:" + code.toLowerCase().replace('_', '-'),
                 Response.Status.fromStatusCode(status) == null ? "Error" : Response.Status.fromStatusCode(status).getReasonPhrase(),
                 status, detail, uri == null ? null : uri.getPath(), code, context.requestId(), errors, List.of());

@@ -1,0 +1,556 @@
+package uk.safeguarding.gateway.referral;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import uk.safeguarding.gateway.alert.AlertRequest;
+import uk.safeguarding.gateway.alert.Outbox;
+import uk.safeguarding.gateway.audit.AuditTrail;
+import uk.safeguarding.gateway.child.ChildIndex;
+import uk.safeguarding.gateway.child.Relationships;
+import uk.safeguarding.gateway.policy.PolicyService;
+import uk.safeguarding.gateway.problem.ApiException;
+import uk.safeguarding.gateway.problem.Problem.FieldError;
+import uk.safeguarding.gateway.security.Actor;
+import uk.safeguarding.gateway.security.PurposeOfUse;
+import uk.safeguarding.gateway.security.RequestContext;
+import uk.safeguarding.protocol.engine.CaseContext;
+import uk.safeguarding.protocol.engine.Decision;
+import uk.safeguarding.protocol.engine.DutyNotice;
+
+/**
+ * Referral intake, routing, the recipients' inbox and need-to-know reads. Every decision comes from
+ * {@link PolicyService}; every change is one reactive transaction with its audit record and alerts.
+ */
+@ApplicationScoped
+public class ReferralService {
+
+    private static final Logger LOG = Logger.getLogger(ReferralService.class);
+
+    public static final String EVENT = "referral-received";
+    public static final String RESOURCE_TYPE = "Referral";
+    static final String SOURCE_TYPE = "referral";
+    static final String KIND_REFERRER = "referrer";
+    static final String KIND_RECIPIENT = "referral-recipient";
+    static final String KIND_MASH_PARTNER = "mash-partner";
+
+    /** The result of a create: the receipt, and whether it repeats an earlier request with the same key. */
+    public record Created(ReferralViews.Receipt receipt, boolean replay) {
+    }
+
+    /** One planned recipient: the duty that names it, the relationship it gets and what it may see. */
+    record Route(String agency, String caseRole, String relationship, DutyNotice duty, List<String> categories,
+            String contact) {
+    }
+
+    private record Stored(UUID id, String hash) {
+    }
+
+    private final Pool pool;
+    private final PolicyService policy;
+    private final ChildIndex children;
+    private final Relationships relationships;
+    private final AuditTrail audit;
+    private final Outbox outbox;
+    private final RequestContext context;
+    private final PartnershipDirectory directory;
+    private final LanguageCheck language;
+    private final ReferralConfig config;
+    private final ObjectMapper mapper;
+
+    ReferralService(Pool pool, PolicyService policy, ChildIndex children, Relationships relationships,
+            AuditTrail audit, Outbox outbox, RequestContext context, PartnershipDirectory directory,
+            ReferralConfig config, ObjectMapper mapper) {
+        this.pool = pool;
+        this.policy = policy;
+        this.children = children;
+        this.relationships = relationships;
+        this.audit = audit;
+        this.outbox = outbox;
+        this.context = context;
+        this.directory = directory;
+        this.config = config;
+        this.language = LanguageCheck.fromClasspath(config.phrases());
+        this.mapper = mapper;
+    }
+
+    // ---------------------------------------------------------------------------------------- create
+
+    /**
+     * Checks, decides, routes and stores a referral. Nothing is written unless every step succeeds:
+     * referral, recipients, relationships, alerts and the audit record share one transaction.
+     */
+    public Uni<Created> create(Referral referral, String idempotencyKey, String sourceFormat) {
+        Actor actor = context.requireActor();
+        PurposeOfUse purpose = context.purpose().orElseThrow(() -> new IllegalStateException("no purpose"));
+        context.describe("referral.create", RESOURCE_TYPE, null, null);
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw ApiException.badRequest("Idempotency-Key", "IDEMPOTENCY_KEY_INVALID", "Use 1 to 200 characters.");
+        }
+        ReferralValidator.validate(referral, actor.agencyId(), config.maxTextLength());
+        PartnershipDirectory.Mash mash = directory.forCouncil(referral.homeCouncil()).orElseThrow(() ->
+                ApiException.badRequest("/homeCouncil", "UNKNOWN_HOME_COUNCIL",
+                        "No MASH partnership is known for this home council, so the referral cannot be routed."));
+        List<String> present = referral.presentCategories();
+        Decision refer = policy.decide(policy.request(actor, "refer", purpose).categories(present)
+                .counterparty(referral.homeCouncil()).build());
+        context.decided(PolicyService.audited(refer, null, null));
+        if (!refer.isPermit()) {
+            throw PolicyService.denied(refer);
+        }
+        if (!refer.withheld().isEmpty()) {
+            List<FieldError> errors = new ArrayList<>();
+            refer.withheld().forEach((category, code) -> errors.add(new FieldError(fieldOf(category), code.name(),
+                    "The protocol does not let your agency refer " + category + " data for this purpose.")));
+            throw new ApiException(403, "CATEGORY_NOT_REFERABLE", "Refused by the protocol for "
+                    + refer.withheld().keySet() + "; remove that content or refer under another purpose.", errors);
+        }
+        List<LanguageCheck.Flag> flags = language.check(referral.freeText());
+        Instant now = Instant.now();
+        List<Route> routes = plan(referral, mash, actor.agencyId(), present, now);
+        String hash = hash(referral);
+        UUID id = UUID.randomUUID();
+        return pool.withTransaction(tx -> findByKey(tx, actor.agencyId(), idempotencyKey).chain(found -> {
+                    if (found.isPresent()) {
+                        return Uni.createFrom().item(replay(found.get(), hash));
+                    }
+                    return store(tx, id, referral, idempotencyKey, hash, sourceFormat, flags, routes, actor)
+                            .replaceWith(new Stored(id, null));
+                }))
+                .onFailure(ReferralService::isIdempotencyRace)
+                .recoverWithUni(() -> findByKey(pool, actor.agencyId(), idempotencyKey)
+                        .map(found -> replay(found.orElseThrow(), hash)))
+                .chain(stored -> {
+                    boolean replay = stored.hash() != null;
+                    if (!replay) {
+                        context.markAudited();
+                    }
+                    return receipt(pool, stored.id()).map(r -> new Created(r, replay));
+                });
+    }
+
+    private static Stored replay(Stored found, String hash) {
+        if (!found.hash().equals(hash)) {
+            throw new ApiException(409, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with a different "
+                    + "referral; send a new key for a new referral.",
+                    List.of(new FieldError("Idempotency-Key", "IDEMPOTENCY_KEY_REUSED", "different body for the same key")));
+        }
+        return found;
+    }
+
+    private static boolean isIdempotencyRace(Throwable e) {
+        return e instanceof PgException pg && "23505".equals(pg.getSqlState())
+                && pg.getConstraint() != null && pg.getConstraint().equals("referral_idempotency");
+    }
+
+    /** Recipients from the protocol's referral-received duties, each with what the engine lets it see. */
+    List<Route> plan(Referral referral, PartnershipDirectory.Mash mash, String sender, List<String> present,
+            Instant now) {
+        CaseContext.Builder caseContext = CaseContext.builder().role("home-council", mash.council());
+        if (mash.police() != null) {
+            caseContext.role("home-police", mash.police());
+        }
+        if (mash.health() != null) {
+            caseContext.role("home-health", mash.health());
+        }
+        Map<String, Route> routes = new LinkedHashMap<>();
+        CaseContext built = caseContext.build();
+        for (DutyNotice duty : policy.engine().duties(EVENT, built, now, sender)) {
+            // Empty because the sender holds the role itself is fine; empty because nobody does is a finding.
+            if (duty.unresolved() && !built.agencies().containsKey(duty.recipientRole())) {
+                LOG.warnf("Duty %s names case role %s, which no agency holds for %s: nobody can be told",
+                        duty.clause(), duty.recipientRole(), mash.council());
+            }
+            for (String agency : duty.agencies()) {
+                String kind = "home-council".equals(duty.recipientRole()) ? KIND_RECIPIENT : KIND_MASH_PARTNER;
+                routes.computeIfAbsent(agency, a -> new Route(a, duty.recipientRole(), kind, duty,
+                        permittedFor(a, kind, present, sender), mash.contactOf(a)));
+            }
+        }
+        return List.copyOf(routes.values());
+    }
+
+    /** What a practitioner of the recipient agency may read, by the engine, for the relationship it will hold. */
+    private List<String> permittedFor(String agency, String kind, List<String> present, String sender) {
+        Actor reader = new Actor("routing", null, Actor.Kind.USER, agency, Set.of("practitioner"));
+        Decision decision = policy.decide(policy.request(reader, "read", PurposeOfUse.SAFEGUARDING)
+                .relationships(kind).categories(present).counterparty(sender).build());
+        return decision.isPermit() ? decision.permittedCategories() : List.of();
+    }
+
+    private Uni<Void> store(SqlClient tx, UUID id, Referral referral, String key, String hash, String format,
+            List<LanguageCheck.Flag> flags, List<Route> routes, Actor actor) {
+        Referral.Child child = referral.child();
+        String system = child.nhsNumber() != null ? ChildIndex.NHS_NUMBER : child.localIdentifier().system();
+        String value = child.nhsNumber() != null ? child.nhsNumber() : child.localIdentifier().value();
+        return children.resolveOrCreate(tx, system, value).chain(childId -> {
+            context.describe("referral.create", RESOURCE_TYPE, id.toString(), childId);
+            Uni<Void> steps = tx.preparedQuery("""
+                            INSERT INTO referral (id, child_id, requester_agency, requester_subject, home_council,
+                                risk_level, body, language_flags, source_format, idempotency_key, body_hash)
+                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                            """)
+                    .execute(Tuple.from(new Object[] {id, childId, actor.agencyId(), actor.subject(),
+                            referral.homeCouncil(), referral.riskLevel(), toJson(referral), flagsJson(flags), format,
+                            key, hash}))
+                    .replaceWithVoid()
+                    .chain(() -> relationships.add(tx, childId, actor.agencyId(), KIND_REFERRER, SOURCE_TYPE, id,
+                            referral.requesterContact()));
+            for (Route route : routes) {
+                steps = steps.chain(() -> outbox.enqueue(tx, alertFor(id, childId, referral, route, actor.agencyId())))
+                        .chain(alertId -> tx.preparedQuery("""
+                                        INSERT INTO referral_recipient (referral_id, agency_id, case_role, relationship,
+                                            duty_ref, categories, ack_due_at, alert_id)
+                                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                        """)
+                                .execute(Tuple.from(new Object[] {id, route.agency(), route.caseRole(),
+                                        route.relationship(), route.duty().clause(), new JsonArray(route.categories()),
+                                        route.duty().deadline().atOffset(ZoneOffset.UTC), alertId}))
+                                .replaceWithVoid())
+                        .chain(() -> relationships.add(tx, childId, route.agency(), route.relationship(), SOURCE_TYPE,
+                                id, route.contact()));
+            }
+            return steps.chain(() -> audit.record(tx, audit.entryFor(context, "referral.create", 201)));
+        });
+    }
+
+    /** The alert: the minimum the recipient may see (risk only if released to it) and the link to read more. */
+    private static AlertRequest alertFor(UUID id, UUID childId, Referral referral, Route route, String sender) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("referralId", id.toString());
+        payload.put("link", "/api/v1/referrals/" + id);
+        payload.put("from", sender);
+        payload.put("ackDueAt", route.duty().deadline().toString());
+        if (route.categories().contains(Referral.RISK)) {
+            payload.put("riskLevel", referral.riskLevel());
+            payload.put("concernCategories", referral.concernCategories());
+        }
+        String escalation = route.duty().escalation() == null || route.duty().escalation().agencies().isEmpty() ? null
+                : route.duty().escalation().agencies().get(0) + "#" + route.duty().escalation().role();
+        return new AlertRequest(route.agency(), EVENT, childId, RESOURCE_TYPE, id.toString(), payload,
+                route.categories(), route.duty().clause(), route.duty().deadline(), escalation);
+    }
+
+    private Uni<Optional<Stored>> findByKey(SqlClient client, String agency, String key) {
+        if (key == null) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return client.preparedQuery("SELECT id, body_hash FROM referral WHERE requester_agency = $1 AND idempotency_key = $2")
+                .execute(Tuple.of(agency, key))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return Optional.empty();
+                    }
+                    Row row = it.next();
+                    return Optional.of(new Stored(row.getUUID("id"), row.getString("body_hash")));
+                });
+    }
+
+    private Uni<ReferralViews.Receipt> receipt(SqlClient client, UUID id) {
+        return client.preparedQuery("SELECT child_id, created_at, language_flags FROM referral WHERE id = $1")
+                .execute(Tuple.of(id))
+                .chain(rows -> {
+                    Row row = rows.iterator().next();
+                    return recipients(client, id).map(recipients -> new ReferralViews.Receipt(id,
+                            row.getUUID("child_id"), row.getOffsetDateTime("created_at"), recipients,
+                            warnings(row.getJsonArray("language_flags"), null)));
+                });
+    }
+
+    // ----------------------------------------------------------------------------------------- reads
+
+    /** A referral redacted for the caller by a fresh decision; no relationship with the child is a 404. */
+    public Uni<ReferralViews.Read> read(UUID id) {
+        context.describe("referral.read", RESOURCE_TYPE, id.toString(), null);
+        return load(pool, id).chain(row -> {
+            UUID childId = row.getUUID("child_id");
+            context.describe("referral.read", RESOURCE_TYPE, id.toString(), childId);
+            Referral referral = fromJson(row.getJsonObject("body"));
+            List<String> present = referral.presentCategories();
+            return policy.authorise(pool, childId, "read", present,
+                            b -> b.counterparty(row.getString("requester_agency")))
+                    .chain(decision -> recipients(pool, id).map(recipients -> view(row, referral, decision, recipients)));
+        });
+    }
+
+    /** The caller agency's inbox, soonest deadline first. */
+    public Uni<List<ReferralViews.InboxEntry>> inbox(String status) {
+        Actor actor = context.requireActor();
+        context.describe("referral.inbox", RESOURCE_TYPE, null, null);
+        return pool.preparedQuery("""
+                        SELECT r.id, r.child_id, r.requester_agency, r.created_at, r.risk_level,
+                            r.body -> 'concernCategories' AS concerns, rr.status, rr.ack_due_at, rr.categories
+                        FROM referral_recipient rr JOIN referral r ON r.id = rr.referral_id
+                        WHERE rr.agency_id = $1 AND ($2::text IS NULL OR rr.status = $2)
+                        ORDER BY rr.ack_due_at, r.created_at LIMIT 200
+                        """)
+                .execute(Tuple.of(actor.agencyId(), status))
+                .map(rows -> {
+                    List<ReferralViews.InboxEntry> entries = new ArrayList<>();
+                    for (Row row : rows) {
+                        List<String> categories = strings(row.getJsonArray("categories"));
+                        boolean risk = categories.contains(Referral.RISK);
+                        Object concerns = row.getValue("concerns");
+                        entries.add(new ReferralViews.InboxEntry(row.getUUID("id"), row.getUUID("child_id"),
+                                row.getString("requester_agency"), row.getOffsetDateTime("created_at"),
+                                row.getString("status"), row.getOffsetDateTime("ack_due_at"), categories,
+                                risk ? row.getString("risk_level") : null,
+                                risk && concerns instanceof JsonArray a ? strings(a) : null,
+                                "/api/v1/referrals/" + row.getUUID("id")));
+                    }
+                    return entries;
+                });
+    }
+
+    /**
+     * Referrals about the child with this identifier that the caller may read, newest first, each
+     * redacted by its own decision. An unknown child and a child the caller has no relationship with
+     * give the same empty result. {@code from} inclusive, {@code to} exclusive, either may be null.
+     */
+    public Uni<List<ReferralViews.Read>> search(String system, String value, Instant from, Instant to) {
+        Actor actor = context.requireActor();
+        PurposeOfUse purpose = context.purpose().orElseThrow(() -> new IllegalStateException("no purpose"));
+        context.describe("referral.search", RESOURCE_TYPE, null, null);
+        return children.find(pool, system, value).chain(child -> {
+            if (child.isEmpty()) {
+                return Uni.createFrom().item(List.<ReferralViews.Read>of());
+            }
+            UUID childId = child.get();
+            context.describe("referral.search", RESOURCE_TYPE, null, childId);
+            return relationships.kinds(pool, actor.agencyId(), childId).chain(kinds -> {
+                if (kinds.isEmpty()) {
+                    return Uni.createFrom().item(List.<ReferralViews.Read>of());
+                }
+                return pool.preparedQuery("""
+                                SELECT id, child_id, requester_agency, created_at, body, language_flags FROM referral
+                                WHERE child_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2)
+                                    AND ($3::timestamptz IS NULL OR created_at < $3)
+                                ORDER BY created_at DESC LIMIT 100
+                                """)
+                        .execute(Tuple.of(childId, utc(from), utc(to)))
+                        .chain(rows -> {
+                            Uni<List<ReferralViews.Read>> result = Uni.createFrom().item(new ArrayList<>());
+                            for (Row row : rows) {
+                                Referral referral = fromJson(row.getJsonObject("body"));
+                                List<String> present = referral.presentCategories();
+                                Decision decision = policy.decide(policy.request(actor, "read", purpose)
+                                        .relationships(kinds).categories(present)
+                                        .counterparty(row.getString("requester_agency")).build());
+                                if (!decision.isPermit()) {
+                                    continue;
+                                }
+                                context.decided(PolicyService.audited(decision, null, null));
+                                result = result.chain(list -> recipients(pool, row.getUUID("id")).map(recipients -> {
+                                    list.add(view(row, referral, decision, recipients));
+                                    return list;
+                                }));
+                            }
+                            return result;
+                        });
+            });
+        });
+    }
+
+    private static ReferralViews.Read view(Row row, Referral referral, Decision decision,
+            List<ReferralViews.Recipient> recipients) {
+        Set<String> permitted = new LinkedHashSet<>(decision.permittedCategories());
+        List<String> redacted = referral.presentCategories().stream().filter(c -> !permitted.contains(c)).toList();
+        return new ReferralViews.Read(row.getUUID("id"), row.getUUID("child_id"), row.getOffsetDateTime("created_at"),
+                referral.redactedTo(permitted), List.copyOf(permitted), redacted,
+                warnings(row.getJsonArray("language_flags"), permitted), recipients);
+    }
+
+    // ------------------------------------------------------------------------------------ lifecycle
+
+    /** A recipient's response. Only the recipient agency itself may respond; others get 404. */
+    public Uni<ReferralViews.Recipient> respond(UUID id, String action, String reason) {
+        Actor actor = context.requireActor();
+        String auditAction = "referral." + action;
+        context.describe(auditAction, RESOURCE_TYPE, id.toString(), null);
+        if ("decline".equals(action) && (reason == null || reason.isBlank())) {
+            throw ApiException.badRequest("/reason", "REASON_REQUIRED",
+                    "A decline needs a reason: the referrer must be told why no action follows.");
+        }
+        return pool.withTransaction(tx -> load(tx, id).chain(row -> {
+                    UUID childId = row.getUUID("child_id");
+                    context.describe(auditAction, RESOURCE_TYPE, id.toString(), childId);
+                    return policy.authorise(tx, childId, "read", List.of(Referral.IDENTITY),
+                                    b -> b.counterparty(row.getString("requester_agency")))
+                            .chain(decision -> tx.preparedQuery(
+                                            "SELECT status FROM referral_recipient WHERE referral_id = $1 AND agency_id = $2 FOR UPDATE")
+                                    .execute(Tuple.of(id, actor.agencyId())))
+                            .chain(rows -> {
+                                if (!rows.iterator().hasNext()) {
+                                    throw ApiException.notFound();
+                                }
+                                String current = rows.iterator().next().getString("status");
+                                return tx.preparedQuery(transition(action, current))
+                                        .execute(Tuple.of(id, actor.agencyId(), reason))
+                                        .chain(() -> audit.record(tx, audit.entryFor(context, auditAction, 200)))
+                                        .chain(() -> recipients(tx, id));
+                            });
+                }))
+                .invoke(() -> context.markAudited())
+                .map(recipients -> recipients.stream().filter(r -> r.agency().equals(actor.agencyId())).findFirst()
+                        .orElseThrow());
+    }
+
+    private static String transition(String action, String current) {
+        boolean decided = current.equals("ACCEPTED") || current.equals("DECLINED");
+        switch (action) {
+            case "acknowledge":
+                if (!current.equals("PENDING")) {
+                    throw new ApiException(409, "ALREADY_ACKNOWLEDGED", "This referral was already acknowledged ("
+                            + current + ").", List.of());
+                }
+                return "UPDATE referral_recipient SET status = 'ACKNOWLEDGED', acknowledged_at = now(), "
+                        + "response_reason = $3::text WHERE referral_id = $1 AND agency_id = $2";
+            case "accept":
+            case "decline":
+                if (decided) {
+                    throw new ApiException(409, "ALREADY_DECIDED", "This referral was already " + current.toLowerCase()
+                            + ".", List.of());
+                }
+                String status = action.equals("accept") ? "ACCEPTED" : "DECLINED";
+                return "UPDATE referral_recipient SET status = '" + status + "', decided_at = now(), "
+                        + "acknowledged_at = coalesce(acknowledged_at, now()), response_reason = $3::text "
+                        + "WHERE referral_id = $1 AND agency_id = $2";
+            default:
+                throw new IllegalArgumentException(action);
+        }
+    }
+
+    // -------------------------------------------------------------------------------------- helpers
+
+    private Uni<Row> load(SqlClient client, UUID id) {
+        return client.preparedQuery("SELECT id, child_id, requester_agency, created_at, body, language_flags FROM referral WHERE id = $1")
+                .execute(Tuple.of(id))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        throw ApiException.notFound();
+                    }
+                    return it.next();
+                });
+    }
+
+    private static Uni<List<ReferralViews.Recipient>> recipients(SqlClient client, UUID id) {
+        return client.preparedQuery("""
+                        SELECT agency_id, case_role, relationship, duty_ref, categories, status, ack_due_at,
+                            acknowledged_at, decided_at, response_reason
+                        FROM referral_recipient WHERE referral_id = $1 ORDER BY ack_due_at, agency_id
+                        """)
+                .execute(Tuple.of(id))
+                .map(rows -> {
+                    List<ReferralViews.Recipient> result = new ArrayList<>();
+                    for (Row row : rows) {
+                        result.add(new ReferralViews.Recipient(row.getString("agency_id"), row.getString("case_role"),
+                                row.getString("relationship"), row.getString("duty_ref"),
+                                strings(row.getJsonArray("categories")), row.getString("status"),
+                                row.getOffsetDateTime("ack_due_at"), row.getOffsetDateTime("acknowledged_at"),
+                                row.getOffsetDateTime("decided_at"), row.getString("response_reason")));
+                    }
+                    return result;
+                });
+    }
+
+    /** Stored flags as warnings; with {@code visible} given, only flags on fields of those categories. */
+    static List<FieldError> warnings(JsonArray flags, Set<String> visible) {
+        List<FieldError> warnings = new ArrayList<>();
+        if (flags == null) {
+            return warnings;
+        }
+        for (int i = 0; i < flags.size(); i++) {
+            JsonObject flag = flags.getJsonObject(i);
+            String field = flag.getString("field");
+            if (visible == null || visible.contains(Referral.categoryOf(field))) {
+                warnings.add(new FieldError(field, LanguageCheck.RULE, flag.getString("message")));
+            }
+        }
+        return warnings;
+    }
+
+    static JsonArray flagsJson(List<LanguageCheck.Flag> flags) {
+        JsonArray array = new JsonArray();
+        for (LanguageCheck.Flag f : flags) {
+            array.add(new JsonObject().put("field", f.field()).put("entry", f.entry()).put("matched", f.matched())
+                    .put("start", f.start()).put("end", f.end()).put("message", f.message()));
+        }
+        return array;
+    }
+
+    private static List<String> strings(JsonArray array) {
+        List<String> result = new ArrayList<>();
+        if (array != null) {
+            for (int i = 0; i < array.size(); i++) {
+                result.add(array.getString(i));
+            }
+        }
+        return result;
+    }
+
+    private static String fieldOf(String category) {
+        return switch (category) {
+            case Referral.IDENTITY -> "/child";
+            case Referral.POLICE_INTELLIGENCE -> "/policeIntelligence";
+            case Referral.RISK -> "/summary";
+            default -> "/" + category;
+        };
+    }
+
+    private JsonObject toJson(Referral referral) {
+        try {
+            return new JsonObject(mapper.writeValueAsString(referral));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Referral fromJson(JsonObject body) {
+        try {
+            return mapper.readValue(body.encode(), Referral.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The canonical form's hash: the same referral sent as JSON or as FHIR hashes alike. */
+    String hash(Referral referral) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(mapper.writeValueAsString(referral).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}
