@@ -63,6 +63,12 @@ public class Dispatcher {
     private final AlertConfig config;
     private final GatewayClock clock;
     private final HttpClient http;
+    private final java.util.concurrent.ExecutorService waker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "alert-dispatch-wake");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.atomic.AtomicBoolean wakeQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
     Dispatcher(Pool pool, AlertConfig config, GatewayClock clock) {
         this.pool = pool;
@@ -78,6 +84,25 @@ public class Dispatcher {
     }
 
     record Subscription(String url, List<String> secrets) {
+    }
+
+    /**
+     * Dispatches now, on a worker thread, instead of at the next tick: called after a transaction
+     * that queued alerts has committed, so the replica that took the request sends within
+     * milliseconds. Other replicas still find the rows at their own tick.
+     */
+    public void wake() {
+        if (config.dispatcherEnabled() && wakeQueued.compareAndSet(false, true)) {
+            waker.execute(() -> {
+                wakeQueued.set(false);
+                tick();
+            });
+        }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        waker.shutdownNow();
     }
 
     @Scheduled(every = "${gateway.alert.dispatch-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
