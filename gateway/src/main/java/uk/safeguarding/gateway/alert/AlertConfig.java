@@ -24,6 +24,10 @@ public interface AlertConfig {
     @WithDefault("200")
     int batchSize();
 
+    /** How many claims one replica runs at once while a backlog drains. */
+    @WithDefault("4")
+    int parallelClaims();
+
     /** How long a claimed alert is reserved for the claiming dispatcher; after that another replica may retry it. */
     @WithDefault("PT60S")
     Duration lease();

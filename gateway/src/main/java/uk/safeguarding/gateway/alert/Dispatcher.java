@@ -68,6 +68,11 @@ public class Dispatcher {
         t.setDaemon(true);
         return t;
     });
+    private final java.util.concurrent.ExecutorService drainPool = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "alert-dispatch-drain");
+        t.setDaemon(true);
+        return t;
+    });
     private final java.util.concurrent.atomic.AtomicBoolean wakeQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
     Dispatcher(Pool pool, AlertConfig config, GatewayClock clock) {
@@ -103,18 +108,35 @@ public class Dispatcher {
     @jakarta.annotation.PreDestroy
     void stop() {
         waker.shutdownNow();
+        drainPool.shutdownNow();
     }
 
     @Scheduled(every = "${gateway.alert.dispatch-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = DispatcherDisabled.class)
     void tick() {
+        int first = drainOnce();
+        if (first < config.batchSize()) {
+            return;
+        }
+        // A full batch means more may be due: drain with several claimers at once (SKIP LOCKED keeps
+        // them apart), so one batch's HTTP round trips overlap the next one's claim and updates.
+        List<CompletableFuture<Void>> drainers = new ArrayList<>();
+        for (int i = 0; i < config.parallelClaims(); i++) {
+            drainers.add(CompletableFuture.runAsync(() -> {
+                while (drainOnce() >= config.batchSize()) {
+                    LOG.debug("Full batch dispatched; claiming again");
+                }
+            }, drainPool));
+        }
+        drainers.forEach(CompletableFuture::join);
+    }
+
+    private int drainOnce() {
         try {
-            // A full batch means more may be due: keep draining before sleeping.
-            while (dispatchOnce() >= config.batchSize()) {
-                LOG.debug("Full batch dispatched; claiming again");
-            }
+            return dispatchOnce();
         } catch (RuntimeException e) {
             LOG.warnf(e, "Alert dispatch failed; will retry on the next tick");
+            return 0;
         }
     }
 
