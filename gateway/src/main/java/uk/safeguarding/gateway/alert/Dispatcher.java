@@ -62,6 +62,7 @@ public class Dispatcher {
     private final Pool pool;
     private final AlertConfig config;
     private final GatewayClock clock;
+    private final uk.safeguarding.gateway.audit.AuditTrail audit;
     private final HttpClient http;
     private final java.util.concurrent.ExecutorService waker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "alert-dispatch-wake");
@@ -75,8 +76,9 @@ public class Dispatcher {
     });
     private final java.util.concurrent.atomic.AtomicBoolean wakeQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
-    Dispatcher(Pool pool, AlertConfig config, GatewayClock clock) {
+    Dispatcher(Pool pool, AlertConfig config, GatewayClock clock, uk.safeguarding.gateway.audit.AuditTrail audit) {
         this.pool = pool;
+        this.audit = audit;
         this.config = config;
         this.clock = clock;
         this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout())
@@ -187,7 +189,17 @@ public class Dispatcher {
             pool.preparedQuery(RETRY).executeBatch(retry).await().indefinitely();
         }
         if (!dead.isEmpty()) {
-            pool.preparedQuery(DEAD).executeBatch(dead).await().indefinitely();
+            // Giving up is recorded in the audit trail with the state change, in one transaction.
+            pool.withTransaction(tx -> tx.preparedQuery(DEAD).executeBatch(dead).chain(() -> {
+                io.smallrye.mutiny.Uni<Void> chain = io.smallrye.mutiny.Uni.createFrom().voidItem();
+                for (Tuple t : dead) {
+                    Claimed alert = claimed.stream().filter(c -> c.id().equals(t.getUUID(0))).findFirst().orElseThrow();
+                    chain = chain.chain(() -> audit.record(tx, Escalator.systemEntry("alert.dead-letter", "alert",
+                            alert.id().toString(), null, List.of("undelivered after " + config.giveUpAfter()
+                                    + " to " + alert.agency() + ": " + t.getString(2)))));
+                }
+                return chain;
+            })).await().indefinitely();
         }
         return claimed.size();
     }

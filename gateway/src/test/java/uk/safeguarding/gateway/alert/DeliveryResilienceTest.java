@@ -35,6 +35,8 @@ class DeliveryResilienceTest {
     AlertConfig config;
     @Inject
     GatewayClock clock;
+    @Inject
+    uk.safeguarding.gateway.audit.AuditTrail audit;
 
     @BeforeEach
     void clean() {
@@ -104,8 +106,8 @@ class DeliveryResilienceTest {
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             AlertFixtures.subscribe(receiver, OTHER_PROVIDER);
             Set<String> ids = queue(OTHER_PROVIDER, 1000, "NULL");
-            Dispatcher first = new Dispatcher(pool, config, clock);
-            Dispatcher second = new Dispatcher(pool, config, clock);
+            Dispatcher first = new Dispatcher(pool, config, clock, audit);
+            Dispatcher second = new Dispatcher(pool, config, clock, audit);
             ExecutorService threads = Executors.newFixedThreadPool(2);
             try {
                 List<Future<Integer>> runs = List.of(
@@ -149,6 +151,7 @@ class DeliveryResilienceTest {
         Set<String> ids = queue(HOME_HEALTH, 1, "now() - interval '73 hours'");
         String id = ids.iterator().next();
         await().atMost(Duration.ofSeconds(20)).until(() -> status(ids, "DEAD") == 1);
+        assertEquals(1, Db.count("SELECT count(*) FROM audit_event WHERE action = 'alert.dead-letter' AND resource_id = ?", id));
         given().auth().oauth2(TestTokensDpo.dpo()).when().get("/api/v1/admin/dead-letters")
                 .then().statusCode(200).body("find { it.id == '" + id + "' }.recipient", equalTo(HOME_HEALTH))
                 .body("find { it.id == '" + id + "' }.payload", org.hamcrest.Matchers.nullValue());
@@ -162,7 +165,7 @@ class DeliveryResilienceTest {
 
     @Test
     void backoffGrowsWithJitterAndIsCapped() {
-        Dispatcher d = new Dispatcher(pool, config, clock);
+        Dispatcher d = new Dispatcher(pool, config, clock, audit);
         long initial = config.initialBackoff().toMillis();
         for (int attempt = 1; attempt <= 40; attempt++) {
             long expected = Math.min(config.maxBackoff().toMillis(), initial * (1L << Math.min(attempt - 1, 30)));
