@@ -153,6 +153,12 @@ public class PlacementResource {
                     })
                     .chain(() -> cases.placementById(tx, id))
                     .chain(updated -> event(tx, eventId, eventType, updated.orElseThrow(), now, null, null))
+                    // Once everyone has been told, the host-area relationships this placement created end
+                    // (need to know follows the placement); the placing council's and the home area's stay.
+                    .call(() -> status.equals("STARTED") ? Uni.createFrom().voidItem()
+                            : tx.preparedQuery("UPDATE relationship SET ended_at = now() WHERE source_type = 'placement' "
+                                    + "AND source_id = $1 AND ended_at IS NULL AND kind IN ('host-council', 'host-police', 'host-health', 'provider', 'gp', 'school')")
+                                    .execute(Tuple.of(id)).replaceWithVoid())
                     .chain(outcome -> audit.record(tx, audit.entryFor(context, action, 200)).invoke(context::markAudited)
                             .replaceWith(EventResult.of(eventId, eventType, p.childId(), id, outcome)));
         }));

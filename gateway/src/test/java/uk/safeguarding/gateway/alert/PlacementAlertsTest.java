@@ -147,6 +147,9 @@ class PlacementAlertsTest {
         given().auth().oauth2(practitioner(PLACING)).header("Purpose-Of-Use", "CARE-PLANNING")
                 .when().post("/api/v1/placements/" + placement + "/start")
                 .then().statusCode(200).body("notified.agency", containsInAnyOrder(HOST_COUNCIL, HOST_POLICE));
+        given().auth().oauth2(practitioner(HOST_COUNCIL)).header("Purpose-Of-Use", "SAFEGUARDING")
+                .when().post("/api/v1/placements/" + placement + "/end")
+                .then().statusCode(403);
         given().auth().oauth2(provider(PROVIDER)).header("Purpose-Of-Use", "CARE-PLANNING")
                 .when().post("/api/v1/placements/" + placement + "/end")
                 .then().statusCode(200)
@@ -155,9 +158,14 @@ class PlacementAlertsTest {
         given().auth().oauth2(practitioner(PLACING)).header("Purpose-Of-Use", "CARE-PLANNING")
                 .when().post("/api/v1/placements/" + placement + "/move")
                 .then().statusCode(409).body("code", equalTo("PLACEMENT_STATE"));
-        given().auth().oauth2(practitioner(HOST_COUNCIL)).header("Purpose-Of-Use", "SAFEGUARDING")
-                .when().post("/api/v1/placements/" + placement + "/end")
-                .then().statusCode(403);
+        // Need to know follows the placement: the host area's relationships ended with it.
+        String eventId = created.path("eventId");
+        given().auth().oauth2(practitioner(HOST_POLICE)).header("Purpose-Of-Use", "SAFEGUARDING")
+                .when().get("/api/v1/case-events/" + eventId).then().statusCode(404);
+        given().auth().oauth2(practitioner(PLACING)).header("Purpose-Of-Use", "CARE-PLANNING")
+                .when().get("/api/v1/case-events/" + eventId).then().statusCode(200);
+        given().auth().oauth2(practitioner(HOME_POLICE)).header("Purpose-Of-Use", "SAFEGUARDING")
+                .when().get("/api/v1/case-events/" + eventId).then().statusCode(200);
     }
 
     @Test
