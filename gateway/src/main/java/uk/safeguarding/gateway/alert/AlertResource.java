@@ -2,7 +2,6 @@ package uk.safeguarding.gateway.alert;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -151,11 +150,5 @@ public class AlertResource {
     static Instant instant(Row r, String column) {
         var value = r.getOffsetDateTime(column);
         return value == null ? null : value.toInstant();
-    }
-
-    static List<String> strings(JsonArray array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(v -> out.add((String) v));
-        return out;
     }
 }

@@ -6,7 +6,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
@@ -139,9 +138,5 @@ public class Cases {
                         event.occurredAt().atOffset(java.time.ZoneOffset.UTC), event.raisedBy(), raisedBySubject,
                         event.purpose(), new JsonObject(details)}))
                 .chain(() -> notifier.notify(tx, clean, caseContext));
-    }
-
-    static Instant now() {
-        return Instant.now();
     }
 }

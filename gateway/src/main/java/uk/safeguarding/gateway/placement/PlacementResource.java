@@ -273,14 +273,12 @@ public class PlacementResource {
     }
 
     private Uni<Void> relate(SqlClient tx, UUID childId, UUID placementId, String placing, NewPlacement b) {
-        Map<String, String> roles = new LinkedHashMap<>();
         Uni<Void> chain = relationships.add(tx, childId, placing, "placing-authority", "placement", placementId, null);
         String[][] pairs = {{b.provider(), "provider"}, {b.hostCouncil(), "host-council"}, {b.hostPolice(), "host-police"},
                 {b.hostHealth(), "host-health"}, {b.homePolice(), "home-police"}, {b.homeHealth(), "home-health"},
                 {b.gp(), "gp"}, {b.school(), "school"}, {b.rhiService(), "rhi-service"}};
         for (String[] pair : pairs) {
             if (pair[0] != null) {
-                roles.put(pair[1], pair[0]);
                 chain = chain.chain(() -> relationships.add(tx, childId, pair[0], pair[1], "placement", placementId, null));
             }
         }
