@@ -99,6 +99,35 @@ public class Notifier {
         return chain.map(sent -> new Outcome(List.copyOf(sent), List.copyOf(refused), List.copyOf(unresolved)));
     }
 
+    public static final String ACCESS_EVENT = "record-accessed";
+
+    /**
+     * Meets a decision's {@code NOTIFY_OWNING_AGENCY} obligation (for example every Philomena release):
+     * the agency that owns the record is told, in the reader's transaction, who read which categories,
+     * for what purpose and under which clauses. Nothing is queued when the decision carries no such
+     * obligation or the reader is the owner.
+     */
+    public Uni<Void> notifyOwner(SqlClient tx, Decision decision, String owner, UUID childId, String resourceType,
+            String resourceId, uk.safeguarding.gateway.security.Actor reader, String purpose, Instant at) {
+        if (owner == null || owner.equals(reader.agencyId())
+                || !decision.has(uk.safeguarding.protocol.engine.Obligation.Type.NOTIFY_OWNING_AGENCY)) {
+            return Uni.createFrom().voidItem();
+        }
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("event", ACCESS_EVENT);
+        payload.put("childId", childId.toString());
+        payload.put("resourceType", resourceType);
+        payload.put("resourceId", resourceId);
+        payload.put("readerAgency", reader.agencyId());
+        payload.put("readerSubject", reader.subject());
+        payload.put("purpose", purpose);
+        payload.put("categories", decision.permittedCategories());
+        payload.put("clauses", decision.reasons());
+        payload.put("at", at.toString());
+        return outbox.enqueue(tx, new AlertRequest(owner, ACCESS_EVENT, childId, resourceType, resourceId, payload,
+                List.of(), decision.rule(), null, null)).replaceWithVoid();
+    }
+
     /** The decision for one recipient agency's system: receive-alert of the event's categories. */
     Decision decide(String agency, Set<String> kinds, CaseEvent event) {
         DecisionRequest request = DecisionRequest.builder(Actor.of(agency, Set.of(), "alert-recipient:" + agency))

@@ -38,8 +38,13 @@ public class CaseEventResource {
     private final AuditTrail audit;
     private final PolicyService policy;
     private final Cases cases;
+    private final uk.safeguarding.gateway.alert.Notifier notifier;
+    private final uk.safeguarding.gateway.alert.GatewayClock clock;
 
-    CaseEventResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Cases cases) {
+    CaseEventResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Cases cases,
+            uk.safeguarding.gateway.alert.Notifier notifier, uk.safeguarding.gateway.alert.GatewayClock clock) {
+        this.notifier = notifier;
+        this.clock = clock;
         this.pool = pool;
         this.context = context;
         this.audit = audit;
@@ -69,7 +74,10 @@ public class CaseEventResource {
                                 CaseEventView view = new CaseEventView(id, r.getString("type"), childId,
                                         r.getOffsetDateTime("occurred_at").toInstant(), r.getString("raised_by_agency"),
                                         data, List.copyOf(decision.withheld().keySet()));
-                                return audit.record(tx, audit.entryFor(context, "case-event.read", 200))
+                                return notifier.notifyOwner(tx, decision, r.getString("raised_by_agency"), childId,
+                                                "case-event", id.toString(), context.requireActor(),
+                                                context.purpose().orElseThrow().code(), clock.instant())
+                                        .chain(() -> audit.record(tx, audit.entryFor(context, "case-event.read", 200)))
                                         .invoke(context::markAudited).replaceWith(view);
                             });
                 }));

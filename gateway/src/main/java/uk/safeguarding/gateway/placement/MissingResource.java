@@ -76,9 +76,11 @@ public class MissingResource {
     private final Cases cases;
     private final GatewayClock clock;
     private final PlacementResource placements;
+    private final Notifier notifier;
 
     MissingResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Cases cases,
-            GatewayClock clock, PlacementResource placements) {
+            GatewayClock clock, PlacementResource placements, Notifier notifier) {
+        this.notifier = notifier;
         this.pool = pool;
         this.context = context;
         this.audit = audit;
@@ -248,19 +250,24 @@ public class MissingResource {
         context.describe("philomena.read", "philomena-profile", null, childId);
         return pool.withTransaction(tx -> cases.isMissing(tx, childId)
                 .chain(missing -> policy.authorise(tx, childId, "read", List.of("philomena"), b -> b.missing(missing)))
-                .chain(() -> tx.preparedQuery("SELECT * FROM philomena_profile WHERE child_id = $1 ORDER BY recorded_at DESC LIMIT 1")
-                        .execute(Tuple.of(childId)))
-                .chain(rows -> {
-                    if (!rows.iterator().hasNext()) {
-                        throw ApiException.notFound();
-                    }
-                    Row r = rows.iterator().next();
-                    context.describe("philomena.read", "philomena-profile", r.getUUID("id").toString(), childId);
-                    Philomena p = new Philomena(childId, r.getUUID("id"), instant(r, "recorded_at"), r.getString("recorded_by"),
-                            ((JsonObject) r.getValue("profile")).getMap());
-                    return audit.record(tx, audit.entryFor(context, "philomena.read", 200)).invoke(context::markAudited)
-                            .replaceWith(p);
-                }));
+                .chain(decision -> tx.preparedQuery("SELECT * FROM philomena_profile WHERE child_id = $1 ORDER BY recorded_at DESC LIMIT 1")
+                        .execute(Tuple.of(childId))
+                        .chain(rows -> {
+                            if (!rows.iterator().hasNext()) {
+                                throw ApiException.notFound();
+                            }
+                            Row r = rows.iterator().next();
+                            context.describe("philomena.read", "philomena-profile", r.getUUID("id").toString(), childId);
+                            Philomena p = new Philomena(childId, r.getUUID("id"), instant(r, "recorded_at"),
+                                    r.getString("recorded_by"), ((JsonObject) r.getValue("profile")).getMap());
+                            // The release is audited in full, and its owner told (the clause's obligations).
+                            return notifier.notifyOwner(tx, decision, r.getString("recorded_by"), childId,
+                                            "philomena-profile", r.getUUID("id").toString(), context.requireActor(),
+                                            context.purpose().orElseThrow().code(), clock.instant())
+                                    .chain(() -> audit.record(tx, audit.entryFor(context, "philomena.read", 200)))
+                                    .invoke(context::markAudited)
+                                    .replaceWith(p);
+                        })));
     }
 
     private Uni<Row> episode(SqlClient tx, UUID id) {

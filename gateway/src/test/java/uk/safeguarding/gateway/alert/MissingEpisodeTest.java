@@ -106,6 +106,7 @@ class MissingEpisodeTest {
         assertEquals(1, Db.count("""
                 SELECT count(*) FROM audit_event WHERE action = 'philomena.read' AND child_id = ? AND decision = 'PERMIT'
                   AND actor_agency = ? AND outcome = 200""", childId, HOST_POLICE), "each release audited");
+        assertEquals(1, alertsFor(childId, PLACING, Notifier.ACCESS_EVENT), "and its owner, the placing council, told");
         assertEquals(409, reportMissing(childId, provider(PROVIDER)).statusCode());
 
         String episode = missing.path("id");

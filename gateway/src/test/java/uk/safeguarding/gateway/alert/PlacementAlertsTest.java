@@ -106,10 +106,13 @@ class PlacementAlertsTest {
         given().auth().oauth2(practitioner(HOST_POLICE)).header("Purpose-Of-Use", "SAFEGUARDING")
                 .when().get("/api/v1/case-events/" + eventId)
                 .then().statusCode(200).body("data.placement.address", equalTo("1 Hill Road, Preston PR1 1AA"));
+        UUID childId = UUID.fromString(created.path("childId"));
+        assertEquals(1, alertsFor(childId, PLACING, Notifier.ACCESS_EVENT), "a police practitioner's read is notified to the owner");
         given().auth().oauth2(practitioner(SCHOOL)).header("Purpose-Of-Use", "SAFEGUARDING")
                 .when().get("/api/v1/case-events/" + eventId)
                 .then().statusCode(200).body("data", not(org.hamcrest.Matchers.hasKey("placement")))
                 .body("withheld", hasItem("placement"));
+        assertEquals(1, alertsFor(childId, PLACING, Notifier.ACCESS_EVENT), "a school's read carries no such obligation");
         given().auth().oauth2(provider(OTHER_PROVIDER)).header("Purpose-Of-Use", "SAFEGUARDING")
                 .when().get("/api/v1/case-events/" + eventId)
                 .then().statusCode(404);
