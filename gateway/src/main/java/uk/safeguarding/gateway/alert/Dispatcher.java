@@ -63,6 +63,7 @@ public class Dispatcher {
     private final AlertConfig config;
     private final GatewayClock clock;
     private final uk.safeguarding.gateway.audit.AuditTrail audit;
+    private final OutboundTokens tokens;
     private final HttpClient http;
     private final java.util.concurrent.ExecutorService waker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "alert-dispatch-wake");
@@ -76,8 +77,10 @@ public class Dispatcher {
     });
     private final java.util.concurrent.atomic.AtomicBoolean wakeQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
-    Dispatcher(Pool pool, AlertConfig config, GatewayClock clock, uk.safeguarding.gateway.audit.AuditTrail audit) {
+    Dispatcher(Pool pool, AlertConfig config, GatewayClock clock, uk.safeguarding.gateway.audit.AuditTrail audit,
+            OutboundTokens tokens) {
         this.pool = pool;
+        this.tokens = tokens;
         this.audit = audit;
         this.config = config;
         this.clock = clock;
@@ -90,7 +93,8 @@ public class Dispatcher {
             int attempts) {
     }
 
-    record Subscription(String url, List<String> secrets) {
+    /** Where an agency's alerts go; {@code oauth} is null unless its endpoint requires a token. */
+    record Subscription(String key, String url, List<String> secrets, JsonObject oauth) {
     }
 
     /**
@@ -214,14 +218,15 @@ public class Dispatcher {
 
     private Map<String, Subscription> subscriptions(List<Claimed> claimed) {
         List<String> agencies = claimed.stream().map(Claimed::agency).distinct().toList();
-        return pool.preparedQuery("SELECT agency_id, url, secrets FROM alert_subscription WHERE agency_id = ANY($1)")
+        return pool.preparedQuery("SELECT id, agency_id, url, secrets, oauth, updated_at FROM alert_subscription WHERE agency_id = ANY($1)")
                 .execute(Tuple.of(agencies.toArray(new String[0])))
                 .map(rows -> {
                     Map<String, Subscription> map = new HashMap<>();
                     for (Row r : rows) {
                         List<String> secrets = new ArrayList<>();
                         r.getJsonArray("secrets").forEach(s -> secrets.add((String) s));
-                        map.put(r.getString("agency_id"), new Subscription(r.getString("url"), secrets));
+                        map.put(r.getString("agency_id"), new Subscription(r.getUUID("id") + "@" + r.getOffsetDateTime("updated_at"),
+                                r.getString("url"), secrets, (JsonObject) r.getValue("oauth")));
                     }
                     return map;
                 }).await().indefinitely();
@@ -235,9 +240,21 @@ public class Dispatcher {
         String body = envelope(alert).encode();
         String id = alert.id().toString();
         long timestamp = Instant.now().getEpochSecond();
+        String bearer = null;
+        if (subscription.oauth() != null) {
+            try {
+                bearer = tokens.bearer(subscription.key(), subscription.oauth());
+            } catch (RuntimeException e) {
+                return CompletableFuture.completedFuture(Tuple.of(truncate("OAuth token: " + e.getMessage())));
+            }
+        }
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(URI.create(subscription.url()))
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(subscription.url()));
+            if (bearer != null) {
+                builder.header("authorization", "Bearer " + bearer);
+            }
+            request = builder
                     .timeout(config.requestTimeout())
                     .header("content-type", "application/json")
                     .header("webhook-id", id)

@@ -2,6 +2,7 @@ package uk.safeguarding.gateway.alert;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -39,13 +40,17 @@ import uk.safeguarding.gateway.security.RequestContext;
 @Produces(MediaType.APPLICATION_JSON)
 public class SubscriptionResource {
 
-    /** A new subscription: the https endpoint (http only on loopback) and optionally its first secret. */
-    public record NewSubscription(String agency, String url, String secret) {
+    /** A new subscription: the https endpoint (http only on loopback), optionally its first secret and OAuth. */
+    public record NewSubscription(String agency, String url, String secret, OAuth oauth) {
     }
 
-    /** A subscription as listed: never its secrets, only how many are live. */
-    public record SubscriptionView(UUID id, String agency, String url, int liveSecrets, Instant createdAt,
-            Instant updatedAt) {
+    /** Client credentials for an endpoint that requires an OAuth token; the secret is never returned. */
+    public record OAuth(String tokenUrl, String clientId, String clientSecret, String scope) {
+    }
+
+    /** A subscription as listed: never its secrets, only how many are live, and the OAuth client id if any. */
+    public record SubscriptionView(UUID id, String agency, String url, int liveSecrets, String oauthTokenUrl,
+            String oauthClientId, Instant createdAt, Instant updatedAt) {
     }
 
     /** The answer to a creation or rotation: the one time a secret is shown. */
@@ -79,13 +84,25 @@ public class SubscriptionResource {
             throw ApiException.badRequest("secret", "SECRET_FORMAT",
                     "secret must be whsec_ followed by base64 of 24 to 64 random bytes (or omitted, to have one generated).");
         }
+        JsonObject oauth = null;
+        if (body.oauth() != null) {
+            OAuth o = body.oauth();
+            validateUrl(o.tokenUrl(), "oauth.tokenUrl");
+            if (o.clientId() == null || o.clientId().isBlank() || o.clientSecret() == null || o.clientSecret().isBlank()) {
+                throw ApiException.badRequest("oauth", "REQUIRED", "oauth needs tokenUrl, clientId and clientSecret.");
+            }
+            oauth = new JsonObject().put("tokenUrl", o.tokenUrl()).put("clientId", o.clientId())
+                    .put("clientSecret", o.clientSecret()).put("scope", o.scope());
+        }
+        JsonObject oauthColumn = oauth;
         UUID id = UUID.randomUUID();
         context.describe("subscription.create", "subscription", id.toString(), null);
         return pool.withTransaction(tx -> tx.preparedQuery("""
-                        INSERT INTO alert_subscription (id, agency_id, url, secrets, created_by)
-                        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (agency_id) DO NOTHING
+                        INSERT INTO alert_subscription (id, agency_id, url, secrets, created_by, oauth)
+                        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (agency_id) DO NOTHING
                         """)
-                .execute(Tuple.of(id, body.agency(), body.url(), new JsonArray().add(secret), context.requireActor().subject()))
+                .execute(Tuple.of(id, body.agency(), body.url(), new JsonArray().add(secret), context.requireActor().subject(),
+                        oauthColumn))
                 .chain(rows -> {
                     if (rows.rowCount() == 0) {
                         throw new ApiException(409, "SUBSCRIPTION_EXISTS",
@@ -100,7 +117,7 @@ public class SubscriptionResource {
 
     @GET
     public Uni<List<SubscriptionView>> list() {
-        return pool.preparedQuery("SELECT id, agency_id, url, secrets, created_at, updated_at FROM alert_subscription ORDER BY agency_id")
+        return pool.preparedQuery("SELECT id, agency_id, url, secrets, oauth, created_at, updated_at FROM alert_subscription ORDER BY agency_id")
                 .execute().map(rows -> {
                     List<SubscriptionView> out = new ArrayList<>();
                     rows.forEach(r -> out.add(view(r)));
@@ -143,7 +160,7 @@ public class SubscriptionResource {
         context.describe("subscription.retire-secret", "subscription", id.toString(), null);
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         UPDATE alert_subscription SET secrets = jsonb_build_array(secrets -> -1), updated_at = now()
-                        WHERE id = $1 RETURNING id, agency_id, url, secrets, created_at, updated_at
+                        WHERE id = $1 RETURNING id, agency_id, url, secrets, oauth, created_at, updated_at
                         """)
                 .execute(Tuple.of(id))
                 .chain(rows -> {
@@ -172,12 +189,19 @@ public class SubscriptionResource {
     }
 
     private static SubscriptionView view(Row r) {
+        JsonObject oauth = (JsonObject) r.getValue("oauth");
         return new SubscriptionView(r.getUUID("id"), r.getString("agency_id"), r.getString("url"),
-                r.getJsonArray("secrets").size(), AlertResource.instant(r, "created_at"), AlertResource.instant(r, "updated_at"));
+                r.getJsonArray("secrets").size(), oauth == null ? null : oauth.getString("tokenUrl"),
+                oauth == null ? null : oauth.getString("clientId"), AlertResource.instant(r, "created_at"),
+                AlertResource.instant(r, "updated_at"));
     }
 
     /** https anywhere; plain http only to a loopback address (a receiver on the same host). */
     static void validateUrl(String url) {
+        validateUrl(url, "url");
+    }
+
+    static void validateUrl(String url, String field) {
         URI uri;
         try {
             uri = url == null ? null : new URI(url);
@@ -185,7 +209,7 @@ public class SubscriptionResource {
             uri = null;
         }
         if (uri == null || uri.getHost() == null || uri.getScheme() == null || uri.getUserInfo() != null) {
-            throw ApiException.badRequest("url", "URL_INVALID", "url must be an absolute https URL without credentials.");
+            throw ApiException.badRequest(field, "URL_INVALID", field + " must be an absolute https URL without credentials.");
         }
         String scheme = uri.getScheme().toLowerCase();
         if (scheme.equals("https")) {
@@ -194,7 +218,7 @@ public class SubscriptionResource {
         if (scheme.equals("http") && isLoopback(uri.getHost())) {
             return;
         }
-        throw ApiException.badRequest("url", "URL_NOT_HTTPS", "url must use https (plain http only on a loopback address).");
+        throw ApiException.badRequest(field, "URL_NOT_HTTPS", field + " must use https (plain http only on a loopback address).");
     }
 
     private static boolean isLoopback(String host) {

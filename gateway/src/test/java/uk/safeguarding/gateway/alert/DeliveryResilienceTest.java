@@ -37,6 +37,8 @@ class DeliveryResilienceTest {
     GatewayClock clock;
     @Inject
     uk.safeguarding.gateway.audit.AuditTrail audit;
+    @Inject
+    OutboundTokens tokens;
 
     @BeforeEach
     void clean() {
@@ -106,8 +108,8 @@ class DeliveryResilienceTest {
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             AlertFixtures.subscribe(receiver, OTHER_PROVIDER);
             Set<String> ids = queue(OTHER_PROVIDER, 1000, "NULL");
-            Dispatcher first = new Dispatcher(pool, config, clock, audit);
-            Dispatcher second = new Dispatcher(pool, config, clock, audit);
+            Dispatcher first = new Dispatcher(pool, config, clock, audit, tokens);
+            Dispatcher second = new Dispatcher(pool, config, clock, audit, tokens);
             ExecutorService threads = Executors.newFixedThreadPool(2);
             try {
                 List<Future<Integer>> runs = List.of(
@@ -165,7 +167,7 @@ class DeliveryResilienceTest {
 
     @Test
     void backoffGrowsWithJitterAndIsCapped() {
-        Dispatcher d = new Dispatcher(pool, config, clock, audit);
+        Dispatcher d = new Dispatcher(pool, config, clock, audit, tokens);
         long initial = config.initialBackoff().toMillis();
         for (int attempt = 1; attempt <= 40; attempt++) {
             long expected = Math.min(config.maxBackoff().toMillis(), initial * (1L << Math.min(attempt - 1, 30)));
