@@ -1,0 +1,154 @@
+package uk.safeguarding.gateway.alert;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import uk.safeguarding.gateway.audit.AuditTrail;
+import uk.safeguarding.gateway.problem.ApiException;
+import uk.safeguarding.gateway.security.Actor;
+import uk.safeguarding.gateway.security.RequestContext;
+
+/**
+ * The pull inbox (for recipients without a webhook, and for any recipient that wants to look) and
+ * acknowledgement. An agency sees only alerts addressed to it: anyone else's alert is a 404, exactly
+ * like one that does not exist.
+ */
+@Path("/api/v1/alerts")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class AlertResource {
+
+    /** One alert as its recipient sees it: the payload is already redacted for this recipient. */
+    public record AlertView(UUID id, String event, String status, Instant createdAt, Instant ackDueAt,
+            Instant deliveredAt, Instant acknowledgedAt, String dutyRef, Map<String, Object> payload) {
+    }
+
+    private static final String COLUMNS = """
+            id, event, status, created_at, ack_due_at, delivered_at, acknowledged_at, duty_ref, payload, child_id, categories
+            """;
+
+    private final Pool pool;
+    private final RequestContext context;
+    private final AuditTrail audit;
+    private final GatewayClock clock;
+
+    AlertResource(Pool pool, RequestContext context, AuditTrail audit, GatewayClock clock) {
+        this.pool = pool;
+        this.context = context;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Unacknowledged alerts for the caller's agency, oldest first; reading them marks them delivered. */
+    @GET
+    public Uni<List<AlertView>> inbox(@QueryParam("limit") @DefaultValue("100") int limit,
+            @QueryParam("include-acknowledged") @DefaultValue("false") boolean includeAcknowledged) {
+        Actor actor = context.requireActor();
+        int size = Math.max(1, Math.min(limit, 500));
+        context.describe("alert.inbox", "alert", null, null);
+        String statuses = includeAcknowledged ? "('PENDING', 'DELIVERED', 'ACKNOWLEDGED')" : "('PENDING', 'DELIVERED')";
+        return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + COLUMNS + " FROM alert WHERE recipient_agency = $1 AND status IN "
+                        + statuses + " ORDER BY created_at, id LIMIT $2")
+                .execute(Tuple.of(actor.agencyId(), size))
+                .chain(rows -> {
+                    List<AlertView> views = new ArrayList<>();
+                    List<UUID> ids = new ArrayList<>();
+                    Set<String> categories = new LinkedHashSet<>();
+                    for (Row r : rows) {
+                        views.add(view(r));
+                        ids.add(r.getUUID("id"));
+                        r.getJsonArray("categories").forEach(c -> categories.add((String) c));
+                    }
+                    context.decided(new RequestContext.AuditedDecision("NONE", List.copyOf(categories), List.of(),
+                            null, null, null, null));
+                    return tx.preparedQuery("UPDATE alert SET status = 'DELIVERED', delivered_at = $2 "
+                                    + "WHERE id = ANY($1) AND status = 'PENDING'")
+                            .execute(Tuple.of(ids.toArray(new UUID[0]), Dispatcher.utc(clock.instant())))
+                            .chain(() -> audit.record(tx, audit.entryFor(context, "alert.inbox", 200)))
+                            .invoke(context::markAudited)
+                            .replaceWith(views);
+                }));
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<AlertView> one(@PathParam("id") UUID id) {
+        Actor actor = context.requireActor();
+        context.describe("alert.read", "alert", id.toString(), null);
+        return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + COLUMNS + " FROM alert WHERE id = $1 AND recipient_agency = $2")
+                .execute(Tuple.of(id, actor.agencyId()))
+                .chain(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        throw ApiException.notFound();
+                    }
+                    Row r = rows.iterator().next();
+                    List<String> categories = new ArrayList<>();
+                    r.getJsonArray("categories").forEach(c -> categories.add((String) c));
+                    context.describe("alert.read", "alert", id.toString(), r.getUUID("child_id"));
+                    context.decided(new RequestContext.AuditedDecision("NONE", categories, List.of(), null, null, null, null));
+                    AlertView view = view(r);
+                    return audit.record(tx, audit.entryFor(context, "alert.read", 200)).invoke(context::markAudited)
+                            .replaceWith(view);
+                }));
+    }
+
+    /** Only the recipient may acknowledge; acknowledging twice changes nothing. */
+    @POST
+    @Path("/{id}/acknowledge")
+    public Uni<AlertView> acknowledge(@PathParam("id") UUID id) {
+        Actor actor = context.requireActor();
+        context.describe("alert.acknowledge", "alert", id.toString(), null);
+        return pool.withTransaction(tx -> tx.preparedQuery("""
+                        UPDATE alert SET status = 'ACKNOWLEDGED', acknowledged_at = $3,
+                            delivered_at = coalesce(delivered_at, $3)
+                        WHERE id = $1 AND recipient_agency = $2 AND status IN ('PENDING', 'DELIVERED')
+                        """)
+                .execute(Tuple.of(id, actor.agencyId(), Dispatcher.utc(clock.instant())))
+                .chain(() -> tx.preparedQuery("SELECT " + COLUMNS + " FROM alert WHERE id = $1 AND recipient_agency = $2")
+                        .execute(Tuple.of(id, actor.agencyId())))
+                .chain(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        throw ApiException.notFound();
+                    }
+                    Row r = rows.iterator().next();
+                    if (!"ACKNOWLEDGED".equals(r.getString("status"))) {
+                        throw new ApiException(409, "ALERT_NOT_ACKNOWLEDGEABLE",
+                                "This alert is " + r.getString("status") + " and cannot be acknowledged.", List.of());
+                    }
+                    context.describe("alert.acknowledge", "alert", id.toString(), r.getUUID("child_id"));
+                    AlertView view = view(r);
+                    return audit.record(tx, audit.entryFor(context, "alert.acknowledge", 200)).invoke(context::markAudited)
+                            .replaceWith(view);
+                }));
+    }
+
+    static AlertView view(Row r) {
+        JsonObject payload = (JsonObject) r.getValue("payload");
+        return new AlertView(r.getUUID("id"), r.getString("event"), r.getString("status"),
+                instant(r, "created_at"), instant(r, "ack_due_at"), instant(r, "delivered_at"),
+                instant(r, "acknowledged_at"), r.getString("duty_ref"), payload.getMap());
+    }
+
+    static Instant instant(Row r, String column) {
+        var value = r.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
+    }
+}

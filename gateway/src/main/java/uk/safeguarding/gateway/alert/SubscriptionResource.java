@@ -1,0 +1,239 @@
+package uk.safeguarding.gateway.alert;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import uk.safeguarding.gateway.audit.AuditTrail;
+import uk.safeguarding.gateway.policy.PolicyService;
+import uk.safeguarding.gateway.problem.ApiException;
+import uk.safeguarding.gateway.security.NoPurposeRequired;
+import uk.safeguarding.gateway.security.RequestContext;
+
+/**
+ * Webhook subscriptions, one per agency, managed by gateway administrators. A secret is shown once,
+ * when it is created (or generated); listings never include secrets. Rotation adds a second live
+ * secret (both sign every delivery) until the old one is retired.
+ */
+@Path("/api/v1/admin/subscriptions")
+@RolesAllowed("admin")
+@NoPurposeRequired
+@Produces(MediaType.APPLICATION_JSON)
+public class SubscriptionResource {
+
+    /** A new subscription: the https endpoint (http only on loopback), optionally its first secret and OAuth. */
+    public record NewSubscription(String agency, String url, String secret, OAuth oauth) {
+    }
+
+    /** Client credentials for an endpoint that requires an OAuth token; the secret is never returned. */
+    public record OAuth(String tokenUrl, String clientId, String clientSecret, String scope) {
+    }
+
+    /** A subscription as listed: never its secrets, only how many are live, and the OAuth client id if any. */
+    public record SubscriptionView(UUID id, String agency, String url, int liveSecrets, String oauthTokenUrl,
+            String oauthClientId, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** The answer to a creation or rotation: the one time a secret is shown. */
+    public record Created(UUID id, String agency, String url, String secret, int liveSecrets) {
+    }
+
+    private final Pool pool;
+    private final RequestContext context;
+    private final AuditTrail audit;
+    private final PolicyService policy;
+
+    SubscriptionResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy) {
+        this.pool = pool;
+        this.context = context;
+        this.audit = audit;
+        this.policy = policy;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> create(NewSubscription body) {
+        if (body == null || body.agency() == null || body.agency().isBlank()) {
+            throw ApiException.badRequest("agency", "REQUIRED", "agency is required.");
+        }
+        if (!policy.isActiveSignatory(body.agency())) {
+            throw ApiException.badRequest("agency", "NOT_SIGNATORY", "agency is not a signatory of a protocol in force.");
+        }
+        validateUrl(body.url());
+        String secret = body.secret() == null ? WebhookSigner.newSecret() : body.secret();
+        if (!WebhookSigner.isValidSecret(secret)) {
+            throw ApiException.badRequest("secret", "SECRET_FORMAT",
+                    "secret must be whsec_ followed by base64 of 24 to 64 random bytes (or omitted, to have one generated).");
+        }
+        JsonObject oauth = null;
+        if (body.oauth() != null) {
+            OAuth o = body.oauth();
+            validateUrl(o.tokenUrl(), "oauth.tokenUrl");
+            if (o.clientId() == null || o.clientId().isBlank() || o.clientSecret() == null || o.clientSecret().isBlank()) {
+                throw ApiException.badRequest("oauth", "REQUIRED", "oauth needs tokenUrl, clientId and clientSecret.");
+            }
+            oauth = new JsonObject().put("tokenUrl", o.tokenUrl()).put("clientId", o.clientId())
+                    .put("clientSecret", o.clientSecret()).put("scope", o.scope());
+        }
+        JsonObject oauthColumn = oauth;
+        UUID id = UUID.randomUUID();
+        context.describe("subscription.create", "subscription", id.toString(), null);
+        return pool.withTransaction(tx -> tx.preparedQuery("""
+                        INSERT INTO alert_subscription (id, agency_id, url, secrets, created_by, oauth)
+                        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (agency_id) DO NOTHING
+                        """)
+                .execute(Tuple.of(id, body.agency(), body.url(), new JsonArray().add(secret), context.requireActor().subject(),
+                        oauthColumn))
+                .chain(rows -> {
+                    if (rows.rowCount() == 0) {
+                        throw new ApiException(409, "SUBSCRIPTION_EXISTS",
+                                "This agency already has a subscription; rotate its secret or delete it first.", List.of());
+                    }
+                    return audit.record(tx, audit.entryFor(context, "subscription.create", 201));
+                })
+                .invoke(context::markAudited)
+                .map(v -> Response.status(201).location(URI.create("/api/v1/admin/subscriptions/" + id))
+                        .entity(new Created(id, body.agency(), body.url(), secret, 1)).build()));
+    }
+
+    @GET
+    public Uni<List<SubscriptionView>> list() {
+        return pool.preparedQuery("SELECT id, agency_id, url, secrets, oauth, created_at, updated_at FROM alert_subscription ORDER BY agency_id")
+                .execute().map(rows -> {
+                    List<SubscriptionView> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(view(r)));
+                    return out;
+                });
+    }
+
+    /** Starts a rotation: a new secret (shown once) is added; the newest two stay live. */
+    @POST
+    @Path("/{id}/secrets")
+    public Uni<Response> rotate(@PathParam("id") UUID id) {
+        String secret = WebhookSigner.newSecret();
+        context.describe("subscription.rotate", "subscription", id.toString(), null);
+        return pool.withTransaction(tx -> tx.preparedQuery("SELECT secrets FROM alert_subscription WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(id))
+                .chain(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        throw ApiException.notFound();
+                    }
+                    JsonArray secrets = rows.iterator().next().getJsonArray("secrets");
+                    JsonArray live = new JsonArray();
+                    if (!secrets.isEmpty()) {
+                        live.add(secrets.getString(secrets.size() - 1));
+                    }
+                    live.add(secret);
+                    return tx.preparedQuery("UPDATE alert_subscription SET secrets = $2, updated_at = now() WHERE id = $1 RETURNING *")
+                            .execute(Tuple.of(id, live));
+                })
+                .chain(rows -> audit.record(tx, audit.entryFor(context, "subscription.rotate", 201))
+                        .replaceWith(rows.iterator().next()))
+                .invoke(context::markAudited)
+                .map(r -> Response.status(201).entity(new Created(id, r.getString("agency_id"), r.getString("url"),
+                        secret, r.getJsonArray("secrets").size())).build()));
+    }
+
+    /** Ends a rotation: every secret but the newest is retired. */
+    @POST
+    @Path("/{id}/secrets/retire-previous")
+    public Uni<SubscriptionView> retire(@PathParam("id") UUID id) {
+        context.describe("subscription.retire-secret", "subscription", id.toString(), null);
+        return pool.withTransaction(tx -> tx.preparedQuery("""
+                        UPDATE alert_subscription SET secrets = jsonb_build_array(secrets -> -1), updated_at = now()
+                        WHERE id = $1 RETURNING id, agency_id, url, secrets, oauth, created_at, updated_at
+                        """)
+                .execute(Tuple.of(id))
+                .chain(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        throw ApiException.notFound();
+                    }
+                    SubscriptionView view = view(rows.iterator().next());
+                    return audit.record(tx, audit.entryFor(context, "subscription.retire-secret", 200)).replaceWith(view);
+                })
+                .invoke(context::markAudited));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Uni<Response> delete(@PathParam("id") UUID id) {
+        context.describe("subscription.delete", "subscription", id.toString(), null);
+        return pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM alert_subscription WHERE id = $1").execute(Tuple.of(id))
+                .chain(rows -> {
+                    if (rows.rowCount() == 0) {
+                        throw ApiException.notFound();
+                    }
+                    return audit.record(tx, audit.entryFor(context, "subscription.delete", 204));
+                })
+                .invoke(context::markAudited)
+                .map(v -> Response.noContent().build()));
+    }
+
+    private static SubscriptionView view(Row r) {
+        JsonObject oauth = (JsonObject) r.getValue("oauth");
+        return new SubscriptionView(r.getUUID("id"), r.getString("agency_id"), r.getString("url"),
+                r.getJsonArray("secrets").size(), oauth == null ? null : oauth.getString("tokenUrl"),
+                oauth == null ? null : oauth.getString("clientId"), AlertResource.instant(r, "created_at"),
+                AlertResource.instant(r, "updated_at"));
+    }
+
+    /** https anywhere; plain http only to a loopback address (a receiver on the same host). */
+    static void validateUrl(String url) {
+        validateUrl(url, "url");
+    }
+
+    static void validateUrl(String url, String field) {
+        URI uri;
+        try {
+            uri = url == null ? null : new URI(url);
+        } catch (Exception e) {
+            uri = null;
+        }
+        if (uri == null || uri.getHost() == null || uri.getScheme() == null || uri.getUserInfo() != null) {
+            throw ApiException.badRequest(field, "URL_INVALID", field + " must be an absolute https URL without credentials.");
+        }
+        String scheme = uri.getScheme().toLowerCase();
+        if (scheme.equals("https")) {
+            return;
+        }
+        if (scheme.equals("http") && isLoopback(uri.getHost())) {
+            return;
+        }
+        throw ApiException.badRequest(field, "URL_NOT_HTTPS", field + " must use https (plain http only on a loopback address).");
+    }
+
+    private static boolean isLoopback(String host) {
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        // Only literal addresses: a name is never resolved here (it could resolve elsewhere later).
+        if (!h.matches("[0-9.]+") && !h.contains(":")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package uk.safeguarding.gateway.placement;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import uk.safeguarding.gateway.audit.AuditTrail;
+import uk.safeguarding.gateway.policy.PolicyService;
+import uk.safeguarding.gateway.problem.ApiException;
+import uk.safeguarding.gateway.security.RequestContext;
+
+/** The link in every alert: the event, with the categories the caller's own decision releases. */
+@Path("/api/v1/case-events")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class CaseEventResource {
+
+    /** An event as one reader may see it. */
+    public record CaseEventView(UUID id, String type, UUID childId, Instant occurredAt, String raisedBy,
+            Map<String, Object> data, List<String> withheld) {
+    }
+
+    private final Pool pool;
+    private final RequestContext context;
+    private final AuditTrail audit;
+    private final PolicyService policy;
+    private final Cases cases;
+    private final uk.safeguarding.gateway.alert.Notifier notifier;
+    private final uk.safeguarding.gateway.alert.GatewayClock clock;
+
+    CaseEventResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Cases cases,
+            uk.safeguarding.gateway.alert.Notifier notifier, uk.safeguarding.gateway.alert.GatewayClock clock) {
+        this.notifier = notifier;
+        this.clock = clock;
+        this.pool = pool;
+        this.context = context;
+        this.audit = audit;
+        this.policy = policy;
+        this.cases = cases;
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<CaseEventView> read(@PathParam("id") UUID id) {
+        context.describe("case-event.read", "case-event", id.toString(), null);
+        return pool.withTransaction(tx -> tx.preparedQuery("SELECT * FROM case_event WHERE id = $1").execute(Tuple.of(id))
+                .chain(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        throw ApiException.notFound();
+                    }
+                    Row r = rows.iterator().next();
+                    UUID childId = r.getUUID("child_id");
+                    Map<String, Object> details = ((JsonObject) r.getValue("details")).getMap();
+                    context.describe("case-event.read", "case-event", id.toString(), childId);
+                    return cases.isMissing(tx, childId)
+                            .chain(missing -> policy.authorise(tx, childId, "read", new ArrayList<>(details.keySet()),
+                                    b -> b.missing(missing)))
+                            .chain(decision -> {
+                                Map<String, Object> data = new LinkedHashMap<>();
+                                decision.permittedCategories().forEach(c -> data.put(c, details.get(c)));
+                                CaseEventView view = new CaseEventView(id, r.getString("type"), childId,
+                                        r.getOffsetDateTime("occurred_at").toInstant(), r.getString("raised_by_agency"),
+                                        data, List.copyOf(decision.withheld().keySet()));
+                                return notifier.notifyOwner(tx, decision, r.getString("raised_by_agency"), childId,
+                                                "case-event", id.toString(), context.requireActor(),
+                                                context.purpose().orElseThrow().code(), clock.instant())
+                                        .chain(() -> audit.record(tx, audit.entryFor(context, "case-event.read", 200)))
+                                        .invoke(context::markAudited).replaceWith(view);
+                            });
+                }));
+    }
+}

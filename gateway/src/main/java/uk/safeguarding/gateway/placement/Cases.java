@@ -1,0 +1,142 @@
+package uk.safeguarding.gateway.placement;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import uk.safeguarding.gateway.alert.Notifier;
+import uk.safeguarding.protocol.engine.CaseContext;
+
+/**
+ * A child's case as the duty planner needs it: the agencies in each case role (from the child's
+ * current placement), whether the child is missing, the current risk level; and the one place that
+ * records a case event and queues its alerts, in the caller's transaction.
+ */
+@ApplicationScoped
+public class Cases {
+
+    static final ZoneId LONDON = ZoneId.of("Europe/London");
+
+    private final Notifier notifier;
+
+    Cases(Notifier notifier) {
+        this.notifier = notifier;
+    }
+
+    /** A placement row: who holds which case role. */
+    public record Placement(UUID id, UUID childId, String placingAuthority, String provider, String hostCouncil,
+            String hostPolice, String hostHealth, String homePolice, String homeHealth, String gp, String school,
+            String rhiService, LocalDate startDate, boolean emergency, String status, Map<String, Object> identity) {
+
+        CaseContext.Builder context() {
+            CaseContext.Builder b = CaseContext.builder();
+            put(b, "home-council", placingAuthority);
+            put(b, "iro", placingAuthority);
+            put(b, "host-council", hostCouncil);
+            put(b, "host-police", hostPolice);
+            put(b, "home-police", homePolice);
+            put(b, "host-health", hostHealth);
+            put(b, "home-health", homeHealth);
+            put(b, "gp", gp);
+            put(b, "school", school);
+            put(b, "provider", provider);
+            put(b, "rhi-service", rhiService);
+            b.date("placement-start", startDate.atStartOfDay(LONDON).toInstant());
+            return b.emergencyPlacement(emergency);
+        }
+
+        Map<String, Object> placementDetails() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("placementId", id.toString());
+            m.put("provider", provider);
+            m.put("hostCouncil", hostCouncil);
+            m.put("hostPolice", hostPolice);
+            m.put("startDate", startDate.toString());
+            m.put("emergency", emergency);
+            m.put("status", status);
+            return m;
+        }
+    }
+
+    private static void put(CaseContext.Builder b, String role, String agency) {
+        if (agency != null) {
+            b.role(role, agency);
+        }
+    }
+
+    static Placement placement(Row r) {
+        JsonObject identity = (JsonObject) r.getValue("identity");
+        return new Placement(r.getUUID("id"), r.getUUID("child_id"), r.getString("placing_authority"),
+                r.getString("provider"), r.getString("host_council"), r.getString("host_police"),
+                r.getString("host_health"), r.getString("home_police"), r.getString("home_health"), r.getString("gp"),
+                r.getString("school"), r.getString("rhi_service"), r.getLocalDate("start_date"),
+                r.getBoolean("emergency"), r.getString("status"), identity == null ? Map.of() : identity.getMap());
+    }
+
+    public Uni<Optional<Placement>> placementById(SqlClient client, UUID id) {
+        return client.preparedQuery("SELECT * FROM placement WHERE id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.iterator().hasNext() ? Optional.of(placement(rows.iterator().next())) : Optional.empty());
+    }
+
+    /** The child's newest placement that has not ended, or else its newest placement. */
+    public Uni<Optional<Placement>> currentPlacement(SqlClient client, UUID childId) {
+        return client.preparedQuery("""
+                        SELECT * FROM placement WHERE child_id = $1
+                        ORDER BY (status IN ('PLANNED', 'STARTED')) DESC, created_at DESC LIMIT 1
+                        """).execute(Tuple.of(childId))
+                .map(rows -> rows.iterator().hasNext() ? Optional.of(placement(rows.iterator().next())) : Optional.empty());
+    }
+
+    /** The case context of the child's current placement (empty roles when it has none). */
+    public Uni<CaseContext.Builder> context(SqlClient client, UUID childId) {
+        return currentPlacement(client, childId).map(p -> p.map(Placement::context).orElseGet(CaseContext::builder));
+    }
+
+    public Uni<Boolean> isMissing(SqlClient client, UUID childId) {
+        return client.preparedQuery("SELECT 1 FROM missing_episode WHERE child_id = $1 AND found_at IS NULL")
+                .execute(Tuple.of(childId)).map(rows -> rows.iterator().hasNext());
+    }
+
+    /** The level of the newest assessment in effect (a downgrade counts once approved), if any. */
+    public Uni<Optional<String>> currentRiskLevel(SqlClient client, UUID childId) {
+        return client.preparedQuery("""
+                        SELECT a.level FROM risk_assessment a
+                        WHERE a.child_id = $1 AND (NOT a.downgrade OR EXISTS (SELECT 1 FROM risk_approval p WHERE p.assessment_id = a.id))
+                        ORDER BY a.recorded_at DESC, a.id LIMIT 1
+                        """).execute(Tuple.of(childId))
+                .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next().getString("level"))
+                        : Optional.empty());
+    }
+
+    /**
+     * Records the event and queues its alerts, in {@code tx}. {@code details} maps each data category
+     * to its fields; categories with no content are left out.
+     */
+    public Uni<Notifier.Outcome> record(SqlClient tx, Notifier.CaseEvent event, String raisedBySubject,
+            CaseContext caseContext) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        event.details().forEach((k, v) -> {
+            if (v != null && !(v instanceof Map<?, ?> m && m.isEmpty())) {
+                details.put(k, v);
+            }
+        });
+        Notifier.CaseEvent clean = new Notifier.CaseEvent(event.eventId(), event.type(), event.childId(), event.raisedBy(),
+                event.occurredAt(), event.purpose(), event.childMissing(), details);
+        return tx.preparedQuery("""
+                        INSERT INTO case_event (id, child_id, type, occurred_at, raised_by_agency, raised_by_subject, purpose, details)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                        """)
+                .execute(Tuple.from(new Object[] {event.eventId(), event.childId(), event.type(),
+                        event.occurredAt().atOffset(java.time.ZoneOffset.UTC), event.raisedBy(), raisedBySubject,
+                        event.purpose(), new JsonObject(details)}))
+                .chain(() -> notifier.notify(tx, clean, caseContext));
+    }
+}

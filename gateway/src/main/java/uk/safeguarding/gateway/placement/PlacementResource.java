@@ -1,0 +1,342 @@
+package uk.safeguarding.gateway.placement;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import uk.safeguarding.gateway.alert.GatewayClock;
+import uk.safeguarding.gateway.alert.Notifier;
+import uk.safeguarding.gateway.audit.AuditTrail;
+import uk.safeguarding.gateway.child.ChildIndex;
+import uk.safeguarding.gateway.child.Relationships;
+import uk.safeguarding.gateway.policy.PolicyService;
+import uk.safeguarding.gateway.problem.ApiException;
+import uk.safeguarding.gateway.security.Actor;
+import uk.safeguarding.gateway.security.RequestContext;
+import uk.safeguarding.protocol.engine.CaseContext;
+
+/**
+ * Out-of-area placements (planned, started, ended, moved) and a child's return to the home area,
+ * raised by the placing authority. Each request is one transaction: the placement and event rows,
+ * the relationships the placement creates, the audit record and one alert per recipient agency.
+ */
+@Path("/api/v1")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class PlacementResource {
+
+    /** How the placing authority identifies the child (an NHS number or its own case number system). */
+    public record ChildRef(String system, String value) {
+    }
+
+    /** A planned placement. Agency ids are protocol signatories ({@code la:...}, {@code police:...}, ...). */
+    public record NewPlacement(ChildRef child, String provider, String hostCouncil, String hostPolice, String hostHealth,
+            String homePolice, String homeHealth, String gp, String school, String rhiService, LocalDate startDate,
+            Boolean emergency, Map<String, Object> identity, Map<String, Object> placement, Map<String, Object> risk) {
+    }
+
+    /** A return to the home area: who at home must be told, and when the child arrives. */
+    public record NewReturn(OffsetDateTime arrival, String homeSchool, String homePolice, String homeHealth,
+            Map<String, Object> identity) {
+    }
+
+    private final Pool pool;
+    private final RequestContext context;
+    private final AuditTrail audit;
+    private final PolicyService policy;
+    private final ChildIndex children;
+    private final Relationships relationships;
+    private final Cases cases;
+    private final GatewayClock clock;
+
+    PlacementResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, ChildIndex children,
+            Relationships relationships, Cases cases, GatewayClock clock) {
+        this.pool = pool;
+        this.context = context;
+        this.audit = audit;
+        this.policy = policy;
+        this.children = children;
+        this.relationships = relationships;
+        this.cases = cases;
+        this.clock = clock;
+    }
+
+    @POST
+    @Path("/placements")
+    public Uni<Response> plan(NewPlacement body) {
+        Actor actor = context.requireActor();
+        validate(body);
+        UUID placementId = UUID.randomUUID();
+        UUID eventId = UUID.randomUUID();
+        Instant now = clock.instant();
+        boolean emergency = Boolean.TRUE.equals(body.emergency());
+        context.describe("placement.plan", "placement", placementId.toString(), null);
+        return pool.withTransaction(tx -> children.resolveOrCreate(tx, body.child().system(), body.child().value())
+                .chain(childId -> {
+                    context.describe("placement.plan", "placement", placementId.toString(), childId);
+                    return tx.preparedQuery("""
+                                    INSERT INTO placement (id, child_id, placing_authority, provider, host_council, host_police,
+                                        host_health, home_police, home_health, gp, school, rhi_service, start_date, emergency,
+                                        status, identity)
+                                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'PLANNED', $15)
+                                    """)
+                            .execute(Tuple.from(new Object[] {placementId, childId, actor.agencyId(), body.provider(),
+                                    body.hostCouncil(), body.hostPolice(), body.hostHealth(), body.homePolice(),
+                                    body.homeHealth(), body.gp(), body.school(), body.rhiService(), body.startDate(),
+                                    emergency, new JsonObject(body.identity() == null ? Map.of() : body.identity())}))
+                            .chain(() -> relate(tx, childId, placementId, actor.agencyId(), body))
+                            // The placing authority must be one the protocols let hold this child's placement record.
+                            .chain(() -> policy.authorise(tx, childId, "read", List.of("identity", "placement"), b -> b))
+                            .chain(() -> cases.placementById(tx, placementId))
+                            .chain(p -> event(tx, eventId, "placement-planned", p.orElseThrow(), now, body.placement(), body.risk()))
+                            .chain(outcome -> audit.record(tx, audit.entryFor(context, "placement.plan", 201))
+                                    .invoke(context::markAudited)
+                                    .replaceWith(EventResult.of(eventId, "placement-planned", childId, placementId, outcome)));
+                }))
+                .map(result -> Response.created(URI.create("/api/v1/placements/" + placementId)).entity(result).build());
+    }
+
+    @POST
+    @Path("/placements/{id}/start")
+    public Uni<EventResult> start(@PathParam("id") UUID id) {
+        return transition(id, "STARTED", "placement-started", Set.of("placing-authority", "provider"));
+    }
+
+    @POST
+    @Path("/placements/{id}/end")
+    public Uni<EventResult> end(@PathParam("id") UUID id) {
+        return transition(id, "ENDED", "placement-ended", Set.of("placing-authority", "provider"));
+    }
+
+    @POST
+    @Path("/placements/{id}/move")
+    public Uni<EventResult> move(@PathParam("id") UUID id) {
+        return transition(id, "MOVED", "placement-moved", Set.of("placing-authority", "provider"));
+    }
+
+    private Uni<EventResult> transition(UUID id, String status, String eventType, Set<String> allowedKinds) {
+        Actor actor = context.requireActor();
+        UUID eventId = UUID.randomUUID();
+        Instant now = clock.instant();
+        String action = "placement." + status.toLowerCase();
+        context.describe(action, "placement", id.toString(), null);
+        return pool.withTransaction(tx -> cases.placementById(tx, id).chain(found -> {
+            Cases.Placement p = found.orElseThrow(ApiException::notFound);
+            context.describe(action, "placement", id.toString(), p.childId());
+            return policy.authorise(tx, p.childId(), "read", List.of("placement"), b -> b)
+                    .chain(() -> requireKind(tx, actor, p.childId(), allowedKinds))
+                    .chain(() -> {
+                        if (!allowed(p.status(), status)) {
+                            throw new ApiException(409, "PLACEMENT_STATE",
+                                    "A " + p.status() + " placement cannot become " + status + ".", List.of());
+                        }
+                        return tx.preparedQuery("UPDATE placement SET status = $2, updated_at = now() WHERE id = $1")
+                                .execute(Tuple.of(id, status));
+                    })
+                    .chain(() -> cases.placementById(tx, id))
+                    .chain(updated -> event(tx, eventId, eventType, updated.orElseThrow(), now, null, null))
+                    // Once everyone has been told, the host-area relationships this placement created end
+                    // (need to know follows the placement); the placing council's and the home area's stay.
+                    .call(() -> status.equals("STARTED") ? Uni.createFrom().voidItem()
+                            : tx.preparedQuery("UPDATE relationship SET ended_at = now() WHERE source_type = 'placement' "
+                                    + "AND source_id = $1 AND ended_at IS NULL AND kind IN ('host-council', 'host-police', 'host-health', 'provider', 'gp', 'school')")
+                                    .execute(Tuple.of(id)).replaceWithVoid())
+                    .chain(outcome -> audit.record(tx, audit.entryFor(context, action, 200)).invoke(context::markAudited)
+                            .replaceWith(EventResult.of(eventId, eventType, p.childId(), id, outcome)));
+        }));
+    }
+
+    private static boolean allowed(String from, String to) {
+        return switch (to) {
+            case "STARTED" -> from.equals("PLANNED");
+            case "ENDED", "MOVED" -> from.equals("PLANNED") || from.equals("STARTED");
+            default -> false;
+        };
+    }
+
+    @POST
+    @Path("/children/{childId}/returns")
+    public Uni<Response> returnHome(@PathParam("childId") UUID childId, NewReturn body) {
+        Actor actor = context.requireActor();
+        if (body == null || body.arrival() == null) {
+            throw ApiException.badRequest("arrival", "REQUIRED", "arrival (date-time) is required.");
+        }
+        require("homeSchool", body.homeSchool(), "school");
+        require("homePolice", body.homePolice(), "police");
+        optional("homeHealth", body.homeHealth(), "nhs");
+        UUID eventId = UUID.randomUUID();
+        Instant now = clock.instant();
+        context.describe("child.return-home", "case-event", eventId.toString(), childId);
+        return pool.withTransaction(tx -> policy.authorise(tx, childId, "read", List.of("identity", "placement"), b -> b)
+                .chain(() -> requireKind(tx, actor, childId, Set.of("placing-authority")))
+                .chain(() -> relationships.add(tx, childId, body.homeSchool(), "school", "return-home", eventId, null))
+                .chain(() -> relationships.add(tx, childId, body.homePolice(), "home-police", "return-home", eventId, null))
+                .chain(() -> body.homeHealth() == null ? Uni.createFrom().voidItem()
+                        : relationships.add(tx, childId, body.homeHealth(), "home-health", "return-home", eventId, null))
+                .chain(() -> cases.currentPlacement(tx, childId))
+                .chain(placement -> cases.currentRiskLevel(tx, childId).chain(risk -> missingSummary(tx, childId)
+                        .chain(missing -> {
+                            CaseContext.Builder ctx = placement.map(Cases.Placement::context).orElseGet(CaseContext::builder)
+                                    .role("home-council", actor.agencyId())
+                                    .role("home-school", body.homeSchool())
+                                    .role("home-police", body.homePolice())
+                                    .date("arrival", body.arrival().toInstant());
+                            if (body.homeHealth() != null) {
+                                ctx.role("home-health", body.homeHealth());
+                            }
+                            Map<String, Object> identity = identity(childId,
+                                    placement.map(Cases.Placement::identity).orElse(Map.of()), body.identity());
+                            Map<String, Object> details = new LinkedHashMap<>();
+                            details.put("identity", identity);
+                            details.put("risk", risk.map(l -> (Object) Map.of("level", l)).orElse(null));
+                            details.put("missing", missing);
+                            identity.put("arrival", body.arrival().toInstant().toString());
+                            return cases.record(tx, new Notifier.CaseEvent(eventId, "child-returning-home", childId,
+                                    actor.agencyId(), now, "SAFEGUARDING", false, details), actor.subject(), ctx.build());
+                        })))
+                .chain(outcome -> audit.record(tx, audit.entryFor(context, "child.return-home", 201)).invoke(context::markAudited)
+                        .replaceWith(EventResult.of(eventId, "child-returning-home", childId, eventId, outcome))))
+                .map(result -> Response.created(URI.create("/api/v1/case-events/" + eventId)).entity(result).build());
+    }
+
+    private Uni<Map<String, Object>> missingSummary(SqlClient tx, UUID childId) {
+        return tx.preparedQuery("""
+                        SELECT count(*) AS episodes, max(missing_since) AS last_missing,
+                            count(*) FILTER (WHERE found_at IS NOT NULL AND rhi_completed_at IS NULL) AS interviews_outstanding
+                        FROM missing_episode WHERE child_id = $1
+                        """).execute(Tuple.of(childId))
+                .map(rows -> {
+                    var r = rows.iterator().next();
+                    long episodes = r.getLong("episodes");
+                    if (episodes == 0) {
+                        return Map.of();
+                    }
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("episodes", episodes);
+                    m.put("lastMissing", r.getOffsetDateTime("last_missing").toInstant().toString());
+                    m.put("returnInterviewsOutstanding", r.getLong("interviews_outstanding"));
+                    return m;
+                });
+    }
+
+    /** Records the event for this placement and queues its alerts. */
+    Uni<Notifier.Outcome> event(SqlClient tx, UUID eventId, String type, Cases.Placement p, Instant now,
+            Map<String, Object> placementExtra, Map<String, Object> risk) {
+        Actor actor = context.requireActor();
+        Map<String, Object> placement = p.placementDetails();
+        if (placementExtra != null) {
+            placementExtra.forEach(placement::putIfAbsent);
+        }
+        return cases.currentRiskLevel(tx, p.childId()).chain(level -> {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("identity", identity(p.childId(), p.identity(), null));
+            details.put("placement", placement);
+            Map<String, Object> riskDetails = new LinkedHashMap<>();
+            level.ifPresent(l -> riskDetails.put("level", l));
+            if (risk != null) {
+                risk.forEach(riskDetails::putIfAbsent);
+            }
+            details.put("risk", riskDetails);
+            return cases.record(tx, new Notifier.CaseEvent(eventId, type, p.childId(), actor.agencyId(), now,
+                    "SAFEGUARDING", false, details), actor.subject(), p.context().build());
+        });
+    }
+
+    static Map<String, Object> identity(UUID childId, Map<String, Object> held, Map<String, Object> given) {
+        Map<String, Object> identity = new LinkedHashMap<>();
+        identity.put("childId", childId.toString());
+        if (held != null) {
+            identity.putAll(held);
+        }
+        if (given != null) {
+            identity.putAll(given);
+        }
+        return identity;
+    }
+
+    private Uni<Void> relate(SqlClient tx, UUID childId, UUID placementId, String placing, NewPlacement b) {
+        Uni<Void> chain = relationships.add(tx, childId, placing, "placing-authority", "placement", placementId, null);
+        String[][] pairs = {{b.provider(), "provider"}, {b.hostCouncil(), "host-council"}, {b.hostPolice(), "host-police"},
+                {b.hostHealth(), "host-health"}, {b.homePolice(), "home-police"}, {b.homeHealth(), "home-health"},
+                {b.gp(), "gp"}, {b.school(), "school"}, {b.rhiService(), "rhi-service"}};
+        for (String[] pair : pairs) {
+            if (pair[0] != null) {
+                chain = chain.chain(() -> relationships.add(tx, childId, pair[0], pair[1], "placement", placementId, null));
+            }
+        }
+        return chain;
+    }
+
+    /** The caller's agency must hold one of these relationship kinds with the child (facts from events). */
+    Uni<Void> requireKind(SqlClient tx, Actor actor, UUID childId, Set<String> kinds) {
+        return relationships.kinds(tx, actor.agencyId(), childId).map(held -> {
+            if (held.stream().noneMatch(kinds::contains)) {
+                throw ApiException.forbidden("RELATIONSHIP_KIND_REQUIRED",
+                        "Only an agency holding " + String.join(" or ", kinds) + " for this child may do this.");
+            }
+            return null;
+        });
+    }
+
+    private void validate(NewPlacement b) {
+        if (b == null) {
+            throw ApiException.badRequest("body", "REQUIRED", "A placement is required.");
+        }
+        if (b.child() == null || blank(b.child().system()) || blank(b.child().value())) {
+            throw ApiException.badRequest("child", "REQUIRED", "child.system and child.value are required.");
+        }
+        if (b.startDate() == null) {
+            throw ApiException.badRequest("startDate", "REQUIRED", "startDate is required.");
+        }
+        require("provider", b.provider(), "provider");
+        require("hostCouncil", b.hostCouncil(), "la");
+        require("hostPolice", b.hostPolice(), "police");
+        optional("hostHealth", b.hostHealth(), "nhs");
+        optional("homePolice", b.homePolice(), "police");
+        optional("homeHealth", b.homeHealth(), "nhs");
+        optional("gp", b.gp(), "nhs");
+        optional("school", b.school(), "school");
+        optional("rhiService", b.rhiService(), null);
+    }
+
+    void require(String field, String agency, String type) {
+        if (blank(agency)) {
+            throw ApiException.badRequest(field, "REQUIRED", field + " is required.");
+        }
+        optional(field, agency, type);
+    }
+
+    void optional(String field, String agency, String type) {
+        if (agency == null) {
+            return;
+        }
+        if (type != null && !agency.startsWith(type + ":")) {
+            throw ApiException.badRequest(field, "AGENCY_TYPE", field + " must be an agency id of type " + type + ".");
+        }
+        if (!policy.isActiveSignatory(agency)) {
+            throw ApiException.badRequest(field, "NOT_SIGNATORY", field + " is not a signatory of a protocol in force.");
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,84 @@
+package uk.safeguarding.gateway.alert;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static uk.safeguarding.gateway.alert.AlertFixtures.*;
+
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import uk.safeguarding.gateway.support.WebhookReceiver;
+
+/** An endpoint that requires OAuth: the gateway gets a token with the client credentials grant and sends it. */
+@QuarkusTest
+class OAuthDeliveryTest {
+
+    @Test
+    void aTokenIsObtainedWithClientCredentialsAndSentWithEveryDelivery() throws Exception {
+        clearSubscriptions();
+        List<String> tokenRequests = new CopyOnWriteArrayList<>();
+        HttpServer tokenServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        tokenServer.createContext("/oauth2/token", exchange -> {
+            String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            tokenRequests.add(exchange.getRequestHeaders().getFirst("Authorization") + "|" + form);
+            byte[] body = "{\"access_token\":\"tok-lancs-1\",\"token_type\":\"Bearer\",\"expires_in\":300}"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        tokenServer.start();
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            String tokenUrl = "http://127.0.0.1:" + tokenServer.getAddress().getPort() + "/oauth2/token";
+            given().auth().oauth2(admin()).contentType(ContentType.JSON)
+                    .body(Map.of("agency", HOST_POLICE, "url", receiver.url(HOST_POLICE),
+                            "oauth", Map.of("tokenUrl", tokenUrl, "clientId", "gateway-alerts", "clientSecret", "s3cret-value",
+                                    "scope", "alerts:write")))
+                    .when().post("/api/v1/admin/subscriptions").then().statusCode(201);
+            String listing = given().auth().oauth2(admin()).when().get("/api/v1/admin/subscriptions")
+                    .then().statusCode(200).body("find { it.agency == '" + HOST_POLICE + "' }.oauthClientId",
+                            equalTo("gateway-alerts")).extract().asString();
+            assertFalse(listing.contains("s3cret-value"), "the client secret is never returned");
+
+            UUID first = placedChild();
+            UUID second = placedChild();
+            await().atMost(Duration.ofSeconds(15)).until(() -> !forChild(receiver.deliveriesFor(HOST_POLICE), first).isEmpty()
+                    && !forChild(receiver.deliveriesFor(HOST_POLICE), second).isEmpty());
+            for (UUID child : List.of(first, second)) {
+                assertEquals("Bearer tok-lancs-1",
+                        forChild(receiver.deliveriesFor(HOST_POLICE), child).get(0).header("authorization"));
+            }
+            assertEquals(1, tokenRequests.size(), "the token is reused until it expires: " + tokenRequests);
+            String request = tokenRequests.get(0);
+            assertTrue(request.contains("grant_type=client_credentials"), request);
+            String basic = "Basic " + Base64.getEncoder().encodeToString("gateway-alerts:s3cret-value".getBytes(StandardCharsets.UTF_8));
+            assertTrue(request.startsWith(basic) || request.contains("client_secret=s3cret-value"), request);
+        } finally {
+            tokenServer.stop(0);
+        }
+    }
+
+    @Test
+    void anOAuthTokenUrlMustBeHttps() {
+        given().auth().oauth2(admin()).contentType(ContentType.JSON)
+                .body(Map.of("agency", OTHER_PROVIDER, "url", "https://provider.example/hooks",
+                        "oauth", Map.of("tokenUrl", "http://idp.example/token", "clientId", "a", "clientSecret", "b")))
+                .when().post("/api/v1/admin/subscriptions").then().statusCode(400)
+                .body("errors[0].field", equalTo("oauth.tokenUrl"));
+    }
+}
