@@ -33,6 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import uk.safeguarding.protocol.load.ProtocolLoader;
+import uk.safeguarding.protocol.load.ProtocolSet;
+import uk.safeguarding.protocol.model.Protocol;
 
 /**
  * Renders every overlay of k8s/ with {@code kubectl kustomize} and checks the objects a cluster would
@@ -191,17 +194,41 @@ class KustomizeRenderTest {
         Map<String, Object> data = map(configMap, "data");
 
         Path source = root().resolve("protocol-policies/src/main/resources/protocols");
-        assertTrue(Files.isDirectory(source), "no protocols at " + source);
-        Map<String, String> shipped = new HashMap<>();
-        try (Stream<Path> files = Files.list(source)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
-                shipped.put(f.getFileName().toString(), Files.readString(f, StandardCharsets.UTF_8));
+        assertTrue(Files.isRegularFile(source.resolve("index.txt")), "no protocols index at " + source);
+        // Expected keys: NN-<file> in the order of index.txt (the folder loader reads name order), then the vocabulary.
+        Map<String, String> expected = new HashMap<>();
+        int position = 0;
+        for (String line : Files.readAllLines(source.resolve("index.txt"), StandardCharsets.UTF_8)) {
+            String file = line.replaceAll("#.*", "").strip();
+            if (!file.isEmpty()) {
+                expected.put(String.format("%02d-%s", ++position, file), Files.readString(source.resolve(file), StandardCharsets.UTF_8));
             }
         }
-        assertFalse(shipped.isEmpty(), "no protocol files in " + source);
+        assertTrue(position > 0, "index.txt lists no protocol");
+        expected.put("vocabulary.yaml", Files.readString(source.resolve("vocabulary.yaml"), StandardCharsets.UTF_8));
         String hint = " (run k8s/sync-protocols.sh)";
-        assertEquals(new TreeSet<>(shipped.keySet()), new TreeSet<>(data.keySet()), overlay + ": protocol files in the ConfigMap" + hint);
-        shipped.forEach((name, text) -> assertEquals(text, data.get(name), overlay + ": " + name + " differs from the shipped protocol" + hint));
+        assertEquals(new TreeSet<>(expected.keySet()), new TreeSet<>(data.keySet()), overlay + ": protocol files in the ConfigMap" + hint);
+        expected.forEach((name, text) -> assertEquals(text, data.get(name), overlay + ": " + name + " differs from the shipped protocol" + hint));
+
+        // What the gateway will do with the mounted folder: load it, and evaluate in the shipped order.
+        Path mounted = Files.createTempDirectory("protocols-configmap");
+        try {
+            for (Map.Entry<String, Object> e : data.entrySet()) {
+                Files.writeString(mounted.resolve(e.getKey()), (String) e.getValue(), StandardCharsets.UTF_8);
+            }
+            ProtocolSet fromConfigMap = ProtocolLoader.loadDirectory(mounted);
+            ProtocolSet shipped = ProtocolLoader.loadShipped();
+            assertEquals(shipped.protocols().stream().map(Protocol::ref).toList(),
+                    fromConfigMap.protocols().stream().map(Protocol::ref).toList(),
+                    overlay + ": the mounted protocols load in the shipped order");
+        } finally {
+            try (Stream<Path> files = Files.list(mounted)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(mounted);
+        }
     }
 
     /** Every gateway replica at full pool size must fit in PostgreSQL's max_connections. */
