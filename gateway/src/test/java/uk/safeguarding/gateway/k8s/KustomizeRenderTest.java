@@ -174,6 +174,29 @@ class KustomizeRenderTest {
         assertEquals(GATEWAY, get(hpa, "spec", "scaleTargetRef", "name"), overlay + ": HPA target");
     }
 
+    /** From outside only the APIs are reachable: never "/" (which would include /q/metrics and the rest of /q/). */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void ingressRoutesOnlyTheApis(String overlay) {
+        Rendered r = render(overlay);
+        List<Map<String, Object>> ingresses = r.ofKind("Ingress").stream()
+                .filter(i -> maps(i, "spec", "rules").stream().flatMap(rule -> maps(rule, "http", "paths").stream())
+                        .anyMatch(p -> GATEWAY.equals(get(p, "backend", "service", "name"))))
+                .toList();
+        assertFalse(ingresses.isEmpty(), overlay + ": no Ingress for the gateway");
+        for (Map<String, Object> ingress : ingresses) {
+            assertFalse(maps(ingress, "spec", "tls").isEmpty(), overlay + ": the gateway's Ingress terminates TLS");
+            for (Map<String, Object> rule : maps(ingress, "spec", "rules")) {
+                assertNonEmpty(rule.get("host"), overlay + ": an Ingress rule without a host");
+                for (Map<String, Object> path : maps(rule, "http", "paths")) {
+                    String p = (String) path.get("path");
+                    assertTrue(p != null && (p.startsWith("/api/") || p.equals("/fhir") || p.startsWith("/fhir/")),
+                            overlay + ": the Ingress routes " + p + " (only /api/ and /fhir are public; /q/ stays inside)");
+                }
+            }
+        }
+    }
+
     /** The protocols ConfigMap is the one mounted where GATEWAY_PROTOCOLS_DIRECTORY points, and is the shipped protocols. */
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
