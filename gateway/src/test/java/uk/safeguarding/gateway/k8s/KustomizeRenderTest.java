@@ -186,8 +186,10 @@ class KustomizeRenderTest {
         assertFalse(ingresses.isEmpty(), overlay + ": no Ingress for the gateway");
         for (Map<String, Object> ingress : ingresses) {
             assertFalse(maps(ingress, "spec", "tls").isEmpty(), overlay + ": the gateway's Ingress terminates TLS");
+            String publicUrl = (String) env(r.one("Deployment", GATEWAY), "GATEWAY_PUBLIC_BASE_URL").get("value");
             for (Map<String, Object> rule : maps(ingress, "spec", "rules")) {
                 assertNonEmpty(rule.get("host"), overlay + ": an Ingress rule without a host");
+                assertEquals("https://" + rule.get("host"), publicUrl, overlay + ": GATEWAY_PUBLIC_BASE_URL is the Ingress host");
                 for (Map<String, Object> path : maps(rule, "http", "paths")) {
                     String p = (String) path.get("path");
                     assertTrue(p != null && (p.startsWith("/api/") || p.equals("/fhir") || p.startsWith("/fhir/")),
