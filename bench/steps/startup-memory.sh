@@ -7,11 +7,11 @@
 source "$BENCH_ROOT/bench/lib.sh"
 
 RUNS=3
-if [[ "$BENCH_QUICK" == 1 ]]; then SETTLE=3; WARM=15; LOAD=10; else SETTLE=10; WARM=30; LOAD=30; fi
+if [[ "$BENCH_QUICK" == 1 ]]; then SETTLE=3; WARM=10; LOAD=8; else SETTLE=10; WARM=30; LOAD=30; fi
 CONNECTIONS=16
 command -v wrk >/dev/null || { say "wrk is missing (bench/run installs it with apt-get on Debian)"; exit 1; }
 
-results step --title "Start-up and memory" --about "Start-up: from launching \`java -Dquarkus.profile=demo -jar gateway/target/quarkus-app/quarkus-run.jar\` (default JVM options, as \`bin/run\`) to \`/q/health/ready\` answering 200, polled every 50 ms; ${RUNS} restarts on an existing database (the first start on a fresh data folder, which runs initdb and the migrations, is shown on its own). The embedded PostgreSQL starts inside that time unless \`GATEWAY_DB_URL\` is given. Memory: VmRSS of the gateway's JVM process (not its PostgreSQL) ${SETTLE} s after ready, and the peak sampled every second during each load run. Load: \`wrk -t2 -c${CONNECTIONS}\` for ${LOAD} s per run after ${WARM} s of warm-up, \`GET /api/v1/whoami\` round-robin over bench tokens for the 9 sample agencies (token verification, agency augmentor, request filter, JSON). Baseline: \`BareServer\` (JDK \`HttpServer\`, 16 threads, bare RS256 check, echoes the claims), a floor rather than a competitor."
+results step --title "Start-up and memory" --about "Start-up: from launching \`java -Dquarkus.profile=demo -jar gateway/target/quarkus-app/quarkus-run.jar\` (default JVM options, as \`bin/run\`) to \`/q/health/ready\` answering 200, polled every 50 ms; ${RUNS} restarts on an existing database (the first start on a fresh data folder, which runs initdb and the migrations, is shown on its own). The embedded PostgreSQL starts inside that time unless \`GATEWAY_DB_URL\` is given. Memory: VmRSS of the gateway's JVM process (not its PostgreSQL) ${SETTLE} s after ready, and the peak sampled every second during each load run. Load: \`wrk -t2 -c${CONNECTIONS}\` for ${LOAD} s per run after ${WARM} s of warm-up, \`GET /api/v1/whoami\` round-robin over bench tokens for the 9 sample agencies: token verification, the agency augmentor, the request filter, JSON, **and one audit row per request** (the audit safety net records every read, an INSERT with a durable commit), so this is not a pure token-verification load. Baseline: \`BareServer\` (JDK \`HttpServer\`, 16 threads, bare RS256 check, echoes the claims, writes nothing), a floor rather than a competitor."
 
 # measure_load URL PID -> appends to the named arrays: rps, p50, p99, rss peak
 load_runs() {
@@ -37,7 +37,9 @@ load_runs() {
 
 # --- the gateway ---------------------------------------------------------------------------------
 gw_start=(); gw_rss=(); gw_rps=(); gw_p50=(); gw_p99=(); gw_rssload=()
-say "first start (fresh database folder: initdb + migrations)"
+if [[ -n "${GATEWAY_DB_URL:-}" ]]; then first_label="first start of the run (given database: migrations if new)"
+else first_label="first start, fresh database folder (initdb + migrations)"; fi
+say "$first_label"
 gateway_start first
 first_ms=$GW_READY_MS
 say "first start ready in ${first_ms} ms"
@@ -73,7 +75,7 @@ stop_pid "$bare"
 # --- figures -------------------------------------------------------------------------------------
 B="JDK HttpServer + bare RS256"
 figure "start-up to ready" s "$(join_csv "${gw_start[@]}")" --baseline "$B" --baseline-runs "$(join_csv "${b_start[@]}")"
-figure "first start, fresh database folder" s "$(ms_to_s "$first_ms")" --note "one run: initdb and all migrations"
+figure "$first_label" s "$(ms_to_s "$first_ms")" --note "one run, not a median"
 figure "RSS at rest" MiB "$(join_csv "${gw_rss[@]}")" --baseline "$B" --baseline-runs "$(join_csv "${b_rss[@]}")"
 figure "RSS under load (peak)" MiB "$(join_csv "${gw_rssload[@]}")" --baseline "$B" --baseline-runs "$(join_csv "${b_rssload[@]}")"
 figure "whoami throughput, 16 connections" "req/s" "$(join_csv "${gw_rps[@]}")" --better higher --baseline "$B" --baseline-runs "$(join_csv "${b_rps[@]}")"

@@ -369,7 +369,7 @@ public final class Results {
             b.append(about).append("\n\n");
         }
         if (!rows.isEmpty()) {
-            b.append("| Figure | Median | Spread (min–max) | Baseline | Baseline median (spread) | Ratio | Target | Met |\n");
+            b.append("| Figure | Median | Spread (min–max) | Baseline | Baseline median (spread) | Ratio to baseline | Target | Met |\n");
             b.append("|---|---|---|---|---|---|---|---|\n");
             for (String[] row : rows) {
                 b.append("| ").append(String.join(" | ", row)).append(" |\n");
