@@ -1,0 +1,117 @@
+# Shared helpers for bench/run's steps. Sourced by each step (bench/steps/<name>.sh), never run.
+#
+# bench/run exports, for every step:
+#   BENCH_ROOT      the repository root            BENCH_QUICK   1 under --quick, else 0
+#   BENCH_RUN_DIR   this run's scratch directory   BENCH_OUT     the step's figures file (JSON lines)
+#   BENCH_STEP      the step's name                BENCH_JAR     bench/jmh/target/benchmarks.jar
+#   BENCH_KEYS      the bench token source: jwks.json, public-key.pem, private-key.pem, tokens.txt
+#   JAVA            the java to use (JAVA_HOME's, else java on PATH)
+# and, if set by the caller, GATEWAY_DB_URL / GATEWAY_DB_USER / GATEWAY_DB_PASSWORD (a given
+# PostgreSQL instead of the embedded one).
+set -euo pipefail
+
+BENCH_GATEWAY_JAR="$BENCH_ROOT/gateway/target/quarkus-app/quarkus-run.jar"
+BENCH_ISSUER="https://bench.local/realms/safeguarding"
+_BENCH_PIDS=()
+
+say() { printf '[%s %s] %s\n' "$(date -u +%H:%M:%S)" "$BENCH_STEP" "$*" >&2; }
+
+# --- recording figures (see bench/jmh/src/main/java/uk/safeguarding/bench/Results.java) ----------
+results() { "$JAVA" -cp "$BENCH_JAR" uk.safeguarding.bench.Results "$1" "$BENCH_OUT" --step "$BENCH_STEP" "${@:2}"; }
+# figure NAME UNIT RUNS_CSV [more Results options: --baseline L --baseline-runs CSV --target ...]
+figure() { results figure --figure "$1" --unit "$2" --runs "$3" "${@:4}"; }
+note() { results note --text "$1"; }
+
+# --- small utilities ---------------------------------------------------------------------------
+now_ms() { date +%s%3N; }
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$(( 20000 + RANDOM % 40000 ))
+    [[ $port == 8080 || $port == 8180 ]] && continue
+    port_taken "$port" || { echo "$port"; return 0; }
+  done
+  echo "no free port found" >&2; return 1
+}
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+kb_to_mib() { awk -v kb="$1" 'BEGIN { printf "%.1f", kb / 1024 }'; }
+ms_to_s() { awk -v ms="$1" 'BEGIN { printf "%.2f", ms / 1000 }'; }
+join_csv() { local IFS=,; echo "$*"; }
+
+# wait_ready URL PID TIMEOUT_S LOG -> prints ms from now until URL answers 200; fails if PID dies
+wait_ready() {
+  local url="$1" pid="$2" timeout="$3" log="$4" started; started=$(now_ms)
+  until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      say "process $pid stopped while starting; last lines of $log:"; tail -n 40 "$log" >&2; return 1
+    fi
+    if (( $(now_ms) - started > timeout * 1000 )); then
+      say "not ready after ${timeout}s; last lines of $log:"; tail -n 40 "$log" >&2; return 1
+    fi
+    sleep 0.05
+  done
+}
+
+stop_pid() {
+  local pid="$1"
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  say "pid $pid ignored SIGTERM for 30 s; killing it"
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+# --- the gateway -------------------------------------------------------------------------------
+# gateway_start [LABEL]: starts the packaged gateway (demo profile) against the embedded PostgreSQL
+# in $BENCH_RUN_DIR/postgres (or GATEWAY_DB_URL if given) and the bench token source. Sets GW_PID,
+# GW_PORT, GW_URL, GW_LOG and GW_READY_MS (process start to /q/health/ready = 200).
+GW_PID=""
+gateway_start() {
+  local label="${1:-gateway}" t0
+  GW_PORT=$(free_port)
+  GW_URL="http://127.0.0.1:$GW_PORT"
+  GW_LOG="$BENCH_RUN_DIR/logs/$BENCH_STEP-$label.log"
+  local db_port; db_port=$(free_port)
+  mkdir -p "$BENCH_RUN_DIR/logs"
+  t0=$(now_ms)
+  # shellcheck disable=SC2086
+  (cd "$BENCH_RUN_DIR" && GATEWAY_HTTP_PORT="$GW_PORT" \
+      GATEWAY_EMBEDDED_DB_DIR="$BENCH_RUN_DIR/postgres" GATEWAY_EMBEDDED_DB_PORT="$db_port" \
+      GATEWAY_OIDC_ISSUER="$BENCH_ISSUER" GATEWAY_OIDC_JWKS_URL="file:$BENCH_KEYS/jwks.json" \
+      exec "$JAVA" ${BENCH_GATEWAY_JAVA_OPTS:-} -Dquarkus.profile=demo -jar "$BENCH_GATEWAY_JAR") >"$GW_LOG" 2>&1 &
+  GW_PID=$!
+  _BENCH_PIDS+=("$GW_PID")
+  wait_ready "$GW_URL/q/health/ready" "$GW_PID" 300 "$GW_LOG"
+  GW_READY_MS=$(( $(now_ms) - t0 ))
+}
+
+gateway_stop() {
+  [[ -n "$GW_PID" ]] || return 0
+  stop_pid "$GW_PID"
+  GW_PID=""
+  # A gateway killed hard leaves its embedded PostgreSQL behind: stop exactly that one.
+  local pidfile="$BENCH_RUN_DIR/postgres/postmaster.pid"
+  if [[ -f "$pidfile" ]]; then
+    local pg; pg=$(head -n1 "$pidfile")
+    [[ -n "$pg" ]] && kill -0 "$pg" 2>/dev/null && { say "stopping the orphaned embedded PostgreSQL ($pg)"; kill -INT "$pg" || true; sleep 2; }
+  fi
+  return 0
+}
+
+# --- load (wrk) --------------------------------------------------------------------------------
+# wrk_run URL SECONDS CONNECTIONS -> prints one JSON line {requests, seconds, rps, p50_ms, p99_ms, errors, non2xx}
+wrk_run() {
+  local url="$1" seconds="$2" connections="${3:-16}" out
+  out=$(BENCH_TOKENS="$BENCH_KEYS/tokens.txt" wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s --latency \
+      -s "$BENCH_ROOT/bench/wrk/bearer.lua" "$url")
+  printf '%s\n' "$out" | sed -n 's/^BENCH_RESULT //p'
+}
+json_field() { sed -n "s/.*\"$2\":\([-0-9.e]*\).*/\1/p" <<<"$1"; }
+
+bench_cleanup() {
+  local pid
+  for pid in "${_BENCH_PIDS[@]:-}"; do [[ -n "$pid" ]] && stop_pid "$pid"; done
+  if [[ -f "$BENCH_RUN_DIR/postgres/postmaster.pid" ]]; then GW_PID=x gateway_stop; fi
+}
+trap bench_cleanup EXIT
