@@ -19,16 +19,19 @@ public class AuditSafetyNet {
 
     private final RequestContext context;
     private final AuditTrail trail;
+    private final io.quarkus.security.identity.SecurityIdentity identity;
 
-    AuditSafetyNet(RequestContext context, AuditTrail trail) {
+    AuditSafetyNet(RequestContext context, AuditTrail trail, io.quarkus.security.identity.SecurityIdentity identity) {
         this.context = context;
         this.trail = trail;
+        this.identity = identity;
     }
 
     @ServerResponseFilter
     public Uni<Void> recordUnaudited(ContainerRequestContext request, ContainerResponseContext response,
             SimpleResourceInfo resource) {
         String path = request.getUriInfo().getPath();
+        context.adoptIdentity(identity);
         // No verified actor (a missing or rejected token): nothing is written, as for any 401.
         if (context.audited() || context.actor().isEmpty() || !(path.startsWith("/api/") || path.startsWith("/fhir"))) {
             return Uni.createFrom().voidItem();

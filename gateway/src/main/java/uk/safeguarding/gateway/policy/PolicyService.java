@@ -22,7 +22,6 @@ import uk.safeguarding.protocol.engine.DecisionRequest;
 import uk.safeguarding.protocol.engine.PolicyEngine;
 import uk.safeguarding.protocol.load.ProtocolLoader;
 import uk.safeguarding.protocol.load.ProtocolSet;
-import uk.safeguarding.protocol.model.DenialCode;
 
 /**
  * The gateway's only door to the protocol engine, which alone decides. Protocols are loaded and
@@ -74,7 +73,7 @@ public class PolicyService implements SignatoryRegistry {
     /**
      * Object-level authorisation for a child's record: loads the live relationships of the actor's
      * agency with the child, asks the engine, and keeps the decision for the audit record. No
-     * relationship means 404, exactly as for a record that does not exist; any other denial is a
+     * relationship at all means 404, exactly as for a record that does not exist; any other denial is a
      * 403 with the stable code and the deciding rule.
      */
     public Uni<Decision> authorise(SqlClient client, UUID childId, String action, List<String> categories,
@@ -90,7 +89,9 @@ public class PolicyService implements SignatoryRegistry {
             if (decision.isPermit()) {
                 return decision;
             }
-            if (held.isEmpty() || decision.denialCode() == DenialCode.NO_RELATIONSHIP) {
+            // Only an agency with no relationship at all must not learn that the child exists; one that
+            // is involved is told which rule refused it.
+            if (held.isEmpty()) {
                 throw ApiException.notFound();
             }
             throw denied(decision);

@@ -19,10 +19,15 @@ public class ProblemMapper {
 
     private final RequestContext context;
     private final OperationOutcomes outcomes;
+    private final uk.safeguarding.gateway.audit.AuditTrail trail;
+    private final io.quarkus.security.identity.SecurityIdentity identity;
 
-    ProblemMapper(RequestContext context, OperationOutcomes outcomes) {
+    ProblemMapper(RequestContext context, OperationOutcomes outcomes, uk.safeguarding.gateway.audit.AuditTrail trail,
+            io.quarkus.security.identity.SecurityIdentity identity) {
         this.context = context;
         this.outcomes = outcomes;
+        this.trail = trail;
+        this.identity = identity;
     }
 
     @ServerExceptionMapper
@@ -37,9 +42,24 @@ public class ProblemMapper {
                 .header("WWW-Authenticate", "Bearer").build();
     }
 
+    /**
+     * A role check refuses before any filter or handler runs, so the refusal is audited here: the
+     * safety net's response filter is not reached on that path.
+     */
     @ServerExceptionMapper
-    public Response forbidden(io.quarkus.security.ForbiddenException e, UriInfo uri) {
-        return respond(403, "ROLE_REQUIRED", "Your role does not allow this operation.", List.of(), uri);
+    public io.smallrye.mutiny.Uni<Response> forbidden(io.quarkus.security.ForbiddenException e, UriInfo uri,
+            jakarta.ws.rs.core.Request request, jakarta.ws.rs.core.HttpHeaders headers) {
+        context.beginIfNotBegun(headers.getHeaderString(RequestContext.REQUEST_ID_HEADER), null);
+        Response response = respond(403, "ROLE_REQUIRED", "Your role does not allow this operation.", List.of(), uri);
+        context.adoptIdentity(identity);
+        if (context.audited() || context.actor().isEmpty()) {
+            return io.smallrye.mutiny.Uni.createFrom().item(response);
+        }
+        context.markAudited();
+        return trail.recordStandalone(trail.entryFor(context, request.getMethod() + " " + uri.getPath(), 403))
+                .onFailure().invoke(f -> LOG.errorf(f, "Audit record for request %s could not be written", context.requestId()))
+                .onFailure().recoverWithNull()
+                .replaceWith(response);
     }
 
     @ServerExceptionMapper

@@ -42,6 +42,24 @@ public class RequestContext {
         this.sourceAddress = sourceAddress;
     }
 
+    /**
+     * Adopts the verified identity when the request was refused before {@link RequestContextFilter}
+     * ran (a role check), so the refusal is still audited with its actor.
+     */
+    public void adoptIdentity(io.quarkus.security.identity.SecurityIdentity identity) {
+        if (actor == null && !identity.isAnonymous()
+                && identity.getPrincipal() instanceof org.eclipse.microprofile.jwt.JsonWebToken token) {
+            actor = RequestContextFilter.actorFrom(token, identity.getRoles());
+        }
+    }
+
+    /** Starts the context late, for a request refused before {@link RequestContextFilter} ran. */
+    public void beginIfNotBegun(String offeredRequestId, String sourceAddress) {
+        if (requestId == null) {
+            begin(offeredRequestId, sourceAddress);
+        }
+    }
+
     void actor(Actor actor) {
         this.actor = actor;
     }
