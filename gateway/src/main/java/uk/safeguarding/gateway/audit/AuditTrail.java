@@ -69,8 +69,10 @@ public class AuditTrail {
     public AuditEntry entryFor(RequestContext context, String fallbackAction, int outcome) {
         Actor actor = context.actor().orElse(null);
         RequestContext.AuditedDecision decision = context.decision().orElse(null);
-        String effect = decision != null ? decision.effect()
-                : outcome >= 500 ? "ERROR" : outcome == 403 || outcome == 404 ? "DENY" : outcome >= 400 ? "ERROR" : "NONE";
+        // A request answered 403 or 404 was refused, even if an earlier check on it had permitted.
+        boolean refused = outcome == 403 || outcome == 404;
+        String effect = decision != null && !refused ? decision.effect()
+                : refused ? "DENY" : outcome >= 400 ? "ERROR" : "NONE";
         String denialCode = decision != null && decision.denialCode() != null ? decision.denialCode()
                 : outcome >= 400 ? context.failureCode() : null;
         return new AuditEntry(UUID.randomUUID(), Instant.now(), context.requestId(),

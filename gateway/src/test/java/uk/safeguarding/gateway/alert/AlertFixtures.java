@@ -15,7 +15,7 @@ import uk.safeguarding.gateway.support.TestTokens;
 import uk.safeguarding.gateway.support.WebhookReceiver;
 
 /** The agencies of the shipped protocols, and helpers to subscribe them and raise events through HTTP. */
-final class AlertFixtures {
+public final class AlertFixtures {
 
     static final String PLACING = "la:E09000030";
     static final String HOST_COUNCIL = "la:E10000017";
@@ -38,7 +38,7 @@ final class AlertFixtures {
         return TestTokens.forAgency(agency).roles("practitioner").subject("pr-" + agency).sign();
     }
 
-    static String provider(String agency) {
+    public static String provider(String agency) {
         return TestTokens.forAgency(agency).roles("provider").subject("staff-" + agency).sign();
     }
 
@@ -88,7 +88,7 @@ final class AlertFixtures {
     }
 
     /** A placed child: returns its gateway id. */
-    static UUID placedChild() {
+    public static UUID placedChild() {
         String value = newChildValue();
         String id = plan(placementBody(value, LocalDate.now().plusDays(7), false)).statusCode(201).extract().path("childId");
         return UUID.fromString(id);

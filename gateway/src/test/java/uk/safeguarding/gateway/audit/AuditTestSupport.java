@@ -53,6 +53,9 @@ public final class AuditTestSupport {
         try {
             Db.update("INSERT INTO child (id) VALUES (?)", id);
             Db.update("INSERT INTO child_identifier (system, value, child_id) VALUES (?, ?, ?)", system, value, id);
+            // The DPO's own council holds the child's case: a DPO answers only for children its agency knows.
+            Db.update("INSERT INTO relationship (child_id, agency_id, kind, source_type, source_id) VALUES (?, ?, ?, ?, ?)",
+                    id, "la:E09000030", "allocated-case", "allocation", UUID.randomUUID());
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -6,13 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Referral fixtures under src/test/resources/referral, each about a fresh child. */
-final class Fixtures {
+public final class Fixtures {
 
     private Fixtures() {
     }
 
     /** The fixture with its {@code ${nhsNumber}} placeholder filled in. */
-    static String load(String name, String nhsNumber) {
+    public static String load(String name, String nhsNumber) {
         try (InputStream in = Fixtures.class.getClassLoader().getResourceAsStream("referral/" + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("No fixture " + name);
@@ -24,7 +24,7 @@ final class Fixtures {
     }
 
     /** A random NHS number with a correct modulus-11 check digit, so each test has its own child. */
-    static String nhsNumber() {
+    public static String nhsNumber() {
         while (true) {
             StringBuilder digits = new StringBuilder();
             int sum = 0;

@@ -112,8 +112,13 @@ public class DisclosureResource {
         });
     }
 
+    /**
+     * A DPO answers for the disclosures of children their own agency is or was involved with; any
+     * other child is answered like a child that does not exist (no cross-agency browsing).
+     */
     private Uni<Boolean> exists(UUID childId) {
-        return pool.preparedQuery("SELECT 1 FROM child WHERE id = $1").execute(Tuple.of(childId))
+        return pool.preparedQuery("SELECT 1 FROM relationship WHERE child_id = $1 AND agency_id = $2 LIMIT 1")
+                .execute(Tuple.of(childId, context.requireActor().agencyId()))
                 .map(rows -> rows.size() > 0);
     }
 
