@@ -25,11 +25,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
 
     private final EmbeddedPostgres postgres;
-    private final Path dataDirectory;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres) {
         this.postgres = postgres;
-        this.dataDirectory = dataDirectory;
     }
 
     /**
@@ -53,7 +51,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         EmbeddedPostgres postgres = builder.start();
         createDatabaseIfMissing(postgres);
         LOG.infof("Embedded PostgreSQL started on 127.0.0.1:%d with data in %s", postgres.getPort(), absolute);
-        return new EmbeddedDatabase(postgres, absolute);
+        return new EmbeddedDatabase(postgres);
     }
 
     private static void createDatabaseIfMissing(EmbeddedPostgres postgres) throws IOException {
@@ -78,10 +76,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
     /** A JDBC data source on the gateway database, for set-up and for tests that inspect rows. */
     public javax.sql.DataSource dataSource() {
         return postgres.getDatabase(USER, DATABASE);
-    }
-
-    public Path dataDirectory() {
-        return dataDirectory;
     }
 
     /** The URL without the {@code jdbc:} prefix, the form the reactive client takes. */

@@ -22,7 +22,6 @@ public class RequestContext {
     private PurposeOfUse purpose;
     private String sourceAddress;
     private boolean audited;
-    private int failedStatus;
     private String failureCode;
     private String action;
     private String resourceType;
@@ -138,12 +137,7 @@ public class RequestContext {
 
     /** Remembers why the request failed, so the audit safety net records the stable code. */
     public void failed(int status, String code) {
-        this.failedStatus = status;
         this.failureCode = code;
-    }
-
-    public int failedStatus() {
-        return failedStatus;
     }
 
     public String failureCode() {

@@ -26,16 +26,9 @@ public final class Routes {
             return path.contains("{");
         }
 
-        /** The path with each {@code {param}} replaced from {@code values}. */
-        public String expand(Map<String, String> values) {
-            String expanded = path;
-            for (Map.Entry<String, String> e : values.entrySet()) {
-                expanded = expanded.replace("{" + e.getKey() + "}", e.getValue());
-            }
-            if (expanded.contains("{")) {
-                throw new IllegalArgumentException("unfilled path parameter in " + expanded);
-            }
-            return expanded;
+        /** The path with every {@code {param}} filled with {@code id}. */
+        public String withIds(String id) {
+            return path.replaceAll("\\{[^}]+}", id);
         }
     }
 
