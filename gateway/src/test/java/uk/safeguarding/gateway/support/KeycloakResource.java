@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
  */
 public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
 
-    public static final int PORT = Integer.getInteger("keycloak.port", 8180);
+    /** Same variable as bin/keycloak, so parallel checkouts can each run their own Keycloak. */
+    public static final int PORT = Integer.getInteger("keycloak.port",
+            Integer.parseInt(System.getenv().getOrDefault("KEYCLOAK_PORT", "8180")));
     public static final String BASE_URL = "http://127.0.0.1:" + PORT;
     public static final String REALM_URL = BASE_URL + "/realms/safeguarding";
     /** A test-only second realm with the same client and secret: its tokens must be refused. */
