@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -33,6 +34,8 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import uk.safeguarding.gateway.child.ChildIndex;
+import uk.safeguarding.gateway.consent.BundleConsents;
+import uk.safeguarding.gateway.consent.BundleConsents.BundleConsent;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.referral.Referral;
 import uk.safeguarding.gateway.referral.ReferralService;
@@ -54,11 +57,14 @@ public class ReferralFhirResource {
     private final ReferralService service;
     private final FhirIntake intake;
     private final OperationOutcomes outcomes;
+    private final BundleConsents bundleConsents;
 
-    ReferralFhirResource(ReferralService service, FhirIntake intake, OperationOutcomes outcomes) {
+    ReferralFhirResource(ReferralService service, FhirIntake intake, OperationOutcomes outcomes,
+            BundleConsents bundleConsents) {
         this.service = service;
         this.intake = intake;
         this.outcomes = outcomes;
+        this.bundleConsents = bundleConsents;
     }
 
     @POST
@@ -87,6 +93,8 @@ public class ReferralFhirResource {
         String patientUrl = null;
         ServiceRequest sr = null;
         int srIndex = -1;
+        Consent consent = null;
+        int consentIndex = -1;
         for (int i = 0; i < bundle.getEntry().size(); i++) {
             Bundle.BundleEntryComponent entry = bundle.getEntry().get(i);
             Resource resource = entry.getResource();
@@ -96,11 +104,14 @@ public class ReferralFhirResource {
             } else if (resource instanceof ServiceRequest s && sr == null) {
                 sr = s;
                 srIndex = i;
+            } else if (resource instanceof Consent c && consent == null) {
+                consent = c;
+                consentIndex = i;
             } else {
-                // Flag, Consent and DocumentReference have no place in the canonical referral yet:
+                // Flag and DocumentReference have no place in the canonical referral yet:
                 // refusing them is honest, dropping them silently would lose what the sender meant to share.
                 throw ApiException.badRequest("Bundle.entry[" + i + "].resource", "BUNDLE_ENTRY_UNSUPPORTED",
-                        "This gateway takes exactly one Patient and one ServiceRequest per transaction; "
+                        "This gateway takes one Patient, one ServiceRequest and at most one Consent per transaction; "
                                 + (resource == null ? "an entry without a resource" : resource.fhirType()) + " is not accepted yet.");
             }
             if (entry.getRequest().getMethod() != Bundle.HTTPVerb.POST) {
@@ -118,15 +129,19 @@ public class ReferralFhirResource {
                     "The ServiceRequest's subject must reference the Patient entry's fullUrl.");
         }
         Referral referral = ReferralFhirMapper.fromServiceRequest(sr, patient);
+        BundleConsent withConsent = consent == null ? null : bundleConsents.prepare(consent, consentIndex, patientUrl, referral);
         int patientIndex = bundle.getEntry().indexOf(bundle.getEntry().stream()
                 .filter(e -> e.getResource() instanceof Patient).findFirst().orElseThrow());
-        return service.create(referral, idempotencyKey, "fhir").map(created -> {
+        final int consentAt = consentIndex;
+        return service.create(referral, idempotencyKey, "fhir", withConsent == null ? null : withConsent::store).map(created -> {
             // One response entry per request entry, in order. The Patient is not a resource of its own
             // here: the child index keeps its identifiers and the referral keeps the rest.
             Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
             for (int i = 0; i < bundle.getEntry().size(); i++) {
                 var entry = response.addEntry().getResponse();
-                if (i == patientIndex) {
+                if (i == consentAt) {
+                    withConsent.respond(entry, created.replay());
+                } else if (i == patientIndex) {
                     entry.setStatus("200 OK").setOutcome(outcomes.information(
                             "The child is linked by identifier in the child index; read it through the ServiceRequest.",
                             List.of()));

@@ -12,6 +12,9 @@ import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 import uk.safeguarding.gateway.child.Relationships;
+import uk.safeguarding.gateway.consent.ChildConsents;
+import uk.safeguarding.gateway.consent.ConsentConfig;
+import uk.safeguarding.gateway.consent.ConsentStore;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.security.Actor;
 import uk.safeguarding.gateway.security.PurposeOfUse;
@@ -38,16 +41,19 @@ public class PolicyService implements SignatoryRegistry {
     private final Relationships relationships;
     private final RequestContext context;
     private final Clock clock;
+    private final ConsentStore consents;
 
-    PolicyService(PolicyConfig config, Relationships relationships, RequestContext context) {
+    PolicyService(PolicyConfig config, ConsentConfig consentConfig, Relationships relationships, RequestContext context,
+            ConsentStore consents) {
         this.relationships = relationships;
         this.context = context;
+        this.consents = consents;
         this.clock = Clock.systemUTC();
         ProtocolSet protocols = config.directory()
                 .map(dir -> ProtocolLoader.loadDirectory(Path.of(dir)))
                 .orElseGet(ProtocolLoader::loadShipped);
         protocols.warnings().forEach(w -> LOG.warnf("Protocol lint warning: %s", w));
-        this.engine = new PolicyEngine(protocols);
+        this.engine = new PolicyEngine(protocols, consentConfig.minJustificationLength());
         LOG.infof("Loaded %d protocols: %s", protocols.protocols().size(),
                 protocols.protocols().stream().map(p -> p.ref()).toList());
     }
@@ -72,7 +78,8 @@ public class PolicyService implements SignatoryRegistry {
 
     /**
      * Object-level authorisation for a child's record: loads the live relationships of the actor's
-     * agency with the child, asks the engine, and keeps the decision for the audit record. No
+     * agency with the child and the consent that applies to each requested category (and the actor's
+     * own active overrides), asks the engine, and keeps the decision for the audit record. No
      * relationship at all means 404, exactly as for a record that does not exist; any other denial is a
      * 403 with the stable code and the deciding rule.
      */
@@ -82,10 +89,10 @@ public class PolicyService implements SignatoryRegistry {
         PurposeOfUse purpose = context.purpose().orElseThrow(() -> new IllegalStateException("purpose not established"));
         Uni<Set<String>> kinds = childId == null ? Uni.createFrom().item(Set.of())
                 : relationships.kinds(client, actor.agencyId(), childId);
-        return kinds.map(held -> {
-            Decision decision = decide(refine.apply(request(actor, action, purpose).relationships(held)
-                    .categories(categories)).build());
-            context.decided(audited(decision, null, null));
+        return kinds.chain(held -> consents.view(client, childId, actor, purpose, clock.instant()).map(view -> {
+            ConsentedDecision consented = decide(actor, action, purpose, held, categories, view, refine);
+            Decision decision = consented.decision();
+            context.decided(consented.audited());
             if (decision.isPermit()) {
                 return decision;
             }
@@ -95,7 +102,24 @@ public class PolicyService implements SignatoryRegistry {
                 throw ApiException.notFound();
             }
             throw denied(decision);
-        });
+        }));
+    }
+
+    /**
+     * The decision with consent: each category carries the consent state that applies to it (this child,
+     * a recipient of the actor's agency type, this purpose, now) and the actor's override covering it,
+     * if any. The engine takes one consent state per request, so categories are grouped by state and
+     * override and the answers merged: a category is released only by its own group's decision.
+     */
+    public ConsentedDecision decide(Actor actor, String action, PurposeOfUse purpose, Set<String> held,
+            List<String> categories, ChildConsents view, UnaryOperator<DecisionRequest.Builder> refine) {
+        return ConsentedDecision.decide(this::decide, () -> request(actor, action, purpose).relationships(held),
+                actor.agencyType(), purpose.code(), categories, view, clock.instant(), refine);
+    }
+
+    /** The consent records and the actor's overrides for a child, for {@link #decide(Actor, String, PurposeOfUse, Set, List, ChildConsents, UnaryOperator)}. */
+    public Uni<ChildConsents> consents(SqlClient client, UUID childId, Actor actor, PurposeOfUse purpose) {
+        return consents.view(client, childId, actor, purpose, clock.instant());
     }
 
     /** The 403 for a denial: its stable code and the rule that decided, nothing about the data. */

@@ -32,6 +32,7 @@ import uk.safeguarding.gateway.alert.Outbox;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.child.ChildIndex;
 import uk.safeguarding.gateway.child.Relationships;
+import uk.safeguarding.gateway.consent.ChildConsents;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.problem.Problem.FieldError;
@@ -105,6 +106,15 @@ public class ReferralService {
      * referral, recipients, relationships, alerts and the audit record share one transaction.
      */
     public Uni<Created> create(Referral referral, String idempotencyKey, String sourceFormat) {
+        return create(referral, idempotencyKey, sourceFormat, null);
+    }
+
+    /**
+     * As {@link #create(Referral, String, String)}, with {@code alsoStore} run in the same transaction once
+     * the child is known and the referrer's relationship recorded (a FHIR transaction's Consent entry).
+     */
+    public Uni<Created> create(Referral referral, String idempotencyKey, String sourceFormat,
+            java.util.function.BiFunction<SqlClient, UUID, Uni<Void>> alsoStore) {
         Actor actor = context.requireActor();
         PurposeOfUse purpose = context.purpose().orElseThrow(() -> new IllegalStateException("no purpose"));
         context.describe("referral.create", RESOURCE_TYPE, null, null);
@@ -138,7 +148,7 @@ public class ReferralService {
                     if (found.isPresent()) {
                         return Uni.createFrom().item(replay(found.get(), hash));
                     }
-                    return store(tx, id, referral, idempotencyKey, hash, sourceFormat, flags, routes, actor)
+                    return store(tx, id, referral, idempotencyKey, hash, sourceFormat, flags, routes, actor, alsoStore)
                             .replaceWith(new Stored(id, null));
                 }))
                 .onFailure(ReferralService::isIdempotencyRace)
@@ -188,26 +198,41 @@ public class ReferralService {
             for (String agency : duty.agencies()) {
                 String kind = "home-council".equals(duty.recipientRole()) ? KIND_RECIPIENT : KIND_MASH_PARTNER;
                 routes.computeIfAbsent(agency, a -> new Route(a, duty.recipientRole(), kind, duty,
-                        permittedFor(a, kind, present, sender), mash.contactOf(a)));
+                        permittedFor(a, kind, present, sender, ChildConsents.NONE), mash.contactOf(a)));
             }
         }
         return List.copyOf(routes.values());
     }
 
-    /** What a practitioner of the recipient agency may read, by the engine, for the relationship it will hold. */
-    private List<String> permittedFor(String agency, String kind, List<String> present, String sender) {
+    /**
+     * What a practitioner of the recipient agency may read, by the engine, for the relationship it will
+     * hold, with the consent the child's records give a recipient of that agency type for safeguarding.
+     */
+    private List<String> permittedFor(String agency, String kind, List<String> present, String sender,
+            ChildConsents consents) {
         Actor reader = new Actor("routing", null, Actor.Kind.USER, agency, Set.of("practitioner"));
-        Decision decision = policy.decide(policy.request(reader, "read", PurposeOfUse.SAFEGUARDING)
-                .relationships(kind).categories(present).counterparty(sender).build());
+        Decision decision = policy.decide(reader, "read", PurposeOfUse.SAFEGUARDING, Set.of(kind), present, consents,
+                b -> b.counterparty(sender)).decision();
         return decision.isPermit() ? decision.permittedCategories() : List.of();
     }
 
+    /** The routes again, now that the child (and so its consent records) is known. */
+    private Uni<List<Route>> withConsent(SqlClient tx, UUID childId, List<Route> routes, List<String> present,
+            String sender) {
+        return policy.consents(tx, childId, null, PurposeOfUse.SAFEGUARDING).map(consents -> routes.stream()
+                .map(r -> new Route(r.agency(), r.caseRole(), r.relationship(), r.duty(),
+                        permittedFor(r.agency(), r.relationship(), present, sender, consents), r.contact()))
+                .toList());
+    }
+
     private Uni<Void> store(SqlClient tx, UUID id, Referral referral, String key, String hash, String format,
-            List<LanguageCheck.Flag> flags, List<Route> routes, Actor actor) {
+            List<LanguageCheck.Flag> flags, List<Route> planned, Actor actor,
+            java.util.function.BiFunction<SqlClient, UUID, Uni<Void>> alsoStore) {
         Referral.Child child = referral.child();
         String system = child.nhsNumber() != null ? ChildIndex.NHS_NUMBER : child.localIdentifier().system();
         String value = child.nhsNumber() != null ? child.nhsNumber() : child.localIdentifier().value();
-        return children.resolveOrCreate(tx, system, value).chain(childId -> {
+        return children.resolveOrCreate(tx, system, value).chain(childId -> withConsent(tx, childId, planned,
+                referral.presentCategories(), actor.agencyId()).chain(routes -> {
             context.describe("referral.create", RESOURCE_TYPE, id.toString(), childId);
             Uni<Void> steps = tx.preparedQuery("""
                             INSERT INTO referral (id, child_id, requester_agency, requester_subject, home_council,
@@ -219,7 +244,8 @@ public class ReferralService {
                             key, hash}))
                     .replaceWithVoid()
                     .chain(() -> relationships.add(tx, childId, actor.agencyId(), KIND_REFERRER, SOURCE_TYPE, id,
-                            referral.requesterContact()));
+                            referral.requesterContact()))
+                    .chain(() -> alsoStore == null ? Uni.createFrom().voidItem() : alsoStore.apply(tx, childId));
             for (Route route : routes) {
                 steps = steps.chain(() -> outbox.enqueue(tx, alertFor(id, childId, referral, route, actor.agencyId())))
                         .chain(alertId -> tx.preparedQuery("""
@@ -235,7 +261,7 @@ public class ReferralService {
                                 id, route.contact()));
             }
             return steps.chain(() -> audit.record(tx, audit.entryFor(context, "referral.create", 201)));
-        });
+        }));
     }
 
     /** The alert: the minimum the recipient may see (risk only if released to it) and the link to read more. */
@@ -346,7 +372,7 @@ public class ReferralService {
                 if (kinds.isEmpty()) {
                     return Uni.createFrom().item(List.<ReferralViews.Read>of());
                 }
-                return pool.preparedQuery("""
+                return policy.consents(pool, childId, actor, purpose).chain(consents -> pool.preparedQuery("""
                                 SELECT id, child_id, requester_agency, created_at, body, language_flags FROM referral
                                 WHERE child_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2)
                                     AND ($3::timestamptz IS NULL OR created_at < $3)
@@ -358,20 +384,20 @@ public class ReferralService {
                             for (Row row : rows) {
                                 Referral referral = fromJson(row.getJsonObject("body"));
                                 List<String> present = referral.presentCategories();
-                                Decision decision = policy.decide(policy.request(actor, "read", purpose)
-                                        .relationships(kinds).categories(present)
-                                        .counterparty(row.getString("requester_agency")).build());
+                                var consented = policy.decide(actor, "read", purpose, kinds, present, consents,
+                                        b -> b.counterparty(row.getString("requester_agency")));
+                                Decision decision = consented.decision();
                                 if (!decision.isPermit()) {
                                     continue;
                                 }
-                                context.decided(PolicyService.audited(decision, null, null));
+                                context.decided(consented.audited());
                                 result = result.chain(list -> recipients(pool, row.getUUID("id")).map(recipients -> {
                                     list.add(view(row, referral, decision, recipients));
                                     return list;
                                 }));
                             }
                             return result;
-                        });
+                        }));
             });
         });
     }

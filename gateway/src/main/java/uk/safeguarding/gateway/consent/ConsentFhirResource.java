@@ -1,0 +1,98 @@
+package uk.safeguarding.gateway.consent;
+
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Consent;
+import uk.safeguarding.gateway.child.ChildIndex;
+import uk.safeguarding.gateway.fhir.FhirIntake;
+import uk.safeguarding.gateway.fhir.OperationOutcomes;
+import uk.safeguarding.gateway.problem.ApiException;
+
+/**
+ * FHIR R4 Consent on the same service, checks and transaction as the JSON API: create, read, search
+ * by the child's identifier and {@code $withdraw}. Parsing on a worker thread; errors leave as
+ * OperationOutcome naming the FHIRPath and the rule.
+ */
+@Path("/fhir/Consent")
+@Produces(OperationOutcomes.FHIR_JSON)
+@RolesAllowed({"practitioner", "supervisor", "provider"})
+public class ConsentFhirResource {
+
+    private final ConsentService service;
+    private final FhirIntake intake;
+    private final OperationOutcomes outcomes;
+
+    ConsentFhirResource(ConsentService service, FhirIntake intake, OperationOutcomes outcomes) {
+        this.service = service;
+        this.intake = intake;
+        this.outcomes = outcomes;
+    }
+
+    @POST
+    @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON})
+    @Blocking
+    public Uni<Response> create(String body, @Context UriInfo uri) {
+        ConsentRecord.NewConsent c = ConsentFhirMapper.fromFhir(intake.parse(Consent.class, body));
+        Uni<ConsentRecord> created;
+        try {
+            created = service.create(c);
+        } catch (ApiException e) {
+            throw ConsentFhirMapper.inFhirTerms(e);
+        }
+        return created.map(stored -> {
+            URI location = uri.getBaseUriBuilder().path("fhir/Consent/" + stored.id()).build();
+            return Response.created(location).entity(outcomes.encode(ConsentFhirMapper.toFhir(stored))).build();
+        });
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<Response> read(@PathParam("id") UUID id) {
+        return service.read(id).map(c -> Response.ok(outcomes.encode(ConsentFhirMapper.toFhir(c))).build());
+    }
+
+    /** Search by the child's identifier: {@code patient.identifier=system|value} (also {@code patient:Patient.identifier}). */
+    @GET
+    public Uni<Response> search(@QueryParam("patient.identifier") String identifier,
+            @QueryParam("patient:Patient.identifier") String typedIdentifier, @Context UriInfo uri) {
+        String token = identifier != null ? identifier : typedIdentifier;
+        if (token == null || !token.contains("|") || token.startsWith("|") || token.endsWith("|")) {
+            throw ApiException.badRequest("patient.identifier", "SEARCH_IDENTIFIER_REQUIRED",
+                    "Search by the child's identifier as system|value, e.g. " + ChildIndex.NHS_NUMBER + "|9434765919.");
+        }
+        int bar = token.indexOf('|');
+        return service.search(token.substring(0, bar), token.substring(bar + 1)).map(found -> {
+            Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+            bundle.addLink().setRelation("self").setUrl(uri.getRequestUri().toString());
+            for (ConsentRecord c : found) {
+                bundle.addEntry().setFullUrl(uri.getBaseUriBuilder().path("fhir/Consent/" + c.id()).build().toString())
+                        .setResource(ConsentFhirMapper.toFhir(c)).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+            }
+            bundle.setTotal(found.size());
+            return Response.ok(outcomes.encode(bundle)).build();
+        });
+    }
+
+    /** Withdraws the consent (status becomes inactive); prior disclosures are on the JSON answer and the DPO's list. */
+    @POST
+    @Path("/{id}/$withdraw")
+    @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+    public Uni<Response> withdraw(@PathParam("id") UUID id) {
+        return service.withdraw(id, null).map(w -> Response.ok(outcomes.encode(ConsentFhirMapper.toFhir(w.consent()))).build());
+    }
+}
