@@ -18,6 +18,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import uk.safeguarding.gateway.alert.AlertFixtures;
+import uk.safeguarding.gateway.consent.ConsentFixtures;
 import uk.safeguarding.gateway.referral.Fixtures;
 import uk.safeguarding.gateway.support.Db;
 import uk.safeguarding.gateway.support.Routes;
@@ -73,7 +74,17 @@ class AuthorisationMatrixTest {
             Map.entry("POST /api/v1/admin/subscriptions/{id}/secrets", w -> UUID.randomUUID().toString()),
             Map.entry("POST /api/v1/admin/subscriptions/{id}/secrets/retire-previous", w -> UUID.randomUUID().toString()),
             Map.entry("DELETE /api/v1/admin/subscriptions/{id}", w -> UUID.randomUUID().toString()),
-            Map.entry("POST /api/v1/admin/dead-letters/{id}/requeue", w -> UUID.randomUUID().toString()));
+            Map.entry("POST /api/v1/admin/dead-letters/{id}/requeue", w -> UUID.randomUUID().toString()),
+            // Consent (issue 6): records made by the MASH and police:met about a child the outsider never met.
+            Map.entry("GET /api/v1/consents/{id}", w -> ConsentFixtures.world().get("consent")),
+            Map.entry("POST /api/v1/consents/{id}/withdrawal", w -> ConsentFixtures.world().get("consent")),
+            Map.entry("GET /fhir/Consent/{id}", w -> ConsentFixtures.world().get("consent")),
+            Map.entry("POST /fhir/Consent/{id}/$withdraw", w -> ConsentFixtures.world().get("consent")),
+            Map.entry("POST /api/v1/children/{childId}/consent-overrides", w -> ConsentFixtures.world().get("childId")),
+            Map.entry("GET /api/v1/consent-overrides/{id}", w -> ConsentFixtures.world().get("override")),
+            Map.entry("POST /api/v1/consent-overrides/{id}/approval", w -> ConsentFixtures.world().get("override")),
+            Map.entry("POST /api/v1/audit/consent-overrides/{id}/review", w -> ConsentFixtures.world().get("override")),
+            Map.entry("GET /api/v1/audit/consents/{id}/disclosures", w -> ConsentFixtures.world().get("consent")));
 
     private static synchronized World world() {
         if (world != null) {
@@ -106,7 +117,9 @@ class AuthorisationMatrixTest {
             "POST /api/v1/audit/anomalies/{id}/resolve", "{\"note\":\"Reviewed: expected access\"}",
             "PUT /api/v1/children/{childId}/philomena", "{\"profile\":{\"phones\":[\"07700 900000\"]}}",
             "POST /api/v1/children/{childId}/returns", "{\"arrival\":\"2030-01-01T09:00:00Z\",\"homeSchool\":\"school:100000\",\"homePolice\":\"police:met\",\"homeHealth\":\"nhs:RQX\"}",
-            "POST /api/v1/children/{childId}/risk-assessments", "{\"level\":\"HIGH\",\"rationale\":\"New intelligence about an adult associate\"}");
+            "POST /api/v1/children/{childId}/risk-assessments", "{\"level\":\"HIGH\",\"rationale\":\"New intelligence about an adult associate\"}",
+            "POST /api/v1/children/{childId}/consent-overrides", ConsentFixtures.overrideBody(),
+            "POST /api/v1/audit/consent-overrides/{id}/review", "{\"note\":\"Reviewed: justified\"}");
 
     private static String purposeFor(Route route) {
         return route.path().startsWith("/api/v1/audit") ? "DPO-REVIEW"
