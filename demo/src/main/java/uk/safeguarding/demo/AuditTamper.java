@@ -30,22 +30,22 @@ public final class AuditTamper {
         this.user = user;
     }
 
-    /** The newest sealed audit event about the child with this action, if any. */
-    public Optional<Altered> find(UUID childId, String action) throws SQLException {
+    /** The newest sealed audit event about the child with this action and HTTP outcome, if any. */
+    public Optional<Altered> find(UUID childId, String action, int outcome) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl, user, "");
                 PreparedStatement s = c.prepareStatement("""
                         SELECT e.id, e.recorded_at, c.seq, e.action, e.actor_agency, e.outcome FROM audit_event e
                         JOIN audit_chain c ON c.event_id = e.id AND c.recorded_at = e.recorded_at
-                        WHERE e.child_id = ? AND e.action = ? ORDER BY c.seq DESC LIMIT 1""")) {
+                        WHERE e.child_id = ? AND e.action = ? AND e.outcome = ? ORDER BY c.seq DESC LIMIT 1""")) {
             s.setObject(1, childId);
             s.setString(2, action);
+            s.setInt(3, outcome);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                int outcome = rs.getInt(6);
                 return Optional.of(new Altered((UUID) rs.getObject(1), rs.getTimestamp(2), rs.getLong(3), rs.getString(4),
-                        rs.getString(5), outcome, outcome));
+                        rs.getString(5), rs.getInt(6), rs.getInt(6)));
             }
         }
     }

@@ -414,7 +414,7 @@ public final class Journey extends Narration {
         // justification) are being built on another branch. When that API lands, make one here and
         // check that it appears in `flagged` with its justification.
 
-        AuditTamper.Altered target = tamper.find(UUID.fromString(childId), "philomena.read")
+        AuditTamper.Altered target = tamper.find(UUID.fromString(childId), "philomena.read", 200)
                 .orElseThrow(() -> new IllegalStateException("no sealed philomena.read event for the child"));
         AuditTamper.Altered altered = tamper.setOutcome(target, 403);
         say("a superuser switches the append-only trigger off for one UPDATE and turns the record of the host"

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * sent it and what came back, which agency systems were told (from the receivers) and how quickly,
  * and the expectations it checked. The demo prints this; the CI test asserts the checks.
  */
-abstract class Narration {
+public abstract class Narration {
 
     /** One expectation of a step and what was actually seen. */
     public record Check(String expectation, boolean passed, String observed) {
