@@ -36,6 +36,7 @@ public final class Api {
     private final String gateway;
     private final String realm;
     private final Map<String, String[]> tokens = new LinkedHashMap<>();
+    private final Map<String, String> usernames = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param gateway base URL of the gateway, e.g. http://127.0.0.1:8080
@@ -58,8 +59,17 @@ public final class Api {
 
     /** A token for a person (password grant through the realm's e2e-tests client, dev-only password). */
     public String user(String username) {
-        return token("user:" + username, Map.of("grant_type", "password", "client_id", "e2e-tests",
+        String token = token("user:" + username, Map.of("grant_type", "password", "client_id", "e2e-tests",
                 "username", username, "password", "dev-password-" + username));
+        // The gateway records people by their token subject (an id); remember whose it is for the narration.
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+        usernames.put(Json.str(Json.parse(payload), "sub"), username);
+        return token;
+    }
+
+    /** The username behind a token subject this client obtained, else the subject itself. */
+    public String who(String subject) {
+        return subject == null ? null : usernames.getOrDefault(subject, subject);
     }
 
     private synchronized String token(String cacheKey, Map<String, String> form) {

@@ -139,7 +139,7 @@ public final class Journey extends Narration {
         fact("status.withoutBirthDate", first.status());
         fact("status.referral", second.status());
         fact("warnings", warnings.size());
-        told("referral-received", childId, Set.of(HOME_COUNCIL, HOME_HEALTH), started);
+        told("referral-received", referralId, Set.of(HOME_COUNCIL, HOME_HEALTH), started);
         end();
     }
 
@@ -239,7 +239,7 @@ public final class Journey extends Narration {
         check("placement recorded for the same child", plan.status() == 201 && childId.equals(plan.str("childId")),
                 plan.status() + "");
         Instant startAt = start.atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
-        Set<String> host = Set.of(HOST_COUNCIL, HOST_POLICE, HOST_HEALTH, SCHOOL, PROVIDER);
+        Set<String> host = Set.of(HOST_COUNCIL, HOST_POLICE, HOST_HEALTH, SCHOOL);
         Set<String> beforeStart = new TreeSet<>();
         for (Object n : Json.list(plan.body(), "notified")) {
             String agency = Json.str(n, "agency");
@@ -250,10 +250,22 @@ public final class Journey extends Narration {
                 beforeStart.add(agency);
             }
         }
-        check("host council, host police, host health, school and provider told with a deadline before the start date",
+        check("host council, host police, host health and school told with a deadline before the start date",
                 beforeStart.containsAll(host), "before start: " + beforeStart);
         fact("placement.notifiedBeforeStart", beforeStart);
         told("placement-planned", childId, host, started);
+        if (!beforeStart.contains(PROVIDER)) {
+            gap("the provider is not sent the placement notice: the out-of-area-placement protocol's"
+                    + " placement-planned duties name the host council, host health, GP, school, IRO and host police,"
+                    + " not the provider. It does hold a relationship from the plan, so it can look:");
+            Api.Call look = show(api.get("/api/v1/case-events/" + plan.str("eventId"), "provider.manager (the home)",
+                    api.user("provider.manager"), "CARE-PLANNING"), "the home reads the placement notice through the API");
+            Object data = Json.at(look.body(), "data");
+            say("the home " + (look.status() == 200 ? "can read it: given " + (data instanceof Map<?, ?> m
+                    ? new TreeSet<>(m.keySet()) : "nothing") + ", withheld " + Json.list(look.body(), "withheld")
+                    : "cannot read it (" + look.status() + " " + look.code() + ")"));
+            fact("placement.providerRead", look.status());
+        }
         end();
     }
 
@@ -277,8 +289,10 @@ public final class Journey extends Narration {
                 early.status() + " " + early.code());
 
         long started = System.nanoTime();
-        Api.Call missing = show(api.post("/api/v1/children/" + childId + "/missing-episodes", "provider-sc123456 (the home)",
-                api.client("provider-sc123456"), "MISSING-RESPONSE", Map.of("missingSince", Instant.now()
+        // A person at the home (provider role): the home's system client has the practitioner role, which
+        // the missing-from-care protocol does not let report (see docs/DEMO.md, gaps).
+        Api.Call missing = show(api.post("/api/v1/children/" + childId + "/missing-episodes", "provider.manager (the home)",
+                api.user("provider.manager"), "MISSING-RESPONSE", Map.of("missingSince", Instant.now()
                         .truncatedTo(ChronoUnit.SECONDS).toString(), "circumstances", "Did not return from school",
                         "lastSeenLocation", "Preston bus station")), "report missing");
         String episode = missing.str("id");
@@ -286,7 +300,7 @@ public final class Journey extends Narration {
         Set<String> everyone = new TreeSet<>();
         Json.list(missing.body(), "event", "notified").forEach(n -> everyone.add(Json.str(n, "agency")));
         say("the gateway queued alerts for: " + everyone);
-        check("every agency involved is alerted (both councils, both forces, both health bodies, school)",
+        check("both councils and both forces are alerted",
                 everyone.containsAll(Set.of(HOME_COUNCIL, HOST_COUNCIL, HOME_POLICE, HOST_POLICE)), null);
         told("child-missing", childId, everyone, started);
 
@@ -339,10 +353,11 @@ public final class Journey extends Narration {
         check("accepted with the supervisor's approval and sent to everyone involved", approved.status() == 200
                 && Boolean.TRUE.equals(Json.at(approved.body(), "inEffect"))
                 && sent.containsAll(Set.of(HOME_COUNCIL, HOST_COUNCIL, HOST_POLICE, PROVIDER)), "sent to " + sent);
+        say("in effect from " + approved.str("approvedAt") + ", approved by " + api.who(approved.str("approvedBy")));
         told("risk-changed", childId, sent, started);
         fact("downgrade.selfApproval", self.status());
         fact("downgrade.approved", approved.status());
-        fact("downgrade.approvedBy", approved.str("approvedBy"));
+        fact("downgrade.approvedBy", api.who(approved.str("approvedBy")));
         end();
     }
 
@@ -370,7 +385,7 @@ public final class Journey extends Narration {
         }
         check("the school's DSL is told with a deadline before she arrives", back.status() == 201
                 && schoolDeadline != null && !schoolDeadline.isAfter(arrival), "deadline " + schoolDeadline);
-        told("child-returning-home", childId, Set.of(SCHOOL), started);
+        told("child-returning-home", childId, Set.of(SCHOOL, HOME_POLICE, HOME_HEALTH), started);
         fact("return.schoolDeadline", schoolDeadline == null ? null : schoolDeadline.toString());
         end();
     }
@@ -403,13 +418,15 @@ public final class Journey extends Narration {
                 dpo, "DPO-REVIEW"), "decisions with an override or second approver");
         List<Object> flagged = Json.list(overrides.body(), "items");
         for (Object e : flagged) {
-            say(Json.str(e, "action") + " by " + Json.str(e, "actor", "subject") + " (" + Json.str(e, "actor", "agency")
-                    + "), approved by " + Json.str(e, "override", "approver") + ", justification "
-                    + Json.str(e, "override", "justification"));
+            say(Json.str(e, "recordedAt") + " " + Json.str(e, "action") + " by " + api.who(Json.str(e, "actor", "subject"))
+                    + " (" + Json.str(e, "actor", "agency") + "), second approver " + api.who(Json.str(e, "override", "approver"))
+                    + ": " + Json.str(e, "decision") + " " + Json.str(e, "outcome")
+                    + (Json.str(e, "denialCode") == null ? "" : " " + Json.str(e, "denialCode")));
         }
-        check("the downgrade's second approval is flagged for the DPO", flagged.stream()
-                .anyMatch(e -> "risk.approve-downgrade".equals(Json.str(e, "action"))
-                        && Json.str(e, "override", "approver") != null), flagged.size() + " flagged");
+        check("the downgrade's approvals are flagged for the DPO, the refused self-approval too", flagged.stream()
+                .anyMatch(e -> "risk.approve-downgrade".equals(Json.str(e, "action")) && "PERMIT".equals(Json.str(e, "decision"))
+                        && Json.str(e, "override", "approver") != null)
+                && flagged.stream().anyMatch(e -> "SELF_APPROVAL".equals(Json.str(e, "denialCode"))), flagged.size() + " flagged");
         // CONSENT OVERRIDE STEP: consent overrides (a practitioner sharing without consent, with a
         // justification) are being built on another branch. When that API lands, make one here and
         // check that it appears in `flagged` with its justification.

@@ -70,6 +70,16 @@ public abstract class Narration {
         pause.run();
     }
 
+    /** Something the story needs that the gateway does not do today: said plainly, never faked. */
+    @SuppressWarnings("unchecked")
+    protected void gap(String text) {
+        ((List<String>) facts.computeIfAbsent("gaps", k -> new ArrayList<String>())).add(text);
+        List<String> lines = wrap("NOT DONE BY THE GATEWAY TODAY: " + text, 92);
+        for (int i = 0; i < lines.size(); i++) {
+            out.accept((i == 0 ? "  ⚠ " : "    ") + lines.get(i));
+        }
+    }
+
     protected void fact(String key, Object value) {
         facts.put(key, value);
     }
@@ -102,10 +112,10 @@ public abstract class Narration {
      * Waits for each expected agency's system to receive {@code event} about the child, prints who
      * was told and how long after the request started, and checks every delivery verified.
      */
-    protected Map<String, Receivers.Delivery> told(String event, String childId, Set<String> expected, long startNanos) {
-        Map<String, Receivers.Delivery> got = receivers.await(event, childId, expected, DELIVERY_WAIT);
-        // Give agencies outside the expected set a moment too, so an over-share would show up here.
-        Map<String, Receivers.Delivery> all = receivers.received(event, childId);
+    protected Map<String, Receivers.Delivery> told(String event, String about, Set<String> expected, long startNanos) {
+        Map<String, Receivers.Delivery> got = receivers.await(event, about, startNanos, expected, DELIVERY_WAIT);
+        // Everyone who got it, expected or not, so an over-share would show up here.
+        Map<String, Receivers.Delivery> all = receivers.received(event, about, startNanos);
         long slowest = 0;
         for (Map.Entry<String, Receivers.Delivery> e : all.entrySet()) {
             long ms = (e.getValue().receivedNanos() - startNanos) / 1_000_000;

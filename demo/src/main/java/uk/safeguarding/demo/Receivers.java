@@ -29,8 +29,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Receivers implements AutoCloseable {
 
-    /** One webhook as an agency system received it. */
-    public record Delivery(String agency, String webhookId, String type, String childId, Map<String, Object> data,
+    /** One webhook as an agency system received it; {@code about} is the child's id, or the referral's. */
+    public record Delivery(String agency, String webhookId, String type, String about, Map<String, Object> data,
             boolean verified, String why, Instant receivedAt, long receivedNanos) {
     }
 
@@ -69,13 +69,13 @@ public final class Receivers implements AutoCloseable {
     }
 
     /**
-     * Waits until each agency has received an event of this type about this child, or the timeout
-     * passes; returns the first such delivery per agency (missing agencies are absent).
+     * Waits until each agency has received an event of this type about this child (or referral) since
+     * {@code sinceNanos}, or the timeout passes; returns the first such delivery per agency.
      */
-    public Map<String, Delivery> await(String type, String childId, Set<String> agencies, Duration timeout) {
+    public Map<String, Delivery> await(String type, String about, long sinceNanos, Set<String> agencies, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Map<String, Delivery> found = received(type, childId);
+            Map<String, Delivery> found = received(type, about, sinceNanos);
             found.keySet().retainAll(agencies);
             if (found.keySet().containsAll(agencies) || System.nanoTime() > deadline) {
                 return found;
@@ -84,11 +84,11 @@ public final class Receivers implements AutoCloseable {
         }
     }
 
-    /** The first delivery per agency of this event type about this child. */
-    public synchronized Map<String, Delivery> received(String type, String childId) {
+    /** The first delivery per agency of this event type about this child (or referral) since {@code sinceNanos}. */
+    public synchronized Map<String, Delivery> received(String type, String about, long sinceNanos) {
         Map<String, Delivery> found = new LinkedHashMap<>();
         for (Delivery d : deliveries) {
-            if (type.equals(d.type()) && childId.equals(d.childId())) {
+            if (type.equals(d.type()) && about.equals(d.about()) && d.receivedNanos() - sinceNanos >= 0) {
                 found.putIfAbsent(d.agency(), d);
             }
         }
@@ -113,8 +113,8 @@ public final class Receivers implements AutoCloseable {
                 Object doc = Json.parse(body);
                 @SuppressWarnings("unchecked")
                 Map<String, Object> data = Json.at(doc, "data") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-                record(new Delivery(agency, id, Json.str(doc, "type"), Json.str(doc, "data", "childId"), data, true, null,
-                        Instant.now(), nanos));
+                String about = data.containsKey("childId") ? Json.str(data, "childId") : Json.str(data, "referralId");
+                record(new Delivery(agency, id, Json.str(doc, "type"), about, data, true, null, Instant.now(), nanos));
             }
             exchange.sendResponseHeaders(204, -1);
         }

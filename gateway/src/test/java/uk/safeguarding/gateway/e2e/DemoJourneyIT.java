@@ -72,7 +72,8 @@ class DemoJourneyIT {
         assertTrue(!((Set<?>) missing.get("child-missing.receivedBy")).contains("provider:SC654321"),
                 "an unrelated provider hears nothing");
         assertEquals(403, steps.get(4).facts().get("downgrade.selfApproval"));
-        assertNotNull(steps.get(4).facts().get("downgrade.approvedBy"), "the supervisor is recorded as approver");
+        assertEquals("supervisor.met", steps.get(4).facts().get("downgrade.approvedBy"));
+        assertEquals(Set.of("la:E09000030", "la:E10000017", "police:met", "police:lancashire"), missing.get("missing.alerted"));
         assertNotNull(steps.get(5).facts().get("return.schoolDeadline"));
         assertNotNull(altered, "step 7 altered a row");
     }
