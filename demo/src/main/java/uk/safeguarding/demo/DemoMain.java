@@ -5,7 +5,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code bin/run demo}: plays the journey against a running gateway and Keycloak with narration and
@@ -50,8 +49,22 @@ public final class DemoMain {
             // From here on the receivers print whatever else arrives (try a curl from the README).
             receivers.onDelivery(d -> System.out.println("  ✉ " + Journey.name(d.agency()) + "'s system received '"
                     + d.type() + "' (signature " + (d.verified() ? "verified" : "NOT verified: " + d.why()) + ")"));
-            new CountDownLatch(1).await();
+            waitWhileGatewayRuns(api);
         }
+    }
+
+    /** Returns once the gateway has stopped answering (bin/run stop from another terminal), so the script can end. */
+    private static void waitWhileGatewayRuns(Api api) throws InterruptedException {
+        int misses = 0;
+        while (misses < 3) {
+            Thread.sleep(2_000);
+            try {
+                misses = api.status("/q/health/live") == 200 ? 0 : misses + 1;
+            } catch (IllegalStateException e) {
+                misses++;
+            }
+        }
+        System.out.println("  The gateway has stopped; the receivers stop too.");
     }
 
     private static void printWhereToLook(Api api, String gateway, String realm, String childId) {

@@ -18,6 +18,7 @@ import java.util.function.Consumer;
  * One fictional child's journey through the gateway's public API, with real Keycloak tokens and the
  * agencies' systems stood in by {@link Receivers}. Each step narrates what was sent, who was told and
  * how long it took, and records its expectations as checks; nothing here decides an outcome itself.
+ * One file on purpose: the seven steps read top to bottom as the story they tell.
  */
 public final class Journey extends Narration {
 
