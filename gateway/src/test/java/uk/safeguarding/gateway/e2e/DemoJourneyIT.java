@@ -1,0 +1,80 @@
+package uk.safeguarding.gateway.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.restassured.RestAssured;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import uk.safeguarding.demo.Api;
+import uk.safeguarding.demo.AuditTamper;
+import uk.safeguarding.demo.Journey;
+import uk.safeguarding.demo.Narration;
+import uk.safeguarding.demo.Receivers;
+import uk.safeguarding.gateway.database.EmbeddedDatabase;
+import uk.safeguarding.gateway.support.EmbeddedPostgresResource;
+import uk.safeguarding.gateway.support.KeycloakResource;
+
+/**
+ * The demo journey of {@code bin/run demo}, played without pauses against the packaged gateway and a
+ * real Keycloak, so the demo cannot silently rot: every step's expectations must hold, and the key
+ * outcomes are asserted here as well. The altered audit row is put back afterwards (the suite shares
+ * one chain).
+ */
+@QuarkusIntegrationTest
+@QuarkusTestResource(value = KeycloakResource.class, restrictToAnnotatedClass = true)
+class DemoJourneyIT {
+
+    @Test
+    void theWholeJourneyDoesWhatTheDemoSays() throws Exception {
+        EmbeddedDatabase database = EmbeddedPostgresResource.database();
+        AuditTamper tamper = new AuditTamper(database.jdbcUrl(), EmbeddedDatabase.USER);
+        Api api = new Api("http://127.0.0.1:" + RestAssured.port, KeycloakResource.REALM_URL);
+        List<Narration.Step> steps;
+        AuditTamper.Altered altered = null;
+        try (Receivers receivers = new Receivers()) {
+            Journey journey = new Journey(api, receivers, tamper, System.out::println, () -> { });
+            try {
+                steps = journey.play();
+            } finally {
+                altered = journey.steps().size() == 7
+                        ? (AuditTamper.Altered) journey.steps().get(6).facts().get("tampered") : null;
+                if (altered != null) {
+                    tamper.setOutcome(altered, altered.oldOutcome());
+                }
+            }
+        }
+
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), steps.stream().map(Narration.Step::number).toList());
+        for (Narration.Step step : steps) {
+            String failed = step.checks().stream().filter(c -> !c.passed())
+                    .map(c -> c.expectation() + " (" + c.observed() + ")").collect(Collectors.joining("; "));
+            assertTrue(step.passed(), "step " + step.number() + " " + step.title() + ": " + failed);
+        }
+        Map<String, Object> referral = steps.get(0).facts();
+        assertEquals(400, referral.get("status.withoutBirthDate"));
+        assertEquals(201, referral.get("status.referral"));
+        assertEquals(Set.of("la:E09000030", "nhs:RQX"), referral.get("referral-received.receivedBy"));
+        assertEquals(404, steps.get(1).facts().get("status.unrelatedRead"));
+        assertEquals(true, steps.get(1).facts().get("refusalAudited"));
+        assertTrue(((Set<?>) steps.get(2).facts().get("placement.notifiedBeforeStart"))
+                .containsAll(Set.of("la:E10000017", "police:lancashire", "nhs:QE1", "school:100000", "provider:SC123456")));
+        Map<String, Object> missing = steps.get(3).facts();
+        assertEquals(200, missing.get("philomena.whileMissing"));
+        assertEquals(403, missing.get("philomena.afterFound"));
+        assertTrue((Long) missing.get("child-missing.slowestMillis") < 15_000);
+        assertTrue(!((Set<?>) missing.get("child-missing.receivedBy")).contains("provider:SC654321"),
+                "an unrelated provider hears nothing");
+        assertEquals(403, steps.get(4).facts().get("downgrade.selfApproval"));
+        assertEquals("supervisor.met", steps.get(4).facts().get("downgrade.approvedBy"));
+        assertEquals(Set.of("la:E09000030", "la:E10000017", "police:met", "police:lancashire"), missing.get("missing.alerted"));
+        assertNotNull(steps.get(5).facts().get("return.schoolDeadline"));
+        assertNotNull(altered, "step 7 altered a row");
+    }
+}
