@@ -73,7 +73,14 @@ class AuthorisationMatrixTest {
             Map.entry("POST /api/v1/admin/subscriptions/{id}/secrets", w -> UUID.randomUUID().toString()),
             Map.entry("POST /api/v1/admin/subscriptions/{id}/secrets/retire-previous", w -> UUID.randomUUID().toString()),
             Map.entry("DELETE /api/v1/admin/subscriptions/{id}", w -> UUID.randomUUID().toString()),
-            Map.entry("POST /api/v1/admin/dead-letters/{id}/requeue", w -> UUID.randomUUID().toString()));
+            Map.entry("POST /api/v1/admin/dead-letters/{id}/requeue", w -> UUID.randomUUID().toString()),
+            Map.entry("GET /api/v1/admin/signatories/{agencyId}", w -> "la:E09000030"),
+            Map.entry("POST /api/v1/admin/signatories/{agencyId}/client-secret", w -> "la:E09000030"),
+            Map.entry("POST /api/v1/admin/signatories/{agencyId}/webhook-secret", w -> "la:E09000030"),
+            Map.entry("POST /api/v1/admin/signatories/{agencyId}/webhook-secret/retire-previous", w -> "la:E09000030"),
+            Map.entry("POST /api/v1/admin/signatories/{agencyId}/suspend", w -> "la:E09000030"),
+            Map.entry("POST /api/v1/admin/signatories/{agencyId}/revoke", w -> "la:E09000030"),
+            Map.entry("POST /api/v1/admin/signatories/{agencyId}/reinstate", w -> "la:E09000030"));
 
     private static synchronized World world() {
         if (world != null) {
