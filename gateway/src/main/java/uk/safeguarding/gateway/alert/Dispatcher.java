@@ -40,7 +40,8 @@ public class Dispatcher {
             WITH due AS (
                 SELECT a.id FROM alert a
                 WHERE a.status = 'PENDING' AND a.next_attempt_at <= $1
-                  AND EXISTS (SELECT 1 FROM alert_subscription s WHERE s.agency_id = a.recipient_agency)
+                  AND EXISTS (SELECT 1 FROM alert_subscription s WHERE s.agency_id = a.recipient_agency
+                              AND s.paused_at IS NULL)
                 ORDER BY a.next_attempt_at
                 LIMIT $2
                 FOR UPDATE OF a SKIP LOCKED)

@@ -201,7 +201,7 @@ public class SubscriptionResource {
         validateUrl(url, "url");
     }
 
-    static void validateUrl(String url, String field) {
+    public static void validateUrl(String url, String field) {
         URI uri;
         try {
             uri = url == null ? null : new URI(url);

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -25,6 +26,7 @@ import uk.safeguarding.protocol.engine.DecisionRequest;
 import uk.safeguarding.protocol.engine.PolicyEngine;
 import uk.safeguarding.protocol.load.ProtocolLoader;
 import uk.safeguarding.protocol.load.ProtocolSet;
+import uk.safeguarding.protocol.model.Signatory;
 
 /**
  * The gateway's only door to the protocol engine, which alone decides. Protocols are loaded and
@@ -37,7 +39,10 @@ public class PolicyService implements SignatoryRegistry {
 
     private static final Logger LOG = Logger.getLogger(PolicyService.class);
 
-    private final PolicyEngine engine;
+    private final ProtocolSet shipped;
+    private final int minJustificationLength;
+    /** Rebuilt (never changed) when the signatory registry's membership changes; see {@link #applyMembers}. */
+    private volatile PolicyEngine engine;
     private final Relationships relationships;
     private final RequestContext context;
     private final Clock clock;
@@ -53,7 +58,9 @@ public class PolicyService implements SignatoryRegistry {
                 .map(dir -> ProtocolLoader.loadDirectory(Path.of(dir)))
                 .orElseGet(ProtocolLoader::loadShipped);
         protocols.warnings().forEach(w -> LOG.warnf("Protocol lint warning: %s", w));
-        this.engine = new PolicyEngine(protocols, consentConfig.minJustificationLength());
+        this.shipped = protocols;
+        this.minJustificationLength = consentConfig.minJustificationLength();
+        this.engine = new PolicyEngine(protocols, minJustificationLength);
         LOG.infof("Loaded %d protocols: %s", protocols.protocols().size(),
                 protocols.protocols().stream().map(p -> p.ref()).toList());
     }
@@ -65,6 +72,21 @@ public class PolicyService implements SignatoryRegistry {
 
     public PolicyEngine engine() {
         return engine;
+    }
+
+    /** The protocols as loaded from YAML, before any agency joined through the signatory registry. */
+    public ProtocolSet shippedProtocols() {
+        return shipped;
+    }
+
+    /**
+     * Swaps in an engine whose protocols carry the registry's members and membership version labels
+     * (see ProtocolSet#withMembers). Decisions already running keep the engine they started with.
+     */
+    public void applyMembers(Map<String, List<Signatory>> added, Map<String, String> versions,
+            Map<String, String> agencyNames) {
+        this.engine = new PolicyEngine(shipped.withMembers(added, versions, agencyNames), minJustificationLength);
+        LOG.infof("Protocol membership applied: %s", versions);
     }
 
     /** A request to the engine for this actor, action and purpose, at the current time. */

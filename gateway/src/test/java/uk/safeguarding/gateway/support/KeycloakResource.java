@@ -35,7 +35,10 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
                 // A small skew lets the suite show a real expired token refused within seconds.
                 "mp.jwt.verify.clock.skew", "1",
                 "mp.jwt.verify.issuer", REALM_URL,
-                "mp.jwt.verify.publickey.location", REALM_URL + "/protocol/openid-connect/certs");
+                "mp.jwt.verify.publickey.location", REALM_URL + "/protocol/openid-connect/certs",
+                // Onboarding talks to this Keycloak with the realm's dev-only onboarding account.
+                "quarkus.keycloak.admin-client.server-url", BASE_URL,
+                "quarkus.keycloak.admin-client.client-secret", "dev-secret-gateway-onboarding");
     }
 
     @Override

@@ -1,0 +1,170 @@
+package uk.safeguarding.gateway.signatory;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import uk.safeguarding.gateway.policy.PolicyService;
+
+/** The registry's rows. Every method runs inside the caller's transaction, beside its audit record. */
+@ApplicationScoped
+class SignatoryStore {
+
+    /** A registered signatory as the API shows it: never a secret. */
+    record View(String agencyId, String agencyType, String displayName, String dpoContact, String clientId,
+            String status, String statusReason, List<String> protocols, boolean webhook, Instant createdAt,
+            Instant updatedAt) {
+    }
+
+    static final String COLUMNS = """
+            s.agency_id, s.agency_type, s.display_name, s.dpo_contact, s.client_id, s.keycloak_client_id, s.status,
+            s.status_reason, s.created_at, s.updated_at,
+            (SELECT coalesce(array_agg(protocol_id ORDER BY protocol_id), '{}') FROM signatory_protocol p
+             WHERE p.agency_id = s.agency_id) AS protocols,
+            EXISTS (SELECT 1 FROM alert_subscription w WHERE w.agency_id = s.agency_id) AS webhook
+            """;
+
+    private final PolicyService policy;
+
+    SignatoryStore(PolicyService policy) {
+        this.policy = policy;
+    }
+
+    Uni<Optional<Row>> find(SqlClient c, String agencyId, boolean lock) {
+        return c.preparedQuery("SELECT " + COLUMNS + " FROM signatory s WHERE s.agency_id = $1" + (lock ? " FOR UPDATE OF s" : ""))
+                .execute(Tuple.of(agencyId))
+                .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next()) : Optional.empty());
+    }
+
+    Uni<List<View>> list(SqlClient c) {
+        return c.query("SELECT " + COLUMNS + " FROM signatory s ORDER BY s.agency_id").execute().map(rows -> {
+            List<View> out = new ArrayList<>();
+            rows.forEach(r -> out.add(view(r)));
+            return out;
+        });
+    }
+
+    /** Inserts the signatory and what it signs; returns each protocol's new membership label. */
+    Uni<List<String>> insert(SqlClient tx, OnboardingValidator.Onboard body, List<String> protocols, String clientId,
+            String keycloakId, String actor, String requestId) {
+        return tx.preparedQuery("""
+                        INSERT INTO signatory (agency_id, agency_type, display_name, dpo_contact, client_id, keycloak_client_id, created_by)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7)
+                        """)
+                .execute(Tuple.from(new Object[] {body.agencyId(), body.agencyType(), body.displayName(), body.dpoContact(), clientId,
+                        keycloakId, actor}))
+                .chain(() -> Multi.createFrom().iterable(protocols).onItem().transformToUniAndConcatenate(p ->
+                                tx.preparedQuery("INSERT INTO signatory_protocol (agency_id, protocol_id) VALUES ($1, $2)")
+                                        .execute(Tuple.of(body.agencyId(), p)))
+                        .collect().last())
+                .chain(() -> membershipChange(tx, body.agencyId(), "ADDED", actor, requestId));
+    }
+
+    /**
+     * A new membership version of every protocol the agency signed; returns the new labels
+     * ({@code mash-referral@1.0.0+m2}). The per-protocol lock makes version numbers gap-free and unique.
+     */
+    Uni<List<String>> membershipChange(SqlClient tx, String agencyId, String change, String actor, String requestId) {
+        return tx.preparedQuery("SELECT protocol_id FROM signatory_protocol WHERE agency_id = $1 ORDER BY protocol_id")
+                .execute(Tuple.of(agencyId))
+                .chain(rows -> {
+                    List<String> protocols = new ArrayList<>();
+                    rows.forEach(r -> protocols.add(r.getString("protocol_id")));
+                    // Lock first, in its own statement, so the insert's snapshot sees the last committed version.
+                    return Multi.createFrom().iterable(protocols).onItem().transformToUniAndConcatenate(p -> tx
+                            .preparedQuery("SELECT pg_advisory_xact_lock(hashtext('protocol-membership:' || $1))")
+                            .execute(Tuple.of(p))
+                            .chain(() -> tx.preparedQuery("""
+                                    INSERT INTO protocol_membership_version (protocol_id, version, change, agency_id, changed_by, request_id)
+                                    SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5
+                                    FROM protocol_membership_version WHERE protocol_id = $1
+                                    RETURNING version
+                                    """)
+                            .execute(Tuple.from(new Object[] {p, change, agencyId, actor, requestId})))
+                            .map(inserted -> ref(p, inserted.iterator().next().getInteger("version"))))
+                            .collect().asList();
+                });
+    }
+
+    Uni<Void> status(SqlClient tx, String agencyId, String status, String reason) {
+        return tx.preparedQuery("UPDATE signatory SET status = $2, status_reason = $3, updated_at = now() WHERE agency_id = $1")
+                .execute(Tuple.of(agencyId, status, reason)).replaceWithVoid();
+    }
+
+    Uni<Void> revoke(SqlClient tx, String agencyId, String status, String actor, String reason) {
+        return tx.preparedQuery("""
+                        INSERT INTO signatory_revocation (agency_id, status, revoked_by, reason) VALUES ($1, $2, $3, $4)
+                        ON CONFLICT (agency_id) DO UPDATE SET status = EXCLUDED.status, revoked_at = now(),
+                            revoked_by = EXCLUDED.revoked_by, reason = EXCLUDED.reason
+                        """)
+                .execute(Tuple.of(agencyId, status, actor, reason))
+                .chain(() -> tx.preparedQuery("UPDATE alert_subscription SET paused_at = now(), updated_at = now() WHERE agency_id = $1")
+                        .execute(Tuple.of(agencyId)))
+                .replaceWithVoid();
+    }
+
+    Uni<Void> reinstate(SqlClient tx, String agencyId) {
+        return tx.preparedQuery("DELETE FROM signatory_revocation WHERE agency_id = $1").execute(Tuple.of(agencyId))
+                .chain(() -> tx.preparedQuery("UPDATE alert_subscription SET paused_at = NULL, updated_at = now() WHERE agency_id = $1")
+                        .execute(Tuple.of(agencyId)))
+                .replaceWithVoid();
+    }
+
+    Uni<UUID> subscribe(SqlClient tx, String agencyId, String url, String secret, String actor) {
+        UUID id = UUID.randomUUID();
+        return tx.preparedQuery("INSERT INTO alert_subscription (id, agency_id, url, secrets, created_by) VALUES ($1, $2, $3, $4, $5)")
+                .execute(Tuple.of(id, agencyId, url, new JsonArray().add(secret), actor)).replaceWith(id);
+    }
+
+    /** Adds a webhook secret; the newest two stay live (both sign) until the previous one is retired. Empty if no subscription. */
+    Uni<Optional<Integer>> addWebhookSecret(SqlClient tx, String agencyId, String secret) {
+        return tx.preparedQuery("""
+                        UPDATE alert_subscription SET secrets = jsonb_build_array(secrets -> -1, $2::text), updated_at = now()
+                        WHERE agency_id = $1 RETURNING jsonb_array_length(secrets) AS live
+                        """)
+                .execute(Tuple.of(agencyId, secret))
+                .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next().getInteger("live")) : Optional.empty());
+    }
+
+    Uni<Optional<Integer>> retirePreviousWebhookSecret(SqlClient tx, String agencyId) {
+        return tx.preparedQuery("""
+                        UPDATE alert_subscription SET secrets = jsonb_build_array(secrets -> -1), updated_at = now()
+                        WHERE agency_id = $1 RETURNING jsonb_array_length(secrets) AS live
+                        """)
+                .execute(Tuple.of(agencyId))
+                .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next().getInteger("live")) : Optional.empty());
+    }
+
+    /** A flag in the DPO's review queue: the agency was cut off, by whom and why, pointing at the audit record. */
+    Uni<Void> tellDpo(SqlClient tx, String agencyId, String kind, String actor, UUID auditEventId, String summary) {
+        return tx.preparedQuery("""
+                        INSERT INTO audit_anomaly (id, kind, dedupe_key, actor_agency, actor_subject, window_start, window_end,
+                            event_count, first_event_id, last_event_at, summary)
+                        VALUES ($1, $2, $3, $4, $5, now(), now(), 1, $6, now(), $7)
+                        """)
+                .execute(Tuple.from(new Object[] {UUID.randomUUID(), kind, kind + ":" + agencyId + ":" + auditEventId, agencyId, actor,
+                        auditEventId, summary}))
+                .replaceWithVoid();
+    }
+
+    private String ref(String protocolId, int version) {
+        return policy.shippedProtocols().protocol(protocolId)
+                .map(p -> p.id() + "@" + SignatoryDirectory.label(p, version))
+                .orElse(protocolId + "@+m" + version);
+    }
+
+    static View view(Row r) {
+        return new View(r.getString("agency_id"), r.getString("agency_type"), r.getString("display_name"),
+                r.getString("dpo_contact"), r.getString("client_id"), r.getString("status"), r.getString("status_reason"),
+                List.of(r.getArrayOfStrings("protocols")), r.getBoolean("webhook"),
+                r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("updated_at").toInstant());
+    }
+}
