@@ -84,7 +84,7 @@ class AuthorisationMatrixTest {
             Map.entry("GET /api/v1/consent-overrides/{id}", w -> ConsentFixtures.world().get("override")),
             Map.entry("POST /api/v1/consent-overrides/{id}/approval", w -> ConsentFixtures.world().get("override")),
             Map.entry("POST /api/v1/audit/consent-overrides/{id}/review", w -> ConsentFixtures.world().get("override")),
-            Map.entry("GET /api/v1/audit/consents/{id}/disclosures", w -> ConsentFixtures.world().get("consent",
+            Map.entry("GET /api/v1/audit/consents/{id}/disclosures", w -> ConsentFixtures.world().get("consent")),
             Map.entry("GET /api/v1/admin/signatories/{agencyId}", w -> "la:E09000030"),
             Map.entry("POST /api/v1/admin/signatories/{agencyId}/client-secret", w -> "la:E09000030"),
             Map.entry("POST /api/v1/admin/signatories/{agencyId}/webhook-secret", w -> "la:E09000030"),
