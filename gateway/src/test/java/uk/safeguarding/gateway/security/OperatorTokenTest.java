@@ -18,7 +18,7 @@ import uk.safeguarding.gateway.support.TestTokens;
 class OperatorTokenTest {
 
     private static String operator(String... roles) {
-        return TestTokens.forAgency(AgencyAugmentor.OPERATOR_AGENCY).roles(roles).subject("operator-1").sign();
+        return TestTokens.forAgency("gateway:admin").roles(roles).subject("operator-1").sign();
     }
 
     @Test
