@@ -88,11 +88,31 @@ public class ConsentFhirResource {
         });
     }
 
-    /** Withdraws the consent (status becomes inactive); prior disclosures are on the JSON answer and the DPO's list. */
+    /** This resource's entry in the CapabilityStatement. */
+    public static void describe(org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent r) {
+        r.setType("Consent");
+        r.addInteraction().setCode(org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction.CREATE)
+                .setDocumentation("Who consented (performer Patient or RelatedPerson, basis in the consent-basis extension), "
+                        + "permit/deny provisions by class (data category), actor (recipient agency type) and purpose.");
+        r.addInteraction().setCode(org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction.READ);
+        r.addInteraction().setCode(org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE);
+        r.addSearchParam().setName("patient.identifier").setType(org.hl7.fhir.r4.model.Enumerations.SearchParamType.TOKEN)
+                .setDocumentation("Required: the child's identifier as system|value.");
+        r.addOperation().setName("withdraw").setDefinition("https://safeguarding.example/fhir/OperationDefinition/Consent-withdraw");
+    }
+
+    /**
+     * Withdraws the consent ({@code POST /fhir/Consent/{id}/$withdraw}; status becomes inactive); prior
+     * disclosures are on the JSON answer and the DPO's list. The operation name is a path parameter
+     * because clients send {@code $} both raw and percent-encoded, and a literal template matches only one.
+     */
     @POST
-    @Path("/{id}/$withdraw")
+    @Path("/{id}/{operation}")
     @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON, MediaType.WILDCARD})
-    public Uni<Response> withdraw(@PathParam("id") UUID id) {
+    public Uni<Response> operation(@PathParam("id") UUID id, @PathParam("operation") String operation) {
+        if (!"$withdraw".equals(operation)) {
+            throw ApiException.notFound();
+        }
         return service.withdraw(id, null).map(w -> Response.ok(outcomes.encode(ConsentFhirMapper.toFhir(w.consent()))).build());
     }
 }

@@ -277,7 +277,7 @@ public class ReferralFhirResource {
                 + "header (SAFEGUARDING, CARE-PLANNING, INVESTIGATION, MISSING-RESPONSE, DPO-REVIEW, SAR) on every call "
                 + "but this one. Reads are redacted per caller by the protocol decision.");
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION)
-                .setDocumentation("One Patient and one ServiceRequest (subject = the Patient's fullUrl).");
+                .setDocumentation("One Patient and one ServiceRequest (subject = the Patient's fullUrl), and at most one Consent (patient = the Patient's fullUrl).");
         CapabilityStatement.CapabilityStatementRestResourceComponent sr = rest.addResource();
         sr.setType("ServiceRequest");
         sr.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.CREATE)
@@ -293,6 +293,7 @@ public class ReferralFhirResource {
                 .setDocumentation("active (some recipient has not decided) or completed.");
         sr.addSearchParam().setName("date").setType(Enumerations.SearchParamType.DATE)
                 .setDocumentation("authoredOn, by day, prefixes eq ge gt le lt.");
+        uk.safeguarding.gateway.consent.ConsentFhirResource.describe(rest.addResource());
         return cs;
     }
 

@@ -79,7 +79,9 @@ class AuthorisationMatrixTest {
             Map.entry("GET /api/v1/consents/{id}", w -> ConsentFixtures.world().get("consent")),
             Map.entry("POST /api/v1/consents/{id}/withdrawal", w -> ConsentFixtures.world().get("consent")),
             Map.entry("GET /fhir/Consent/{id}", w -> ConsentFixtures.world().get("consent")),
-            Map.entry("POST /fhir/Consent/{id}/$withdraw", w -> ConsentFixtures.world().get("consent")),
+            // {operation} is filled with the same id, so this probe only shows an unknown operation is refused and
+            // audited; POST /api/v1/consents/{id}/withdrawal probes the same service with a real id.
+            Map.entry("POST /fhir/Consent/{id}/{operation}", w -> ConsentFixtures.world().get("consent")),
             Map.entry("POST /api/v1/children/{childId}/consent-overrides", w -> ConsentFixtures.world().get("childId")),
             Map.entry("GET /api/v1/consent-overrides/{id}", w -> ConsentFixtures.world().get("override")),
             Map.entry("POST /api/v1/consent-overrides/{id}/approval", w -> ConsentFixtures.world().get("override")),
