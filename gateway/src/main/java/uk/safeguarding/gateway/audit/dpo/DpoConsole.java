@@ -57,7 +57,8 @@ public class DpoConsole {
     @Path("/audit")
     public Uni<Response> audit(@BeanParam AuditSearchResource.FilterParams params) {
         pages.purpose(PurposeOfUse.DPO_REVIEW);
-        var page = pages.page("dpo-audit", "/console/dpo/audit").data("f", formValues(params)).data("purposes", PurposeOfUse.values());
+        var page = pages.page("dpo-audit", "/console/dpo/audit").data("f", formValues(params)).data("purposes", PurposeOfUse.values())
+                .data("decisions", List.of("PERMIT", "DENY", "ERROR", "NONE"));
         boolean searched = params.child != null || params.childId != null || params.agency != null || params.user != null
                 || params.purpose != null || params.decision != null || params.from != null || params.to != null;
         if (!searched) {
