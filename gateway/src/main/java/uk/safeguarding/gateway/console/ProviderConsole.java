@@ -228,15 +228,37 @@ public class ProviderConsole {
     /** The payload's sections (identity, placement, risk, missing) as label/value rows for a summary list. */
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> sections(Map<String, Object> payload) {
+        // The released categories sit under "data" when the alert carries them; the rest is the envelope.
+        Map<String, Object> released = payload.get("data") instanceof Map<?, ?> data ? (Map<String, Object>) data : payload;
         List<Map<String, Object>> out = new ArrayList<>();
-        payload.forEach((key, value) -> {
+        released.forEach((key, value) -> {
             if (value instanceof Map<?, ?> m && !m.isEmpty()) {
                 List<Map<String, String>> rows = new ArrayList<>();
-                ((Map<String, Object>) m).forEach((k, v) -> rows.add(Map.of("label", k, "value", String.valueOf(v))));
+                ((Map<String, Object>) m).forEach((k, v) -> {
+                    if (v != null) {
+                        rows.add(Map.of("label", k, "value", text(v)));
+                    }
+                });
                 out.add(Map.of("title", key, "rows", rows));
             }
         });
         return out;
+    }
+
+    private static String text(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            List<String> parts = new ArrayList<>();
+            m.forEach((k, v) -> {
+                if (v != null) {
+                    parts.add(k + ": " + text(v));
+                }
+            });
+            return String.join("; ", parts);
+        }
+        if (value instanceof List<?> l) {
+            return String.join(", ", l.stream().map(ProviderConsole::text).toList());
+        }
+        return String.valueOf(value);
     }
 
     /** An alert as a table row. */

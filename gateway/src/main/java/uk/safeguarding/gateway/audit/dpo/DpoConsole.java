@@ -66,12 +66,11 @@ public class DpoConsole {
         }
         blankToNull(params);
         params.limit = "20";
-        try {
-            return search.search(params).map(result -> Pages.ok(page.data("searched", true).data("results", result.items())
-                    .data("next", result.nextCursor() == null ? null : nextLink(params, result.nextCursor()))));
-        } catch (ApiException e) {
-            return Uni.createFrom().item(Pages.invalid(page.data("searched", false), e.errors()));
-        }
+        return Uni.createFrom().deferred(() -> search.search(params))
+                .map(result -> Pages.ok(page.data("searched", true).data("results", result.items())
+                        .data("next", result.nextCursor() == null ? null : nextLink(params, result.nextCursor()))))
+                .onFailure(DpoConsole::invalidRequest)
+                .recoverWithItem(e -> Pages.invalid(page.data("searched", false), ((ApiException) e).errors()));
     }
 
     @GET
@@ -85,12 +84,10 @@ public class DpoConsole {
         if (child == null) {
             return Uni.createFrom().item(Pages.ok(page.data("report", null)));
         }
-        try {
-            return disclosures.byIdentifier(child.trim(), DisclosureResource.params(requester, "json"), headers)
-                    .map(response -> Pages.ok(page.data("report", (DisclosureReport) response.getEntity())));
-        } catch (ApiException e) {
-            return Uni.createFrom().item(Pages.invalid(page.data("report", null), e.errors()));
-        }
+        return Uni.createFrom().deferred(() -> disclosures.byIdentifier(child.trim(), DisclosureResource.params(requester, "json"), headers))
+                .map(response -> Pages.ok(page.data("report", (DisclosureReport) response.getEntity())))
+                .onFailure(DpoConsole::invalidRequest)
+                .recoverWithItem(e -> Pages.invalid(page.data("report", null), ((ApiException) e).errors()));
     }
 
     /** The requester's printable copy, as the DPO API renders it, saved as a file. */
@@ -134,17 +131,19 @@ public class DpoConsole {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<Response> resolve(@PathParam("id") String id, @FormParam("note") String note) {
         pages.purpose(PurposeOfUse.DPO_REVIEW);
-        try {
-            return anomalies.resolve(id, new AnomalyResource.Resolution(note))
-                    .map(done -> Response.seeOther(URI.create("/console/dpo/anomalies?resolved=" + done.id())).build());
-        } catch (ApiException e) {
-            if (e.status() != 400) {
-                throw e;
-            }
-            List<Problem.FieldError> errors = e.errors().stream()
-                    .map(f -> new Problem.FieldError(f.field().replace("/", ""), f.rule(), f.message())).toList();
-            return one(id).map(a -> Pages.invalid(reviewPage(a, note), errors));
-        }
+        return Uni.createFrom().deferred(() -> anomalies.resolve(id, new AnomalyResource.Resolution(note)))
+                .map(done -> Response.seeOther(URI.create("/console/dpo/anomalies?resolved=" + done.id())).build())
+                .onFailure(DpoConsole::invalidRequest)
+                .recoverWithUni(e -> {
+                    List<Problem.FieldError> errors = ((ApiException) e).errors().stream()
+                            .map(f -> new Problem.FieldError(f.field().replace("/", ""), f.rule(), f.message())).toList();
+                    return one(id).map(a -> Pages.invalid(reviewPage(a, note), errors));
+                });
+    }
+
+    /** A 400 from the API becomes the form again with its error summary; anything else an error page. */
+    private static boolean invalidRequest(Throwable e) {
+        return e instanceof ApiException a && a.status() == 400;
     }
 
     private io.quarkus.qute.TemplateInstance reviewPage(AnomalyResource.Anomaly anomaly, String note) {

@@ -46,11 +46,15 @@ class ConsoleBrowserIT {
         gateway = ConsoleGateway.start();
         nhsNumber = Long.toString(9_000_000_000L + (long) (Math.random() * 999_999_999L));
         childId = plan(nhsNumber, "provider:SC123456");
-        plan(Long.toString(9_000_000_000L + (long) (Math.random() * 999_999_999L)), "provider:SC654321");
+        String otherChild = plan(Long.toString(9_000_000_000L + (long) (Math.random() * 999_999_999L)), "provider:SC654321");
+        // The placing council records a high risk: every involved agency, the provider included, is alerted.
+        assessHigh(childId);
+        assessHigh(otherChild);
         otherProvidersAlert = given().auth().oauth2(KeycloakTokens.clientToken("provider-sc654321"))
                 .header("Purpose-Of-Use", "SAFEGUARDING")
                 .when().get(ConsoleGateway.BASE_URL + "/api/v1/alerts")
                 .then().statusCode(200).extract().path("[0].id");
+        org.junit.jupiter.api.Assertions.assertNotNull(otherProvidersAlert, "the other provider has an alert");
         // An agency with no part in the child's care tries to read it: the anomaly detector flags it.
         given().auth().oauth2(KeycloakTokens.clientToken("nhs-lsc-icb")).header("Purpose-Of-Use", "SAFEGUARDING")
                 .when().get(ConsoleGateway.BASE_URL + "/api/v1/children/" + childId + "/risk-assessments")
@@ -107,11 +111,12 @@ class ConsoleBrowserIT {
             b.shot("provider-child-missing");
         }
         // The API agrees: the police partner's inbox has the child-missing alert (not just a page saying so).
-        List<String> events = given().auth().oauth2(KeycloakTokens.clientToken("police-lancashire"))
-                .header("Purpose-Of-Use", "SAFEGUARDING")
-                .when().get(ConsoleGateway.BASE_URL + "/api/v1/alerts?limit=500")
-                .then().statusCode(200).extract().path("findAll { it.payload.identity?.childId == '" + childId + "' }.event");
-        assertTrue(events.contains("child-missing"), "host police alerted: " + events);
+        List<Map<String, Object>> inbox = given().auth().oauth2(KeycloakTokens.clientToken("police-lancashire"))
+                .header("Purpose-Of-Use", "MISSING-RESPONSE")
+                .when().get(ConsoleGateway.BASE_URL + "/api/v1/alerts?limit=500&include-acknowledged=true")
+                .then().statusCode(200).extract().path("");
+        assertTrue(inbox.stream().anyMatch(a -> "child-missing".equals(a.get("event")) && a.toString().contains(childId)),
+                "host police alerted about this child: " + inbox.stream().map(a -> a.get("event")).toList());
     }
 
     @Test
@@ -154,7 +159,7 @@ class ConsoleBrowserIT {
             assertTrue(disclosures.contains("provider:SC123456"), "the provider is named as a recipient: " + disclosures);
             b.shot("dpo-disclosures");
             String download = b.find("download").getAttribute("href");
-            String html = given().cookies(cookies(b)).when().get(download).then().statusCode(200)
+            String html = given().urlEncodingEnabled(false).cookies(cookies(b)).when().get(download).then().statusCode(200)
                     .header("Content-Disposition", org.hamcrest.Matchers.containsString("attachment"))
                     .extract().asString();
             assertTrue(html.contains("provider:SC123456"));
@@ -197,6 +202,14 @@ class ConsoleBrowserIT {
         Map<String, String> cookies = new LinkedHashMap<>();
         b.driver.manage().getCookies().forEach(c -> cookies.put(c.getName(), c.getValue()));
         return cookies;
+    }
+
+    private static void assessHigh(String child) {
+        given().auth().oauth2(KeycloakTokens.clientToken("la-tower-hamlets")).header("Purpose-Of-Use", "SAFEGUARDING")
+                .contentType(ContentType.JSON)
+                .body(Map.of("level", "HIGH", "rationale", "Seen with older males at a takeaway; two missing episodes last month."))
+                .when().post(ConsoleGateway.BASE_URL + "/api/v1/children/" + child + "/risk-assessments")
+                .then().statusCode(201);
     }
 
     private static String plan(String nhsNumber, String provider) {
