@@ -27,8 +27,8 @@ import uk.safeguarding.gateway.support.KeycloakTokens;
 /**
  * The console's journeys in a real headless Chromium, through the real Keycloak login page, against
  * the packaged gateway: a provider acknowledges an alert and reports a child missing, cannot open
- * another provider's alert by editing the address, and a DPO finds the disclosures and resolves an
- * anomaly. The data are set up through the public API with real client tokens.
+ * another provider's alert by editing the address, and a DPO finds the disclosures and resolves the
+ * anomaly flag that attempt raised. The data are set up through the public API with real client tokens.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserIT {
@@ -55,7 +55,7 @@ class ConsoleBrowserIT {
                 .when().get(ConsoleGateway.BASE_URL + "/api/v1/alerts")
                 .then().statusCode(200).extract().path("[0].id");
         org.junit.jupiter.api.Assertions.assertNotNull(otherProvidersAlert, "the other provider has an alert");
-        // An agency with no part in the child's care tries to read it: the anomaly detector flags it.
+        // An agency with no part in the child's care is refused like a child that does not exist.
         given().auth().oauth2(KeycloakTokens.clientToken("nhs-lsc-icb")).header("Purpose-Of-Use", "SAFEGUARDING")
                 .when().get(ConsoleGateway.BASE_URL + "/api/v1/children/" + childId + "/risk-assessments")
                 .then().statusCode(404);
@@ -172,13 +172,13 @@ class ConsoleBrowserIT {
             WebElement flag = null;
             while (flag == null && Instant.now().isBefore(deadline)) {
                 b.open("/console/dpo/anomalies");
-                flag = b.driver.findElements(By.xpath("//table[@id='anomalies']//tr[td[contains(., 'nhs:QE1')] and td[contains(., 'NO_RELATIONSHIP')]]//a"))
+                flag = b.driver.findElements(By.xpath("//table[@id='anomalies']//tr[td[contains(., 'provider:SC123456')] and td[contains(., 'NO_RELATIONSHIP')]]//a"))
                         .stream().findFirst().orElse(null);
                 if (flag == null) {
                     Thread.sleep(3000);
                 }
             }
-            assertTrue(flag != null, "the outsider's attempt is flagged");
+            assertTrue(flag != null, "the provider's attempt on another provider's alert is flagged");
             b.shot("dpo-anomalies");
             flag.click();
             b.find("resolve").click();
