@@ -32,8 +32,10 @@ public class AuditSafetyNet {
             SimpleResourceInfo resource) {
         String path = request.getUriInfo().getPath();
         context.adoptIdentity(identity);
+        // Console pages are audited like API calls: a page that called no API method is recorded here.
         // No verified actor (a missing or rejected token): nothing is written, as for any 401.
-        if (context.audited() || context.actor().isEmpty() || !(path.startsWith("/api/") || path.startsWith("/fhir"))) {
+        if (context.audited() || context.actor().isEmpty() || !(path.startsWith("/api/") || path.startsWith("/fhir")
+                || path.startsWith("/console/"))) {
             return Uni.createFrom().voidItem();
         }
         String action = request.getMethod() + " " + (resource == null || resource.getResourceClass() == null

@@ -22,8 +22,12 @@ public class ProblemMapper {
     private final uk.safeguarding.gateway.audit.AuditTrail trail;
     private final io.quarkus.security.identity.SecurityIdentity identity;
 
+    private final jakarta.enterprise.inject.Instance<uk.safeguarding.gateway.console.Pages> consolePages;
+
     ProblemMapper(RequestContext context, OperationOutcomes outcomes, uk.safeguarding.gateway.audit.AuditTrail trail,
-            io.quarkus.security.identity.SecurityIdentity identity) {
+            io.quarkus.security.identity.SecurityIdentity identity,
+            jakarta.enterprise.inject.Instance<uk.safeguarding.gateway.console.Pages> consolePages) {
+        this.consolePages = consolePages;
         this.context = context;
         this.outcomes = outcomes;
         this.trail = trail;
@@ -97,6 +101,10 @@ public class ProblemMapper {
 
     private Response respond(int status, String code, String detail, List<Problem.FieldError> errors, UriInfo uri) {
         context.failed(status, code);
+        if (uri != null && (uri.getPath().equals("/console") || uri.getPath().startsWith("/console/"))) {
+            // People in the console get a page (same status, same stable code in the audit record).
+            return consolePages.get().error(status, code, detail);
+        }
         if (uri != null && (uri.getPath().equals("/fhir") || uri.getPath().startsWith("/fhir/"))) {
             // FHIR callers get an OperationOutcome naming the failing element's FHIRPath.
             return outcomes.error(status, code, detail, errors, context.requestId());

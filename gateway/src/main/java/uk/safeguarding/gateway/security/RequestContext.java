@@ -67,6 +67,15 @@ public class RequestContext {
         this.purpose = purpose;
     }
 
+    /**
+     * For the web console, where a person cannot send a header: the page they use implies the
+     * purpose (the DPO pages DPO-REVIEW, the provider's alert pages SAFEGUARDING), and it is
+     * audited like a declared one.
+     */
+    public void purposeOfPage(PurposeOfUse purpose) {
+        this.purpose = purpose;
+    }
+
     public String requestId() {
         if (requestId == null) {
             requestId = UUID.randomUUID().toString();

@@ -21,15 +21,18 @@ public class WhoAmIResource {
             Instant expiresAt) {
     }
 
-    private final JsonWebToken token;
+    private final io.quarkus.security.identity.SecurityIdentity identity;
 
-    WhoAmIResource(JsonWebToken token) {
-        this.token = token;
+    // The verified principal, not an injected JsonWebToken: with the console's OIDC extension present,
+    // the injectable JsonWebToken is OIDC's, which is empty for a SmallRye JWT bearer request.
+    WhoAmIResource(io.quarkus.security.identity.SecurityIdentity identity) {
+        this.identity = identity;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public WhoAmI whoami() {
+        JsonWebToken token = (JsonWebToken) identity.getPrincipal();
         return new WhoAmI(token.getSubject(), token.getClaim("azp"), token.getClaim("agency"),
                 new TreeSet<>(token.getGroups()), token.getIssuer(), Instant.ofEpochSecond(token.getExpirationTime()));
     }

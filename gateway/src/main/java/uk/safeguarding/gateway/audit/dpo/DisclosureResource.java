@@ -47,6 +47,14 @@ public class DisclosureResource {
         @QueryParam("format") String format;
     }
 
+    /** The parameters the console sends: who asked, and json (to show) or html (the printable copy). */
+    static ReportParams params(String requester, String format) {
+        ReportParams p = new ReportParams();
+        p.requester = requester == null || requester.isBlank() ? null : requester;
+        p.format = format;
+        return p;
+    }
+
     private record Parsed(String requester, boolean withhold, Instant from, Instant to, boolean html) {
     }
 

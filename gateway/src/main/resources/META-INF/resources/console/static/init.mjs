@@ -1,0 +1,2 @@
+import { initAll } from '/console/static/govuk-frontend.min.js'
+initAll()

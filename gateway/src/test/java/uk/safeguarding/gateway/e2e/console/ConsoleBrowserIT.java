@@ -1,0 +1,232 @@
+package uk.safeguarding.gateway.e2e.console;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import uk.safeguarding.gateway.support.KeycloakResource;
+import uk.safeguarding.gateway.support.KeycloakTokens;
+
+/**
+ * The console's journeys in a real headless Chromium, through the real Keycloak login page, against
+ * the packaged gateway: a provider acknowledges an alert and reports a child missing, cannot open
+ * another provider's alert by editing the address, and a DPO finds the disclosures and resolves the
+ * anomaly flag that attempt raised. The data are set up through the public API with real client tokens.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserIT {
+
+    private static final String NHS = "https://fhir.nhs.uk/Id/nhs-number";
+    private static final KeycloakResource KEYCLOAK = new KeycloakResource();
+    private static ConsoleGateway gateway;
+    private static String nhsNumber;
+    private static String childId;
+    private static String otherProvidersAlert;
+
+    @BeforeAll
+    static void start() throws Exception {
+        KEYCLOAK.start();
+        gateway = ConsoleGateway.start();
+        nhsNumber = Long.toString(9_000_000_000L + (long) (Math.random() * 999_999_999L));
+        childId = plan(nhsNumber, "provider:SC123456");
+        String otherChild = plan(Long.toString(9_000_000_000L + (long) (Math.random() * 999_999_999L)), "provider:SC654321");
+        // The placing council records a high risk: every involved agency, the provider included, is alerted.
+        assessHigh(childId);
+        assessHigh(otherChild);
+        otherProvidersAlert = given().auth().oauth2(KeycloakTokens.clientToken("provider-sc654321"))
+                .header("Purpose-Of-Use", "SAFEGUARDING")
+                .when().get(ConsoleGateway.BASE_URL + "/api/v1/alerts")
+                .then().statusCode(200).extract().path("[0].id");
+        org.junit.jupiter.api.Assertions.assertNotNull(otherProvidersAlert, "the other provider has an alert");
+        // An agency with no part in the child's care is refused like a child that does not exist.
+        given().auth().oauth2(KeycloakTokens.clientToken("nhs-lsc-icb")).header("Purpose-Of-Use", "SAFEGUARDING")
+                .when().get(ConsoleGateway.BASE_URL + "/api/v1/children/" + childId + "/risk-assessments")
+                .then().statusCode(404);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        KEYCLOAK.stop();
+    }
+
+    @Test
+    @Order(1)
+    void providerAcknowledgesAnAlertAndReportsTheChildMissing() throws Exception {
+        try (Browser b = new Browser()) {
+            b.signIn("provider.manager");
+            assertEquals("provider.manager", b.text("signed-in-as"));
+            WebElement alerts = b.find("alerts");
+            b.shot("provider-alerts");
+            List<WebElement> links = alerts.findElements(By.cssSelector("a.alert-link"));
+            assertFalse(links.isEmpty(), "the provider's inbox lists the placement alert");
+            links.get(0).click();
+            assertEquals("DELIVERED", b.text("alert-status"));
+            b.shot("provider-alert");
+            b.find("acknowledge").click();
+            b.wait(ExpectedConditions.textToBe(By.id("alert-status"), "ACKNOWLEDGED"));
+            assertTrue(b.text("notice").startsWith("Alert acknowledged"));
+            b.shot("provider-alert-acknowledged");
+
+            b.open("/console/provider/children");
+            b.find("children");
+            b.shot("provider-children");
+            b.open("/console/provider/children/" + childId);
+            assertEquals("Not reported missing.", b.text("missing-status"));
+            b.shot("provider-child");
+            b.find("report-missing").click();
+            // A wrong time is refused with a GOV.UK error summary that links to the field.
+            b.find("lastSeen").sendKeys("yesterday evening");
+            b.find("send-missing").click();
+            WebElement summary = b.wait(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".govuk-error-summary")));
+            assertTrue(summary.getText().contains("Enter the time last seen"));
+            assertTrue(b.driver.getTitle().startsWith("Error:"));
+            b.shot("provider-missing-error");
+            b.find("lastSeen").clear();
+            b.find("lastSeenLocation").sendKeys("Preston bus station");
+            b.find("circumstances").sendKeys("Did not come back from school");
+            b.shot("provider-missing-form");
+            b.find("send-missing").click();
+            b.wait(ExpectedConditions.textToBePresentInElementLocated(By.id("missing-status"), "Reported missing since"));
+            assertTrue(b.text("notice").startsWith("Missing report sent"));
+            b.shot("provider-child-missing");
+        }
+        // The API agrees: the police partner's inbox has the child-missing alert (not just a page saying so).
+        List<Map<String, Object>> inbox = given().auth().oauth2(KeycloakTokens.clientToken("police-lancashire"))
+                .header("Purpose-Of-Use", "MISSING-RESPONSE")
+                .when().get(ConsoleGateway.BASE_URL + "/api/v1/alerts?limit=500&include-acknowledged=true")
+                .then().statusCode(200).extract().path("");
+        assertTrue(inbox.stream().anyMatch(a -> "child-missing".equals(a.get("event")) && a.toString().contains(childId)),
+                "host police alerted about this child: " + inbox.stream().map(a -> a.get("event")).toList());
+    }
+
+    @Test
+    @Order(2)
+    void providerCannotOpenAnotherProvidersAlertByEditingTheAddress() throws Exception {
+        try (Browser b = new Browser()) {
+            b.signIn("provider.manager");
+            b.open("/console/provider/alerts/" + otherProvidersAlert);
+            assertEquals("Page not found", b.text("error-title"));
+            assertFalse(b.driver.getPageSource().contains(otherProvidersAlert.substring(0, 8) + "-") && b.driver.getPageSource().contains("payload"));
+            b.shot("provider-other-alert-404");
+            // And the same through the API with the provider's own system: 404, as for an alert that does not exist.
+            given().auth().oauth2(KeycloakTokens.clientToken("provider-sc123456")).header("Purpose-Of-Use", "SAFEGUARDING")
+                    .when().get(ConsoleGateway.BASE_URL + "/api/v1/alerts/" + otherProvidersAlert)
+                    .then().statusCode(404);
+            b.find("sign-out").click();
+            b.find("sign-in-again");
+            b.shot("signed-out");
+            b.open("/console/provider/alerts");
+            b.find("username");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void dpoFindsTheDisclosuresAndResolvesAnAnomaly() throws Exception {
+        try (Browser b = new Browser()) {
+            b.signIn("dpo.towerhamlets");
+            b.find("search");
+            b.find("child").sendKeys(NHS + "|" + nhsNumber);
+            b.find("search").click();
+            b.find("results");
+            assertTrue(b.text("results").contains("alert.acknowledge"), "the provider's acknowledgement is in the trail");
+            b.shot("dpo-audit");
+
+            b.open("/console/dpo/disclosures");
+            b.find("child").sendKeys(NHS + "|" + nhsNumber);
+            b.find("find").click();
+            String disclosures = b.text("disclosures");
+            assertTrue(disclosures.contains("provider:SC123456"), "the provider is named as a recipient: " + disclosures);
+            b.shot("dpo-disclosures");
+            String download = b.find("download").getAttribute("href");
+            String html = given().urlEncodingEnabled(false).cookies(cookies(b)).when().get(download).then().statusCode(200)
+                    .header("Content-Disposition", org.hamcrest.Matchers.containsString("attachment"))
+                    .extract().asString();
+            assertTrue(html.contains("provider:SC123456"));
+
+            b.open("/console/dpo/chain");
+            assertTrue(b.text("chain-status").contains("Intact"));
+            b.shot("dpo-chain");
+
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+            WebElement flag = null;
+            while (flag == null && Instant.now().isBefore(deadline)) {
+                b.open("/console/dpo/anomalies");
+                flag = b.driver.findElements(By.xpath("//table[@id='anomalies']//tr[td[contains(., 'provider:SC123456')] and td[contains(., 'NO_RELATIONSHIP')]]//a"))
+                        .stream().findFirst().orElse(null);
+                if (flag == null) {
+                    Thread.sleep(3000);
+                }
+            }
+            assertTrue(flag != null, "the provider's attempt on another provider's alert is flagged");
+            b.shot("dpo-anomalies");
+            flag.click();
+            b.find("resolve").click();
+            assertTrue(b.wait(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".govuk-error-summary"))).getText()
+                    .contains("Say how the flag was reviewed"));
+            b.shot("dpo-anomaly-error");
+            b.find("note").sendKeys("Checked with the ICB: a mistyped NHS number in a clinic system; no disclosure.");
+            b.shot("dpo-anomaly");
+            b.find("resolve").click();
+            assertEquals("The anomaly was resolved and your note recorded.", b.text("notice"));
+            b.shot("dpo-anomalies-resolved");
+
+            b.open("/console/dpo/compliance");
+            b.find("notices-chart");
+            assertTrue(b.text("acks-table").contains("provider:SC123456"));
+            b.shot("dpo-compliance");
+        }
+    }
+
+    private static Map<String, String> cookies(Browser b) {
+        Map<String, String> cookies = new LinkedHashMap<>();
+        b.driver.manage().getCookies().forEach(c -> cookies.put(c.getName(), c.getValue()));
+        return cookies;
+    }
+
+    private static void assessHigh(String child) {
+        given().auth().oauth2(KeycloakTokens.clientToken("la-tower-hamlets")).header("Purpose-Of-Use", "SAFEGUARDING")
+                .contentType(ContentType.JSON)
+                .body(Map.of("level", "HIGH", "rationale", "Seen with older males at a takeaway; two missing episodes last month."))
+                .when().post(ConsoleGateway.BASE_URL + "/api/v1/children/" + child + "/risk-assessments")
+                .then().statusCode(201);
+    }
+
+    private static String plan(String nhsNumber, String provider) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("child", Map.of("system", NHS, "value", nhsNumber));
+        body.put("provider", provider);
+        body.put("hostCouncil", "la:E10000017");
+        body.put("hostPolice", "police:lancashire");
+        body.put("homePolice", "police:met");
+        body.put("rhiService", "la:E09000030");
+        body.put("startDate", LocalDate.now().plusDays(3).toString());
+        body.put("emergency", false);
+        body.put("identity", Map.of("name", "Test Child " + nhsNumber.substring(6), "dateOfBirth", "2011-04-02"));
+        body.put("placement", Map.of("address", "1 Hill Road, Preston PR1 1AA"));
+        return given().auth().oauth2(KeycloakTokens.clientToken("la-tower-hamlets")).header("Purpose-Of-Use", "CARE-PLANNING")
+                .contentType(ContentType.JSON).body(body)
+                .when().post(ConsoleGateway.BASE_URL + "/api/v1/placements")
+                .then().statusCode(201).extract().path("childId");
+    }
+}
