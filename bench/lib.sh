@@ -84,7 +84,8 @@ gateway_start() {
       exec "$JAVA" ${BENCH_GATEWAY_JAVA_OPTS:-} -Dquarkus.profile=demo -jar "$BENCH_GATEWAY_JAR") >"$GW_LOG" 2>&1 &
   GW_PID=$!
   _BENCH_PIDS+=("$GW_PID")
-  wait_ready "$GW_URL/q/health/ready" "$GW_PID" 300 "$GW_LOG"
+  # Generous: on a shared 2-core machine at a load average of 40 the FHIR warm-up alone took 77 s+.
+  wait_ready "$GW_URL/q/health/ready" "$GW_PID" 600 "$GW_LOG"
   GW_READY_MS=$(( $(now_ms) - t0 ))
 }
 

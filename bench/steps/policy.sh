@@ -15,7 +15,7 @@ if [[ ! -f "$JAR" || -n "$(find "$PJ/pom.xml" "$PJ/src" "$BENCH_ROOT/protocol-po
 fi
 # One core, as the target says; taskset is in util-linux (everywhere on Debian).
 pin=(); command -v taskset >/dev/null && pin=(taskset -c 0)
-if [[ "$BENCH_QUICK" == 1 ]]; then jmh_opts=(-f 3 -wi 1 -w 2s -i 1 -r 3s); else jmh_opts=(-f 3 -wi 3 -w 5s -i 3 -r 5s); fi
+if [[ "$BENCH_QUICK" == 1 ]]; then jmh_opts=(-f 3 -wi 1 -w 2s -i 1 -r 3s); else jmh_opts=(-f 3 -wi 2 -w 3s -i 3 -r 3s); fi
 
 results step --title "Policy decision" --about "One \`PolicyEngine.decide(request)\` call (protocol-policies) over the full shipped protocol set, JMH SampleTime (every sampled call timed), one thread, pinned to core 0 with \`taskset\` (the JVM sees one CPU). \`mixed\`: 32 requests cycled (reads, alerts, referrals, DPO searches, an override, a downgrade; 18 permits and 14 denies). \`hostPoliceRead\`: the commonest request. Baseline: \`controlBusyWork\`, a negative control that spins the CPU for about the engine's median without calling it or allocating: its tail is what the shared machine adds (timer ticks, steal, other tenants). Details: bench/policy-jmh/README.md."
 

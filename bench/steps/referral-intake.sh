@@ -10,7 +10,7 @@ source "$BENCH_ROOT/bench/lib.sh"
 RUNS=3 CLIENTS=16
 # The JIT needs a few thousand referrals on a busy machine before the rate settles (measured: 7 req/s
 # in the first 10 s, 31 req/s after 60 s), hence the long warm-up.
-if [[ "$BENCH_QUICK" == 1 ]]; then WARM=20; LOAD=6; else WARM=60; LOAD=20; fi
+if [[ "$BENCH_QUICK" == 1 ]]; then WARM=20; LOAD=6; else WARM=45; LOAD=15; fi
 command -v wrk >/dev/null || { say "wrk is missing (bench/run installs it with apt-get on Debian)"; exit 1; }
 command -v pgbench >/dev/null && command -v psql >/dev/null \
   || { say "pgbench and psql are needed (Debian: apt-get install postgresql-client)"; exit 1; }
@@ -52,10 +52,14 @@ PG_MASTER=""
 [[ -z "${GATEWAY_DB_URL:-}" && -f "$BENCH_RUN_DIR/postgres/postmaster.pid" ]] && PG_MASTER=$(head -n1 "$BENCH_RUN_DIR/postgres/postmaster.pid")
 gw_ticks() { awk '{ print $14 + $15 }' "/proc/$GW_PID/stat"; }
 pg_ticks() {
-  [[ -n "$PG_MASTER" ]] || { echo 0; return; }
-  cat /proc/[0-9]*/stat 2>/dev/null | awk -v m="$PG_MASTER" '
-    { sub(/^[0-9]+ \([^)]*\) /, ""); pid = FILENAME }
-    $2 == m { t += $12 + $13 } END { print t + 0 }' | { read -r children; echo $(( children + $(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$PG_MASTER/stat") )); }
+  [[ -n "$PG_MASTER" ]] || { echo 0; return 0; }
+  local children master
+  # Processes come and go while /proc is read: errors for vanished ones are expected.
+  children=$( (cat /proc/[0-9]*/stat 2>/dev/null || true) | awk -v m="$PG_MASTER" '
+    { sub(/^[0-9]+ \([^)]*\) /, "") } $2 == m { t += $12 + $13 } END { print t + 0 }')
+  master=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$PG_MASTER/stat")
+  echo $(( children + master ))
+}
 }
 wal_lsn() { psql -At "$URI" -c "SELECT pg_current_wal_lsn()"; }
 # kib_per N FROM_LSN TO_LSN -> WAL KiB written per item
