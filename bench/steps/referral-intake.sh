@@ -60,12 +60,11 @@ pg_ticks() {
   master=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$PG_MASTER/stat")
   echo $(( children + master ))
 }
-}
 wal_lsn() { psql -At "$URI" -c "SELECT pg_current_wal_lsn()"; }
 # kib_per N FROM_LSN TO_LSN -> WAL KiB written per item
 kib_per() { psql -At "$URI" -c "SELECT round(pg_wal_lsn_diff('$3', '$2') / 1024.0 / greatest($1, 1), 2)"; }
 # ms_per N TICKS -> CPU milliseconds per item
-ms_per() { awk -v t="$2" -v n="$1" 'BEGIN { printf "%.2f", n > 0 ? t * 10 / n : 0 }'; }
+ms_per() { awk -v t="$2" -v n="$1" 'BEGIN { printf "%.2f", (n > 0 ? t * 10 / n : 0) }'; }
 
 wrk_intake() {
   local out
