@@ -5,6 +5,9 @@
 -- read), with the literal values of a referral the gateway itself wrote in this run (psql variable
 -- "sample"), so row sizes match. Only ids and the NHS number change per transaction.
 --   psql -At -v sample=<referral id> -f bench/referral/pgbench-script.sql "$URI" > referral.pgbench
+-- Differences, all small: ids come from gen_random_uuid() in SQL instead of Java (the referral id
+-- rides on the child statement's result, the alert id on RETURNING), and recorded_at is
+-- clock_timestamp() instead of the gateway's Instant.now(). Statements, rows and values are the same.
 -- Literals are E'' strings with ':' written as \x3a, because pgbench (extended/prepared protocol)
 -- would take ":name" inside a literal for one of its variables.
 \set QUIET on
