@@ -65,7 +65,8 @@ stop_pid() {
 # --- the gateway -------------------------------------------------------------------------------
 # gateway_start [LABEL]: starts the packaged gateway (demo profile) against the embedded PostgreSQL
 # in $BENCH_RUN_DIR/postgres (or GATEWAY_DB_URL if given) and the bench token source. Sets GW_PID,
-# GW_PORT, GW_URL, GW_LOG and GW_READY_MS (process start to /q/health/ready = 200).
+# GW_PORT, GW_URL, GW_LOG, GW_READY_MS (process start to /q/health/ready = 200) and GW_DB_PORT (the
+# embedded PostgreSQL's port; database "gateway", user "postgres", trust on loopback).
 GW_PID=""
 gateway_start() {
   local label="${1:-gateway}" t0
@@ -73,6 +74,7 @@ gateway_start() {
   GW_URL="http://127.0.0.1:$GW_PORT"
   GW_LOG="$BENCH_RUN_DIR/logs/$BENCH_STEP-$label.log"
   local db_port; db_port=$(free_port)
+  GW_DB_PORT="$db_port"
   mkdir -p "$BENCH_RUN_DIR/logs"
   t0=$(now_ms)
   # shellcheck disable=SC2086
@@ -82,7 +84,8 @@ gateway_start() {
       exec "$JAVA" ${BENCH_GATEWAY_JAVA_OPTS:-} -Dquarkus.profile=demo -jar "$BENCH_GATEWAY_JAR") >"$GW_LOG" 2>&1 &
   GW_PID=$!
   _BENCH_PIDS+=("$GW_PID")
-  wait_ready "$GW_URL/q/health/ready" "$GW_PID" 300 "$GW_LOG"
+  # Generous: on a shared 2-core machine at a load average of 40 the FHIR warm-up alone took 77 s+.
+  wait_ready "$GW_URL/q/health/ready" "$GW_PID" 600 "$GW_LOG"
   GW_READY_MS=$(( $(now_ms) - t0 ))
 }
 
@@ -106,6 +109,14 @@ wrk_run() {
   out=$(BENCH_TOKENS="$BENCH_KEYS/tokens.txt" wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s --latency \
       -s "$BENCH_ROOT/bench/wrk/bearer.lua" "$url")
   printf '%s\n' "$out" | sed -n 's/^BENCH_RESULT //p'
+}
+# gateway_psql_uri: a libpq URI for the database the gateway uses (embedded, or GATEWAY_DB_URL).
+gateway_psql_uri() {
+  if [[ -n "${GATEWAY_DB_URL:-}" ]]; then
+    echo "postgresql://${GATEWAY_DB_USER:-gateway}${GATEWAY_DB_PASSWORD:+:$GATEWAY_DB_PASSWORD}@${GATEWAY_DB_URL#postgresql://}"
+  else
+    echo "postgresql://postgres@127.0.0.1:$GW_DB_PORT/gateway"
+  fi
 }
 json_field() { sed -n "s/.*\"$2\":\([-0-9.e]*\).*/\1/p" <<<"$1"; }
 

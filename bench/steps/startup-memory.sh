@@ -7,7 +7,7 @@
 source "$BENCH_ROOT/bench/lib.sh"
 
 RUNS=3
-if [[ "$BENCH_QUICK" == 1 ]]; then SETTLE=3; WARM=10; LOAD=8; else SETTLE=10; WARM=30; LOAD=30; fi
+if [[ "$BENCH_QUICK" == 1 ]]; then SETTLE=3; WARM=10; LOAD=8; else SETTLE=5; WARM=30; LOAD=15; fi
 CONNECTIONS=16
 command -v wrk >/dev/null || { say "wrk is missing (bench/run installs it with apt-get on Debian)"; exit 1; }
 
