@@ -13,7 +13,7 @@ import uk.safeguarding.gateway.support.TestTokens;
 
 /**
  * Per-client limits through HTTP. The test profile gives the client {@code limits-test} a bucket of
- * 3 refilled at 0.2 per second and a 2,000-byte body ceiling; every other client is unthrottled.
+ * 3 refilled at 0.01 per second (slow enough for a loaded machine) and a 2,000-byte body ceiling; every other client is unthrottled.
  */
 @QuarkusTest
 class LimitsTest {
@@ -32,7 +32,7 @@ class LimitsTest {
                 .when().get("/api/v1/whoami");
         refused.then().statusCode(429).contentType("application/problem+json").body("code", equalTo("RATE_LIMITED"));
         long retryAfter = Long.parseLong(refused.getHeader("Retry-After"));
-        assertTrue(retryAfter >= 1 && retryAfter <= 5, "Retry-After " + retryAfter);
+        assertTrue(retryAfter >= 1 && retryAfter <= 100, "Retry-After " + retryAfter);
         // Another client of the same agency is not affected by this one's bucket.
         given().auth().oauth2(TestTokens.police()).when().get("/api/v1/whoami").then().statusCode(200);
         // The refusal is a call like any other: audited once, with its status.
