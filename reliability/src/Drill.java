@@ -250,6 +250,14 @@ public final class Drill {
                         status = -1;
                     }
                     outcomes.add(new Outcome(t0 - start, key, status, id, System.currentTimeMillis() - t0, retryAfter));
+                    if (status == -1) {
+                        // The gateway is down (killed or restarting): do not spin on refused connections.
+                        try {
+                            Thread.sleep(250);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
                 }
             });
         }
