@@ -54,6 +54,10 @@ public class FhirIntake {
             throw ApiException.badRequest(type.getSimpleName() + ".resourceType", "FHIR_RESOURCE_TYPE",
                     "resourceType must be \"" + fhir.getResourceType(type) + "\".");
         }
+        String tooLong = firstLongString(sent, fhir.getResourceType(type));
+        if (tooLong != null) {
+            throw ApiException.badRequest(tooLong, "FHIR_STRING_TOO_LONG", "At most " + MAX_STRING + " characters in one value.");
+        }
         IParser parser = fhir.newJsonParser().setParserErrorHandler(new PathReportingStrictHandler(fhir.getResourceType(type)));
         T resource;
         try {
@@ -81,6 +85,33 @@ public class FhirIntake {
             throw ApiException.badRequest(type.getSimpleName(), "FHIR_PARSE_ERROR", "The body is not JSON.");
         }
         return resource;
+    }
+
+    /** Far above any field's own limit: only elements the referral does not keep would otherwise reach the store unchecked. */
+    static final int MAX_STRING = 100_000;
+
+    /** The path of the first string longer than {@link #MAX_STRING}; null when none. */
+    static String firstLongString(JsonNode node, String path) {
+        if (node.isTextual()) {
+            return node.textValue().length() > MAX_STRING ? path : null;
+        }
+        if (node.isObject()) {
+            for (var it = node.fields(); it.hasNext();) {
+                var field = it.next();
+                String found = firstLongString(field.getValue(), path + "." + field.getKey());
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = firstLongString(node.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     /** The path of the first element that differs between what was sent and what was kept; null when equal. */
