@@ -22,7 +22,9 @@ import uk.safeguarding.gateway.problem.Problem.FieldError;
 @ApplicationScoped
 public class FhirIntake {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Duplicate keys are refused: HAPI and a plain tree read would each keep one of them, silently.
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final FhirContext fhir;
 
@@ -34,17 +36,45 @@ public class FhirIntake {
         if (body == null || body.isBlank()) {
             throw ApiException.badRequest(type.getSimpleName(), "FHIR_BODY_REQUIRED", "Send a " + type.getSimpleName() + ".");
         }
+        JsonNode sent;
+        try {
+            sent = JSON.readTree(body);
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw ApiException.badRequest(type.getSimpleName(), "FHIR_JSON_LIMIT",
+                    "The body nests too deeply or has a number or string too long.");
+        } catch (JsonProcessingException e) {
+            boolean duplicate = e.getMessage() != null && e.getMessage().startsWith("Duplicate field");
+            throw ApiException.badRequest(type.getSimpleName(), duplicate ? "FHIR_DUPLICATE_ELEMENT" : "FHIR_PARSE_ERROR",
+                    duplicate ? "An element appears twice in the same object." : "The body is not well-formed JSON.");
+        }
+        if (sent == null || !sent.isObject()) {
+            throw ApiException.badRequest(type.getSimpleName(), "FHIR_PARSE_ERROR", "Send a JSON object.");
+        }
+        if (!sent.path("resourceType").isTextual() || sent.path("resourceType").asText().isBlank()) {
+            throw ApiException.badRequest(type.getSimpleName() + ".resourceType", "FHIR_RESOURCE_TYPE",
+                    "resourceType must be \"" + fhir.getResourceType(type) + "\".");
+        }
+        String tooLong = firstLongString(sent, fhir.getResourceType(type));
+        if (tooLong != null) {
+            throw ApiException.badRequest(tooLong, "FHIR_STRING_TOO_LONG", "At most " + MAX_STRING + " characters in one value.");
+        }
         IParser parser = fhir.newJsonParser().setParserErrorHandler(new PathReportingStrictHandler(fhir.getResourceType(type)));
         T resource;
         try {
             resource = parser.parseResource(type, body);
         } catch (DataFormatException e) {
             throw ApiException.badRequest(type.getSimpleName(), "FHIR_PARSE_ERROR", e.getMessage());
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // HAPI's parser trips over some malformed shapes (an extension that is not an object, a
+            // blank resourceType) with NPEs and the like: the input is at fault, never the gateway.
+            throw ApiException.badRequest(type.getSimpleName(), "FHIR_PARSE_ERROR",
+                    "The body does not have the shape FHIR R4 defines for " + fhir.getResourceType(type) + ".");
         }
         // HAPI's strict handler misses some shapes (an array where one value is allowed is silently
         // reduced to one element), so what was parsed is encoded again and must equal what was sent.
         try {
-            JsonNode sent = JSON.readTree(body);
             JsonNode kept = JSON.readTree(fhir.newJsonParser().encodeResourceToString(resource));
             String lost = firstDifference(sent, kept, fhir.getResourceType(type));
             if (lost != null) {
@@ -55,6 +85,33 @@ public class FhirIntake {
             throw ApiException.badRequest(type.getSimpleName(), "FHIR_PARSE_ERROR", "The body is not JSON.");
         }
         return resource;
+    }
+
+    /** Far above any field's own limit: only elements the referral does not keep would otherwise reach the store unchecked. */
+    static final int MAX_STRING = 100_000;
+
+    /** The path of the first string longer than {@link #MAX_STRING}; null when none. */
+    static String firstLongString(JsonNode node, String path) {
+        if (node.isTextual()) {
+            return node.textValue().length() > MAX_STRING ? path : null;
+        }
+        if (node.isObject()) {
+            for (var it = node.fields(); it.hasNext();) {
+                var field = it.next();
+                String found = firstLongString(field.getValue(), path + "." + field.getKey());
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = firstLongString(node.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     /** The path of the first element that differs between what was sent and what was kept; null when equal. */

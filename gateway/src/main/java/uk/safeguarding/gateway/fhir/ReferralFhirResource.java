@@ -36,6 +36,7 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 import uk.safeguarding.gateway.child.ChildIndex;
 import uk.safeguarding.gateway.consent.BundleConsents;
 import uk.safeguarding.gateway.consent.BundleConsents.BundleConsent;
+import uk.safeguarding.gateway.limits.StrictUtf8;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.referral.Referral;
 import uk.safeguarding.gateway.referral.ReferralService;
@@ -72,8 +73,8 @@ public class ReferralFhirResource {
     @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON})
     @Blocking
     @RolesAllowed({"practitioner", "supervisor", "provider"})
-    public Uni<Response> create(String body, @HeaderParam("Idempotency-Key") String idempotencyKey, @Context UriInfo uri) {
-        ServiceRequest sr = intake.parse(ServiceRequest.class, body);
+    public Uni<Response> create(byte[] body, @HeaderParam("Idempotency-Key") String idempotencyKey, @Context UriInfo uri) {
+        ServiceRequest sr = intake.parse(ServiceRequest.class, StrictUtf8.decode(body, "ServiceRequest"));
         Referral referral = ReferralFhirMapper.fromServiceRequest(sr, null);
         return service.create(referral, idempotencyKey, "fhir").map(created -> created(created, uri));
     }
@@ -83,9 +84,9 @@ public class ReferralFhirResource {
     @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON})
     @Blocking
     @RolesAllowed({"practitioner", "supervisor", "provider"})
-    public Uni<Response> transaction(String body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+    public Uni<Response> transaction(byte[] body, @HeaderParam("Idempotency-Key") String idempotencyKey,
             @Context UriInfo uri) {
-        Bundle bundle = intake.parse(Bundle.class, body);
+        Bundle bundle = intake.parse(Bundle.class, StrictUtf8.decode(body, "Bundle"));
         if (bundle.getType() != Bundle.BundleType.TRANSACTION) {
             throw ApiException.badRequest("Bundle.type", "BUNDLE_TYPE", "Only transaction Bundles are accepted.");
         }

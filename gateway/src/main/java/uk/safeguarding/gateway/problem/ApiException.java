@@ -11,12 +11,23 @@ public class ApiException extends RuntimeException {
     private final int status;
     private final String code;
     private final List<Problem.FieldError> errors;
+    private final long retryAfterSeconds;
 
     public ApiException(int status, String code, String detail, List<Problem.FieldError> errors) {
+        this(status, code, detail, errors, 0);
+    }
+
+    private ApiException(int status, String code, String detail, List<Problem.FieldError> errors, long retryAfterSeconds) {
         super(detail, null, false, false);
         this.status = status;
         this.code = code;
         this.errors = List.copyOf(errors);
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** A refusal the caller should repeat later (429, 503): the response carries {@code Retry-After}. */
+    public static ApiException retryLater(int status, String code, String detail, long retryAfterSeconds) {
+        return new ApiException(status, code, detail, List.of(), Math.max(1, retryAfterSeconds));
     }
 
     public static ApiException badRequest(String field, String rule, String message) {
@@ -42,5 +53,10 @@ public class ApiException extends RuntimeException {
 
     public List<Problem.FieldError> errors() {
         return errors;
+    }
+
+    /** Seconds for {@code Retry-After}, or 0 when retrying the same request will not help. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

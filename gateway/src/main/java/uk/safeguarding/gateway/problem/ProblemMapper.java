@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.jboss.logging.Logger;
+import uk.safeguarding.gateway.database.DatabaseFailures;
 import uk.safeguarding.gateway.fhir.OperationOutcomes;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import uk.safeguarding.gateway.security.RequestContext;
@@ -36,7 +37,9 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
-        return respond(e.status(), e.code(), e.getMessage(), e.errors(), uri);
+        Response response = respond(e.status(), e.code(), e.getMessage(), e.errors(), uri);
+        return e.retryAfterSeconds() > 0
+                ? Response.fromResponse(response).header("Retry-After", e.retryAfterSeconds()).build() : response;
     }
 
     @ServerExceptionMapper
@@ -94,6 +97,13 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (DatabaseFailures.unavailable(e)) {
+            // The database is down or restarting: the transaction did not commit, and the same request
+            // will succeed once it is back, so this is a 503 to retry, never a 500.
+            LOG.warnf("Database unavailable, request %s answered 503: %s", context.requestId(), DatabaseFailures.describe(e));
+            return api(ApiException.retryLater(503, "DATABASE_UNAVAILABLE", "The gateway's database is unavailable; "
+                    + "nothing was saved. Retry the same request later.", DatabaseFailures.RETRY_AFTER_SECONDS), uri);
+        }
         LOG.errorf(e, "Unexpected failure, request %s", context.requestId());
         return respond(500, "INTERNAL_ERROR", "The gateway could not complete the request; nothing was saved. "
                 + "Quote the request id to the operators.", List.of(), uri);

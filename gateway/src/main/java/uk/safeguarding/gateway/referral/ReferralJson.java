@@ -22,7 +22,9 @@ public class ReferralJson {
         this.reader = mapper.readerFor(Referral.class)
                 .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // "riskLevel" sent twice must not silently keep the last one.
+                .with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     public Referral parse(String body) {
@@ -40,7 +42,12 @@ public class ReferralJson {
                     "Unknown property '" + e.getPropertyName() + "'; see the Referral schema in /q/openapi.");
         } catch (JsonMappingException e) {
             throw ApiException.badRequest(pointer(e), "WRONG_TYPE", "This value has the wrong JSON type for its field.");
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw ApiException.badRequest("/", "JSON_LIMIT", "The body nests too deeply or has a number or string too long.");
         } catch (JsonProcessingException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("Duplicate field")) {
+                throw ApiException.badRequest("/", "DUPLICATE_PROPERTY", "A property appears twice in the same object.");
+            }
             throw ApiException.badRequest("/", "MALFORMED_JSON", "The body is not well-formed JSON.");
         }
     }

@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.UUID;
+import uk.safeguarding.gateway.limits.StrictUtf8;
 
 /** Implements {@code /api/v1/referrals} of META-INF/openapi.yaml. */
 @Path("/api/v1/referrals")
@@ -33,8 +34,8 @@ public class ReferralResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({"practitioner", "supervisor", "provider"})
-    public Uni<Response> create(String body, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
-        Referral referral = json.parse(body);
+    public Uni<Response> create(byte[] body, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+        Referral referral = json.parse(StrictUtf8.decode(body, "/"));
         return service.create(referral, idempotencyKey, "json").map(created -> created.replay()
                 ? Response.ok(created.receipt()).header(REPLAYED, "true").build()
                 : Response.created(URI.create("/api/v1/referrals/" + created.receipt().id()))

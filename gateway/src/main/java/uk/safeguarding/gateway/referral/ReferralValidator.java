@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.problem.Problem.FieldError;
@@ -24,6 +25,7 @@ public final class ReferralValidator {
     private static final java.util.regex.Pattern GRADING = java.util.regex.Pattern.compile("[1-3][A-E]");
     private static final java.util.regex.Pattern AGENCY = java.util.regex.Pattern.compile("[a-z]+:[A-Za-z0-9]+");
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
+    private static final int MAX_SHORT_FIELD = 200;
 
     private ReferralValidator() {
     }
@@ -80,6 +82,22 @@ public final class ReferralValidator {
                         "The 3x5x2 handling code is required: P (lawful sharing permitted) or C (conditions apply)."));
             }
         }
+        // Names, contacts and identifiers are short by nature; the free-text limit is for narrative only.
+        Map<String, String> shortFields = new java.util.LinkedHashMap<>();
+        shortFields.put("/requesterContact", r.requesterContact());
+        if (child != null) {
+            shortFields.put("/child/givenName", child.givenName());
+            shortFields.put("/child/familyName", child.familyName());
+            if (child.localIdentifier() != null) {
+                shortFields.put("/child/localIdentifier/system", child.localIdentifier().system());
+                shortFields.put("/child/localIdentifier/value", child.localIdentifier().value());
+            }
+        }
+        shortFields.forEach((field, value) -> {
+            if (value != null && value.length() > MAX_SHORT_FIELD) {
+                errors.add(new FieldError(field, "TOO_LONG", "At most " + MAX_SHORT_FIELD + " characters."));
+            }
+        });
         r.freeText().forEach((field, text) -> {
             if (text != null && text.length() > maxTextLength) {
                 errors.add(new FieldError(field, "TOO_LONG", "At most " + maxTextLength + " characters."));

@@ -89,6 +89,12 @@ public final class TestTokens {
         return this;
     }
 
+    /** The token's client ({@code azp}), e.g. one with its own rate limit in the test profile. */
+    public TestTokens clientId(String clientId) {
+        this.clientId = clientId;
+        return this;
+    }
+
     public TestTokens keyId(String keyId) {
         this.keyId = keyId;
         return this;
