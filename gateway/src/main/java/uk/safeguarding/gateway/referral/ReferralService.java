@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import uk.safeguarding.gateway.alert.AlertRequest;
+import uk.safeguarding.gateway.alert.GatewayClock;
 import uk.safeguarding.gateway.alert.Outbox;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.child.ChildIndex;
@@ -64,7 +65,7 @@ public class ReferralService {
 
     /** One planned recipient: the duty that names it, the relationship it gets and what it may see. */
     record Route(String agency, String caseRole, String relationship, DutyNotice duty, List<String> categories,
-            String contact) {
+            List<String> alertCategories, String contact) {
     }
 
     private record Stored(UUID id, String hash) {
@@ -81,10 +82,14 @@ public class ReferralService {
     private final LanguageCheck language;
     private final ReferralConfig config;
     private final ObjectMapper mapper;
+    private final ReferralAlerts alerts;
+    private final GatewayClock clock;
 
     ReferralService(Pool pool, PolicyService policy, ChildIndex children, Relationships relationships,
             AuditTrail audit, Outbox outbox, RequestContext context, PartnershipDirectory directory,
-            ReferralConfig config, ObjectMapper mapper) {
+            ReferralConfig config, ObjectMapper mapper, ReferralAlerts alerts, GatewayClock clock) {
+        this.alerts = alerts;
+        this.clock = clock;
         this.pool = pool;
         this.policy = policy;
         this.children = children;
@@ -130,7 +135,7 @@ public class ReferralService {
                     + refer.withheld().keySet() + "; remove that content or refer under another purpose.", errors);
         }
         List<LanguageCheck.Flag> flags = language.check(referral.freeText());
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         List<Route> routes = plan(referral, mash, actor.agencyId(), present, now);
         String hash = hash(referral);
         UUID id = UUID.randomUUID();
@@ -187,8 +192,20 @@ public class ReferralService {
             }
             for (String agency : duty.agencies()) {
                 String kind = "home-council".equals(duty.recipientRole()) ? KIND_RECIPIENT : KIND_MASH_PARTNER;
-                routes.computeIfAbsent(agency, a -> new Route(a, duty.recipientRole(), kind, duty,
-                        permittedFor(a, kind, present, sender), mash.contactOf(a)));
+                if (routes.containsKey(agency)) {
+                    continue;
+                }
+                // The alert is a push to the agency's system: its own receive-alert decision, for the
+                // relationship the agency will hold, decides what the alert may carry. Refused, the
+                // duty still stands as an inbox entry (with its deadline), but nothing is pushed.
+                Decision alert = alerts.receiveAlert(agency, Set.of(kind), present, sender, now);
+                if (!alert.isPermit()) {
+                    LOG.warnf("Duty %s names %s, but the protocol refuses it the referral alert (%s by %s)",
+                            duty.clause(), agency, alert.denialCode(), alert.rule());
+                }
+                routes.put(agency, new Route(agency, duty.recipientRole(), kind, duty,
+                        permittedFor(agency, kind, present, sender),
+                        alert.isPermit() ? alert.permittedCategories() : null, mash.contactOf(agency)));
             }
         }
         return List.copyOf(routes.values());
@@ -221,7 +238,9 @@ public class ReferralService {
                     .chain(() -> relationships.add(tx, childId, actor.agencyId(), KIND_REFERRER, SOURCE_TYPE, id,
                             referral.requesterContact()));
             for (Route route : routes) {
-                steps = steps.chain(() -> outbox.enqueue(tx, alertFor(id, childId, referral, route, actor.agencyId())))
+                Uni<UUID> alert = route.alertCategories() == null ? Uni.createFrom().nullItem()
+                        : outbox.enqueue(tx, alertFor(id, childId, referral, route, actor.agencyId()));
+                steps = steps.chain(() -> alert)
                         .chain(alertId -> tx.preparedQuery("""
                                         INSERT INTO referral_recipient (referral_id, agency_id, case_role, relationship,
                                             duty_ref, categories, ack_due_at, alert_id)
@@ -245,14 +264,16 @@ public class ReferralService {
         payload.put("link", "/api/v1/referrals/" + id);
         payload.put("from", sender);
         payload.put("ackDueAt", route.duty().deadline().toString());
-        if (route.categories().contains(Referral.RISK)) {
+        if (route.alertCategories().contains(Referral.RISK)) {
             payload.put("riskLevel", referral.riskLevel());
             payload.put("concernCategories", referral.concernCategories());
         }
+        // The escalation target is an agency (the outbox routes by agency); the role it is addressed
+        // to (supervisor) travels in the escalation alert itself.
         String escalation = route.duty().escalation() == null || route.duty().escalation().agencies().isEmpty() ? null
-                : route.duty().escalation().agencies().get(0) + "#" + route.duty().escalation().role();
+                : route.duty().escalation().agencies().get(0);
         return new AlertRequest(route.agency(), EVENT, childId, RESOURCE_TYPE, id.toString(), payload,
-                route.categories(), route.duty().clause(), route.duty().deadline(), escalation);
+                route.alertCategories(), route.duty().clause(), route.duty().deadline(), escalation);
     }
 
     private Uni<Optional<Stored>> findByKey(SqlClient client, String agency, String key) {
@@ -396,10 +417,12 @@ public class ReferralService {
             throw ApiException.badRequest("/reason", "REASON_REQUIRED",
                     "A decline needs a reason: the referrer must be told why no action follows.");
         }
+        Instant now = clock.instant();
         return pool.withTransaction(tx -> load(tx, id).chain(row -> {
                     UUID childId = row.getUUID("child_id");
                     context.describe(auditAction, RESOURCE_TYPE, id.toString(), childId);
-                    return policy.authorise(tx, childId, "read", List.of(Referral.IDENTITY),
+                    // The protocol's acknowledge/accept/decline action, with the caller's live relationships.
+                    return policy.authorise(tx, childId, action, List.of(Referral.IDENTITY),
                                     b -> b.counterparty(row.getString("requester_agency")))
                             .chain(decision -> tx.preparedQuery(
                                             "SELECT status FROM referral_recipient WHERE referral_id = $1 AND agency_id = $2 FOR UPDATE")
@@ -409,8 +432,18 @@ public class ReferralService {
                                     throw ApiException.notFound();
                                 }
                                 String current = rows.iterator().next().getString("status");
+                                String decided = switch (action) {
+                                    case "accept" -> "ACCEPTED";
+                                    case "decline" -> "DECLINED";
+                                    default -> null;
+                                };
+                                Uni<List<UUID>> feedback = decided == null ? Uni.createFrom().item(List.of())
+                                        : alerts.outcome(tx, id, childId, row.getString("requester_agency"),
+                                                row.getString("home_council"), actor.agencyId(), decided, reason, now);
                                 return tx.preparedQuery(transition(action, current))
                                         .execute(Tuple.of(id, actor.agencyId(), reason))
+                                        .chain(() -> ReferralAlerts.acknowledgeAlert(tx, id, actor.agencyId(), now))
+                                        .chain(() -> feedback)
                                         .chain(() -> audit.record(tx, audit.entryFor(context, auditAction, 200)))
                                         .chain(() -> recipients(tx, id));
                             });
@@ -448,7 +481,7 @@ public class ReferralService {
     // -------------------------------------------------------------------------------------- helpers
 
     private Uni<Row> load(SqlClient client, UUID id) {
-        return client.preparedQuery("SELECT id, child_id, requester_agency, created_at, body, language_flags FROM referral WHERE id = $1")
+        return client.preparedQuery("SELECT id, child_id, requester_agency, home_council, created_at, body, language_flags FROM referral WHERE id = $1")
                 .execute(Tuple.of(id))
                 .map(rows -> {
                     var it = rows.iterator();
