@@ -110,6 +110,16 @@ public class ReferralService {
      * referral, recipients, relationships, alerts and the audit record share one transaction.
      */
     public Uni<Created> create(Referral referral, String idempotencyKey, String sourceFormat) {
+        return create(referral, List.of(), idempotencyKey, sourceFormat);
+    }
+
+    /**
+     * As {@link #create(Referral, String, String)}, with supporting records: their categories count as
+     * content of the referral (the sender must be allowed to refer them; each reader sees only those
+     * of its released categories), and they are stored in the same transaction.
+     */
+    public Uni<Created> create(Referral referral, List<Attachment> attachments, String idempotencyKey,
+            String sourceFormat) {
         Actor actor = context.requireActor();
         PurposeOfUse purpose = context.purpose().orElseThrow(() -> new IllegalStateException("no purpose"));
         context.describe("referral.create", RESOURCE_TYPE, null, null);
@@ -120,7 +130,7 @@ public class ReferralService {
         PartnershipDirectory.Mash mash = directory.forCouncil(referral.homeCouncil()).orElseThrow(() ->
                 ApiException.badRequest("/homeCouncil", "UNKNOWN_HOME_COUNCIL",
                         "No MASH partnership is known for this home council, so the referral cannot be routed."));
-        List<String> present = referral.presentCategories();
+        List<String> present = present(referral, attachments);
         Decision refer = policy.decide(policy.request(actor, "refer", purpose).categories(present)
                 .counterparty(referral.homeCouncil()).build());
         context.decided(PolicyService.audited(refer, null, null));
@@ -137,13 +147,14 @@ public class ReferralService {
         List<LanguageCheck.Flag> flags = language.check(referral.freeText());
         Instant now = clock.instant();
         List<Route> routes = plan(referral, mash, actor.agencyId(), present, now);
-        String hash = hash(referral);
+        String hash = hash(referral, attachments);
         UUID id = UUID.randomUUID();
         return pool.withTransaction(tx -> findByKey(tx, actor.agencyId(), idempotencyKey).chain(found -> {
                     if (found.isPresent()) {
                         return Uni.createFrom().item(replay(found.get(), hash));
                     }
                     return store(tx, id, referral, idempotencyKey, hash, sourceFormat, flags, routes, actor)
+                            .chain(() -> storeAttachments(tx, id, attachments))
                             .replaceWith(new Stored(id, null));
                 }))
                 .onFailure(ReferralService::isIdempotencyRace)
@@ -312,10 +323,10 @@ public class ReferralService {
             UUID childId = row.getUUID("child_id");
             context.describe("referral.read", RESOURCE_TYPE, id.toString(), childId);
             Referral referral = fromJson(row.getJsonObject("body"));
-            List<String> present = referral.presentCategories();
-            return policy.authorise(pool, childId, "read", present,
-                            b -> b.counterparty(row.getString("requester_agency")))
-                    .chain(decision -> recipients(pool, id).map(recipients -> view(row, referral, decision, recipients)));
+            return attachments(pool, id).chain(attachments -> policy.authorise(pool, childId, "read",
+                            present(referral, attachments), b -> b.counterparty(row.getString("requester_agency")))
+                    .chain(decision -> recipients(pool, id)
+                            .map(recipients -> view(row, referral, attachments, decision, recipients))));
         });
     }
 
@@ -378,17 +389,18 @@ public class ReferralService {
                             Uni<List<ReferralViews.Read>> result = Uni.createFrom().item(new ArrayList<>());
                             for (Row row : rows) {
                                 Referral referral = fromJson(row.getJsonObject("body"));
-                                List<String> present = referral.presentCategories();
-                                Decision decision = policy.decide(policy.request(actor, "read", purpose)
-                                        .relationships(kinds).categories(present)
-                                        .counterparty(row.getString("requester_agency")).build());
-                                if (!decision.isPermit()) {
-                                    continue;
-                                }
-                                context.decided(PolicyService.audited(decision, null, null));
-                                result = result.chain(list -> recipients(pool, row.getUUID("id")).map(recipients -> {
-                                    list.add(view(row, referral, decision, recipients));
-                                    return list;
+                                result = result.chain(list -> attachments(pool, row.getUUID("id")).chain(attachments -> {
+                                    Decision decision = policy.decide(policy.request(actor, "read", purpose)
+                                            .relationships(kinds).categories(present(referral, attachments))
+                                            .counterparty(row.getString("requester_agency")).build());
+                                    if (!decision.isPermit()) {
+                                        return Uni.createFrom().item(list);
+                                    }
+                                    context.decided(PolicyService.audited(decision, null, null));
+                                    return recipients(pool, row.getUUID("id")).map(recipients -> {
+                                        list.add(view(row, referral, attachments, decision, recipients));
+                                        return list;
+                                    });
                                 }));
                             }
                             return result;
@@ -397,13 +409,48 @@ public class ReferralService {
         });
     }
 
-    private static ReferralViews.Read view(Row row, Referral referral, Decision decision,
-            List<ReferralViews.Recipient> recipients) {
+    private static ReferralViews.Read view(Row row, Referral referral, List<Attachment> attachments,
+            Decision decision, List<ReferralViews.Recipient> recipients) {
         Set<String> permitted = new LinkedHashSet<>(decision.permittedCategories());
-        List<String> redacted = referral.presentCategories().stream().filter(c -> !permitted.contains(c)).toList();
+        List<String> redacted = present(referral, attachments).stream().filter(c -> !permitted.contains(c)).toList();
         return new ReferralViews.Read(row.getUUID("id"), row.getUUID("child_id"), row.getOffsetDateTime("created_at"),
                 referral.redactedTo(permitted), List.copyOf(permitted), redacted,
-                warnings(row.getJsonArray("language_flags"), permitted), recipients);
+                warnings(row.getJsonArray("language_flags"), permitted), recipients,
+                attachments.stream().filter(a -> permitted.contains(a.category())).toList());
+    }
+
+    /** The categories a referral carries content for: its own fields' and its supporting records'. */
+    static List<String> present(Referral referral, List<Attachment> attachments) {
+        Set<String> present = new LinkedHashSet<>(referral.presentCategories());
+        attachments.forEach(a -> present.add(a.category()));
+        return List.copyOf(present);
+    }
+
+    private static Uni<Void> storeAttachments(SqlClient tx, UUID id, List<Attachment> attachments) {
+        if (attachments.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> rows = new ArrayList<>();
+        for (int i = 0; i < attachments.size(); i++) {
+            Attachment a = attachments.get(i);
+            rows.add(Tuple.of(id, i, a.resourceType(), a.category(), new JsonObject(a.resource())));
+        }
+        return tx.preparedQuery("INSERT INTO referral_attachment (referral_id, position, resource_type, category, resource) "
+                + "VALUES ($1, $2, $3, $4, $5)").executeBatch(rows).replaceWithVoid();
+    }
+
+    private static Uni<List<Attachment>> attachments(SqlClient client, UUID id) {
+        return client.preparedQuery("SELECT resource_type, category, resource FROM referral_attachment "
+                        + "WHERE referral_id = $1 ORDER BY position")
+                .execute(Tuple.of(id))
+                .map(rows -> {
+                    List<Attachment> result = new ArrayList<>();
+                    for (Row row : rows) {
+                        result.add(new Attachment(row.getString("resource_type"), row.getString("category"),
+                                row.getJsonObject("resource").getMap()));
+                    }
+                    return result;
+                });
     }
 
     // ------------------------------------------------------------------------------------ lifecycle
@@ -574,9 +621,15 @@ public class ReferralService {
 
     /** The canonical form's hash: the same referral sent as JSON or as FHIR hashes alike. */
     String hash(Referral referral) {
+        return hash(referral, List.of());
+    }
+
+    /** With supporting records, they are part of the body an Idempotency-Key is bound to. */
+    String hash(Referral referral, List<Attachment> attachments) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(mapper.writeValueAsString(referral).getBytes(StandardCharsets.UTF_8));
+            String canonical = mapper.writeValueAsString(referral)
+                    + (attachments.isEmpty() ? "" : mapper.writeValueAsString(attachments));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
