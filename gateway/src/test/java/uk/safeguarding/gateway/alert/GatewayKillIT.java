@@ -72,6 +72,8 @@ class GatewayKillIT {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-Dquarkus.profile=demo",
+                // Flyway at start on a loaded shared machine: wait for a connection rather than fail.
+                "-Dquarkus.datasource.jdbc.acquisition-timeout=PT120S",
                 "-Dmp.jwt.verify.issuer=" + TestTokens.ISSUER,
                 "-Dmp.jwt.verify.publickey.location=file:" + jwks,
                 // Short lease and small batches so a kill lands mid-delivery and the take-over is quick.
