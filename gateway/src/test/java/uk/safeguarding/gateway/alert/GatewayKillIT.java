@@ -49,6 +49,7 @@ class GatewayKillIT {
 
     static EmbeddedDatabase database;
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final List<Process> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startDatabase() throws IOException {
@@ -93,6 +94,8 @@ class GatewayKillIT {
         pb.environment().put("GATEWAY_DB_PASSWORD", "");
         pb.environment().put("GATEWAY_PUBLIC_BASE_URL", "http://127.0.0.1:" + port);
         Process process = pb.start();
+        // Registered before the wait, so a replica that never became ready is still killed at the end.
+        STARTED.add(process);
         await(Duration.ofSeconds(300), () -> {
             assertTrue(process.isAlive(), name + " exited; see " + dir.resolve("gateway.log"));
             // Live is enough: the dispatcher needs the database (migrated at start), not the FHIR warm-up.
@@ -260,8 +263,8 @@ class GatewayKillIT {
             System.out.printf("GatewayKillIT: %d alerts, %d repeats (each under its own webhook-id)%n",
                     first.size() + second.size(), repeats);
         } finally {
-            for (Process p : new Process[] {a, b}) {
-                if (p != null && p.isAlive()) {
+            for (Process p : STARTED) {
+                if (p.isAlive()) {
                     p.destroyForcibly().waitFor();
                 }
             }
