@@ -15,8 +15,8 @@ import uk.safeguarding.gateway.security.RequestContext;
 
 /**
  * "Who else is involved": for an agency with a relationship to the child, which agencies are
- * involved, how, how to contact them and since when; never their content. The caller must be
- * released the child's identity by the engine; no relationship is a 404.
+ * involved, how, how to contact them and since when; never their content. The engine decides the
+ * protocol's {@code list-involvement} action; no relationship is a 404.
  */
 @Path("/api/v1/children/{childId}/involvement")
 @Produces(MediaType.APPLICATION_JSON)
@@ -38,7 +38,8 @@ public class InvolvementResource {
     @RolesAllowed({"practitioner", "supervisor", "provider"})
     public Uni<List<Relationships.Involvement>> involvement(@PathParam("childId") UUID childId) {
         context.describe("child.involvement", "Child", childId.toString(), childId);
-        return policy.authorise(pool, childId, "read", List.of("identity"), b -> b)
+        // The protocol's list-involvement action: any live relationship with the child, never content.
+        return policy.authorise(pool, childId, "list-involvement", List.of("identity"), b -> b)
                 .chain(decision -> relationships.involved(pool, childId));
     }
 }

@@ -24,7 +24,11 @@ import java.time.format.DateTimeParseException;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import ca.uhn.fhir.context.FhirContext;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Flag;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Enumerations;
@@ -38,6 +42,7 @@ import uk.safeguarding.gateway.consent.BundleConsents;
 import uk.safeguarding.gateway.consent.BundleConsents.BundleConsent;
 import uk.safeguarding.gateway.limits.StrictUtf8;
 import uk.safeguarding.gateway.problem.ApiException;
+import uk.safeguarding.gateway.referral.Attachment;
 import uk.safeguarding.gateway.referral.Referral;
 import uk.safeguarding.gateway.referral.ReferralService;
 import uk.safeguarding.gateway.referral.ReferralViews;
@@ -59,13 +64,15 @@ public class ReferralFhirResource {
     private final FhirIntake intake;
     private final OperationOutcomes outcomes;
     private final BundleConsents bundleConsents;
+    private final FhirContext fhir;
 
     ReferralFhirResource(ReferralService service, FhirIntake intake, OperationOutcomes outcomes,
-            BundleConsents bundleConsents) {
+            BundleConsents bundleConsents, FhirContext fhir) {
+        this.bundleConsents = bundleConsents;
+        this.fhir = fhir;
         this.service = service;
         this.intake = intake;
         this.outcomes = outcomes;
-        this.bundleConsents = bundleConsents;
     }
 
     @POST
@@ -79,7 +86,10 @@ public class ReferralFhirResource {
         return service.create(referral, idempotencyKey, "fhir").map(created -> created(created, uri));
     }
 
-    /** A transaction Bundle with one Patient and one ServiceRequest whose subject references it. */
+    /**
+     * A transaction Bundle: one Patient, one ServiceRequest whose subject references it, and optional
+     * supporting Flag and DocumentReference entries ({@link TransactionIntake}).
+     */
     @POST
     @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON})
     @Blocking
@@ -87,54 +97,14 @@ public class ReferralFhirResource {
     public Uni<Response> transaction(byte[] body, @HeaderParam("Idempotency-Key") String idempotencyKey,
             @Context UriInfo uri) {
         Bundle bundle = intake.parse(Bundle.class, StrictUtf8.decode(body, "Bundle"));
-        if (bundle.getType() != Bundle.BundleType.TRANSACTION) {
-            throw ApiException.badRequest("Bundle.type", "BUNDLE_TYPE", "Only transaction Bundles are accepted.");
-        }
-        Patient patient = null;
-        String patientUrl = null;
-        ServiceRequest sr = null;
-        int srIndex = -1;
-        Consent consent = null;
-        int consentIndex = -1;
-        for (int i = 0; i < bundle.getEntry().size(); i++) {
-            Bundle.BundleEntryComponent entry = bundle.getEntry().get(i);
-            Resource resource = entry.getResource();
-            if (resource instanceof Patient p && patient == null) {
-                patient = p;
-                patientUrl = entry.getFullUrl();
-            } else if (resource instanceof ServiceRequest s && sr == null) {
-                sr = s;
-                srIndex = i;
-            } else if (resource instanceof Consent c && consent == null) {
-                consent = c;
-                consentIndex = i;
-            } else {
-                // Flag and DocumentReference have no place in the canonical referral yet:
-                // refusing them is honest, dropping them silently would lose what the sender meant to share.
-                throw ApiException.badRequest("Bundle.entry[" + i + "].resource", "BUNDLE_ENTRY_UNSUPPORTED",
-                        "This gateway takes one Patient, one ServiceRequest and at most one Consent per transaction; "
-                                + (resource == null ? "an entry without a resource" : resource.fhirType()) + " is not accepted yet.");
-            }
-            if (entry.getRequest().getMethod() != Bundle.HTTPVerb.POST) {
-                throw ApiException.badRequest("Bundle.entry[" + i + "].request.method", "BUNDLE_METHOD",
-                        "Only POST entries are accepted.");
-            }
-        }
-        if (patient == null || sr == null) {
-            throw ApiException.badRequest("Bundle.entry", "BUNDLE_ENTRIES",
-                    "A referral transaction needs one Patient and one ServiceRequest.");
-        }
-        String subject = sr.getSubject().getReference();
-        if (subject == null || patientUrl == null || !subject.equals(patientUrl)) {
-            throw ApiException.badRequest("Bundle.entry[" + srIndex + "].resource.subject", "SUBJECT_REFERENCE",
-                    "The ServiceRequest's subject must reference the Patient entry's fullUrl.");
-        }
-        Referral referral = ReferralFhirMapper.fromServiceRequest(sr, patient);
-        BundleConsent withConsent = consent == null ? null : bundleConsents.prepare(consent, consentIndex, patientUrl, referral);
-        int patientIndex = bundle.getEntry().indexOf(bundle.getEntry().stream()
-                .filter(e -> e.getResource() instanceof Patient).findFirst().orElseThrow());
-        final int consentAt = consentIndex;
-        return service.create(referral, idempotencyKey, "fhir", withConsent == null ? null : withConsent::store).map(created -> {
+        TransactionIntake.Submission submission = TransactionIntake.read(fhir, bundle);
+        Referral referral = submission.referral();
+        BundleConsent withConsent = submission.consent() == null ? null
+                : bundleConsents.prepare(submission.consent(), submission.consentIndex(), submission.patientUrl(), referral);
+        int patientIndex = submission.patientIndex();
+        final int consentAt = submission.consentIndex();
+        return service.create(referral, submission.attachments(), idempotencyKey, "fhir",
+                withConsent == null ? null : withConsent::store).map(created -> {
             // One response entry per request entry, in order. The Patient is not a resource of its own
             // here: the child index keeps its identifiers and the referral keeps the rest.
             Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
@@ -147,6 +117,7 @@ public class ReferralFhirResource {
                             "The child is linked by identifier in the child index; read it through the ServiceRequest.",
                             List.of()));
                 } else {
+                    // The ServiceRequest and its supporting entries are one resource here: the referral.
                     entry.setStatus(created.replay() ? "200 OK" : "201 Created")
                             .setLocation("ServiceRequest/" + created.receipt().id()).setOutcome(outcome(created));
                 }
@@ -159,7 +130,7 @@ public class ReferralFhirResource {
     @Path("/ServiceRequest/{id}")
     @RolesAllowed({"practitioner", "supervisor", "provider"})
     public Uni<Response> read(@PathParam("id") UUID id) {
-        return service.read(id).map(view -> Response.ok(outcomes.encode(toFhir(view))).build());
+        return service.read(id).map(view -> Response.ok(outcomes.encode(toFhir(fhir, view))).build());
     }
 
     /** Search by the child's identifier ({@code system|value}), and optionally status and date. */
@@ -189,7 +160,7 @@ public class ReferralFhirResource {
             Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
             bundle.addLink().setRelation("self").setUrl(uri.getRequestUri().toString());
             for (ReferralViews.Read view : found) {
-                ServiceRequest sr = toFhir(view);
+                ServiceRequest sr = toFhir(fhir, view);
                 if (status != null && !status.equals(sr.getStatus().toCode())) {
                     continue;
                 }
@@ -226,8 +197,24 @@ public class ReferralFhirResource {
                 r.warnings() == null ? List.of() : r.warnings());
     }
 
-    static ServiceRequest toFhir(ReferralViews.Read view) {
+    static ServiceRequest toFhir(FhirContext fhir, ReferralViews.Read view) {
         ServiceRequest sr = ReferralFhirMapper.toServiceRequest(view.referral());
+        // Supporting records the reader may see travel contained, referenced from supportingInfo.
+        for (int i = 0; i < view.attachments().size(); i++) {
+            Attachment a = view.attachments().get(i);
+            Resource resource = (Resource) fhir.newJsonParser().parseResource(new io.vertx.core.json.JsonObject(a.resource()).encode());
+            resource.setId("supporting-" + i);
+            if (view.referral().child() == null) {
+                // The child's identity is withheld: point at the same masked subject as the ServiceRequest.
+                if (resource instanceof Flag f) {
+                    f.setSubject(sr.getSubject().copy());
+                } else if (resource instanceof DocumentReference d) {
+                    d.setSubject(sr.getSubject().copy());
+                }
+            }
+            sr.addContained(resource);
+            sr.addSupportingInfo(new Reference("#supporting-" + i));
+        }
         sr.setId(view.id().toString());
         sr.setAuthoredOn(Date.from(view.createdAt().toInstant()));
         boolean open = view.recipients().stream().anyMatch(r -> r.status().equals("PENDING") || r.status().equals("ACKNOWLEDGED"));
@@ -278,7 +265,10 @@ public class ReferralFhirResource {
                 + "header (SAFEGUARDING, CARE-PLANNING, INVESTIGATION, MISSING-RESPONSE, DPO-REVIEW, SAR) on every call "
                 + "but this one. Reads are redacted per caller by the protocol decision.");
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION)
-                .setDocumentation("One Patient and one ServiceRequest (subject = the Patient's fullUrl), and at most one Consent (patient = the Patient's fullUrl).");
+                .setDocumentation("One Patient and one ServiceRequest (subject = the Patient's fullUrl), plus optional "
+                        + "Flag and DocumentReference entries about that Patient, each with one category in "
+                        + TransactionIntake.CATEGORY_SYSTEM + " (returned contained in the ServiceRequest's supportingInfo "
+                        + "to readers released that category), and at most one Consent (patient = the Patient's fullUrl).");
         CapabilityStatement.CapabilityStatementRestResourceComponent sr = rest.addResource();
         sr.setType("ServiceRequest");
         sr.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.CREATE)

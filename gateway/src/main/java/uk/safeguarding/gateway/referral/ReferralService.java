@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import uk.safeguarding.gateway.alert.AlertRequest;
+import uk.safeguarding.gateway.alert.GatewayClock;
 import uk.safeguarding.gateway.alert.Outbox;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.child.ChildIndex;
@@ -65,7 +66,7 @@ public class ReferralService {
 
     /** One planned recipient: the duty that names it, the relationship it gets and what it may see. */
     record Route(String agency, String caseRole, String relationship, DutyNotice duty, List<String> categories,
-            String contact) {
+            List<String> alertCategories, String contact) {
     }
 
     private record Stored(UUID id, String hash) {
@@ -82,10 +83,14 @@ public class ReferralService {
     private final LanguageCheck language;
     private final ReferralConfig config;
     private final ObjectMapper mapper;
+    private final ReferralAlerts alerts;
+    private final GatewayClock clock;
 
     ReferralService(Pool pool, PolicyService policy, ChildIndex children, Relationships relationships,
             AuditTrail audit, Outbox outbox, RequestContext context, PartnershipDirectory directory,
-            ReferralConfig config, ObjectMapper mapper) {
+            ReferralConfig config, ObjectMapper mapper, ReferralAlerts alerts, GatewayClock clock) {
+        this.alerts = alerts;
+        this.clock = clock;
         this.pool = pool;
         this.policy = policy;
         this.children = children;
@@ -106,15 +111,25 @@ public class ReferralService {
      * referral, recipients, relationships, alerts and the audit record share one transaction.
      */
     public Uni<Created> create(Referral referral, String idempotencyKey, String sourceFormat) {
-        return create(referral, idempotencyKey, sourceFormat, null);
+        return create(referral, List.of(), idempotencyKey, sourceFormat, null);
     }
 
     /**
-     * As {@link #create(Referral, String, String)}, with {@code alsoStore} run in the same transaction once
-     * the child is known and the referrer's relationship recorded (a FHIR transaction's Consent entry).
+     * As {@link #create(Referral, String, String)}, with supporting records: their categories count as
+     * content of the referral (the sender must be allowed to refer them; each reader sees only those
+     * of its released categories), and they are stored in the same transaction.
      */
-    public Uni<Created> create(Referral referral, String idempotencyKey, String sourceFormat,
-            java.util.function.BiFunction<SqlClient, UUID, Uni<Void>> alsoStore) {
+    public Uni<Created> create(Referral referral, List<Attachment> attachments, String idempotencyKey,
+            String sourceFormat) {
+        return create(referral, attachments, idempotencyKey, sourceFormat, null);
+    }
+
+    /**
+     * As {@link #create(Referral, List, String, String)}, with {@code alsoStore} run in the same transaction
+     * once the child is known and the referrer's relationship recorded (a FHIR transaction's Consent entry).
+     */
+    public Uni<Created> create(Referral referral, List<Attachment> attachments, String idempotencyKey,
+            String sourceFormat, java.util.function.BiFunction<SqlClient, UUID, Uni<Void>> alsoStore) {
         Actor actor = context.requireActor();
         PurposeOfUse purpose = context.purpose().orElseThrow(() -> new IllegalStateException("no purpose"));
         context.describe("referral.create", RESOURCE_TYPE, null, null);
@@ -125,7 +140,7 @@ public class ReferralService {
         PartnershipDirectory.Mash mash = directory.forCouncil(referral.homeCouncil()).orElseThrow(() ->
                 ApiException.badRequest("/homeCouncil", "UNKNOWN_HOME_COUNCIL",
                         "No MASH partnership is known for this home council, so the referral cannot be routed."));
-        List<String> present = referral.presentCategories();
+        List<String> present = present(referral, attachments);
         Decision refer = policy.decide(policy.request(actor, "refer", purpose).categories(present)
                 .counterparty(referral.homeCouncil()).build());
         context.decided(PolicyService.audited(refer, null, null));
@@ -140,15 +155,16 @@ public class ReferralService {
                     + refer.withheld().keySet() + "; remove that content or refer under another purpose.", errors);
         }
         List<LanguageCheck.Flag> flags = language.check(referral.freeText());
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         List<Route> routes = plan(referral, mash, actor.agencyId(), present, now);
-        String hash = hash(referral);
+        String hash = hash(referral, attachments);
         UUID id = UUID.randomUUID();
         return pool.withTransaction(tx -> findByKey(tx, actor.agencyId(), idempotencyKey).chain(found -> {
                     if (found.isPresent()) {
                         return Uni.createFrom().item(replay(found.get(), hash));
                     }
-                    return store(tx, id, referral, idempotencyKey, hash, sourceFormat, flags, routes, actor, alsoStore)
+                    return store(tx, id, referral, attachments, idempotencyKey, hash, sourceFormat, flags, routes, actor, alsoStore)
+                            .chain(() -> storeAttachments(tx, id, attachments))
                             .replaceWith(new Stored(id, null));
                 }))
                 .onFailure(ReferralService::isIdempotencyRace)
@@ -197,8 +213,20 @@ public class ReferralService {
             }
             for (String agency : duty.agencies()) {
                 String kind = "home-council".equals(duty.recipientRole()) ? KIND_RECIPIENT : KIND_MASH_PARTNER;
-                routes.computeIfAbsent(agency, a -> new Route(a, duty.recipientRole(), kind, duty,
-                        permittedFor(a, kind, present, sender, ChildConsents.NONE), mash.contactOf(a)));
+                if (routes.containsKey(agency)) {
+                    continue;
+                }
+                // The alert is a push to the agency's system: its own receive-alert decision, for the
+                // relationship the agency will hold, decides what the alert may carry. Refused, the
+                // duty still stands as an inbox entry (with its deadline), but nothing is pushed.
+                Decision alert = alerts.receiveAlert(agency, Set.of(kind), present, sender, now);
+                if (!alert.isPermit()) {
+                    LOG.warnf("Duty %s names %s, but the protocol refuses it the referral alert (%s by %s)",
+                            duty.clause(), agency, alert.denialCode(), alert.rule());
+                }
+                routes.put(agency, new Route(agency, duty.recipientRole(), kind, duty,
+                        permittedFor(agency, kind, present, sender, ChildConsents.NONE),
+                        alert.isPermit() ? alert.permittedCategories() : null, mash.contactOf(agency)));
             }
         }
         return List.copyOf(routes.values());
@@ -221,18 +249,19 @@ public class ReferralService {
             String sender) {
         return policy.consents(tx, childId, null, PurposeOfUse.SAFEGUARDING).map(consents -> routes.stream()
                 .map(r -> new Route(r.agency(), r.caseRole(), r.relationship(), r.duty(),
-                        permittedFor(r.agency(), r.relationship(), present, sender, consents), r.contact()))
+                        permittedFor(r.agency(), r.relationship(), present, sender, consents), r.alertCategories(), r.contact()))
                 .toList());
     }
 
-    private Uni<Void> store(SqlClient tx, UUID id, Referral referral, String key, String hash, String format,
+    private Uni<Void> store(SqlClient tx, UUID id, Referral referral, List<Attachment> attachments, String key,
+            String hash, String format,
             List<LanguageCheck.Flag> flags, List<Route> planned, Actor actor,
             java.util.function.BiFunction<SqlClient, UUID, Uni<Void>> alsoStore) {
         Referral.Child child = referral.child();
         String system = child.nhsNumber() != null ? ChildIndex.NHS_NUMBER : child.localIdentifier().system();
         String value = child.nhsNumber() != null ? child.nhsNumber() : child.localIdentifier().value();
         return children.resolveOrCreate(tx, system, value).chain(childId -> withConsent(tx, childId, planned,
-                referral.presentCategories(), actor.agencyId()).chain(routes -> {
+                present(referral, attachments), actor.agencyId()).chain(routes -> {
             context.describe("referral.create", RESOURCE_TYPE, id.toString(), childId);
             Uni<Void> steps = tx.preparedQuery("""
                             INSERT INTO referral (id, child_id, requester_agency, requester_subject, home_council,
@@ -247,7 +276,9 @@ public class ReferralService {
                             referral.requesterContact()))
                     .chain(() -> alsoStore == null ? Uni.createFrom().voidItem() : alsoStore.apply(tx, childId));
             for (Route route : routes) {
-                steps = steps.chain(() -> outbox.enqueue(tx, alertFor(id, childId, referral, route, actor.agencyId())))
+                Uni<UUID> alert = route.alertCategories() == null ? Uni.createFrom().nullItem()
+                        : outbox.enqueue(tx, alertFor(id, childId, referral, route, actor.agencyId()));
+                steps = steps.chain(() -> alert)
                         .chain(alertId -> tx.preparedQuery("""
                                         INSERT INTO referral_recipient (referral_id, agency_id, case_role, relationship,
                                             duty_ref, categories, ack_due_at, alert_id)
@@ -271,14 +302,16 @@ public class ReferralService {
         payload.put("link", "/api/v1/referrals/" + id);
         payload.put("from", sender);
         payload.put("ackDueAt", route.duty().deadline().toString());
-        if (route.categories().contains(Referral.RISK)) {
+        if (route.alertCategories().contains(Referral.RISK)) {
             payload.put("riskLevel", referral.riskLevel());
             payload.put("concernCategories", referral.concernCategories());
         }
+        // The escalation target is an agency (the outbox routes by agency); the role it is addressed
+        // to (supervisor) travels in the escalation alert itself.
         String escalation = route.duty().escalation() == null || route.duty().escalation().agencies().isEmpty() ? null
-                : route.duty().escalation().agencies().get(0) + "#" + route.duty().escalation().role();
+                : route.duty().escalation().agencies().get(0);
         return new AlertRequest(route.agency(), EVENT, childId, RESOURCE_TYPE, id.toString(), payload,
-                route.categories(), route.duty().clause(), route.duty().deadline(), escalation);
+                route.alertCategories(), route.duty().clause(), route.duty().deadline(), escalation);
     }
 
     private Uni<Optional<Stored>> findByKey(SqlClient client, String agency, String key) {
@@ -317,10 +350,10 @@ public class ReferralService {
             UUID childId = row.getUUID("child_id");
             context.describe("referral.read", RESOURCE_TYPE, id.toString(), childId);
             Referral referral = fromJson(row.getJsonObject("body"));
-            List<String> present = referral.presentCategories();
-            return policy.authorise(pool, childId, "read", present,
-                            b -> b.counterparty(row.getString("requester_agency")))
-                    .chain(decision -> recipients(pool, id).map(recipients -> view(row, referral, decision, recipients)));
+            return attachments(pool, id).chain(attachments -> policy.authorise(pool, childId, "read",
+                            present(referral, attachments), b -> b.counterparty(row.getString("requester_agency")))
+                    .chain(decision -> recipients(pool, id)
+                            .map(recipients -> view(row, referral, attachments, decision, recipients))));
         });
     }
 
@@ -383,17 +416,18 @@ public class ReferralService {
                             Uni<List<ReferralViews.Read>> result = Uni.createFrom().item(new ArrayList<>());
                             for (Row row : rows) {
                                 Referral referral = fromJson(row.getJsonObject("body"));
-                                List<String> present = referral.presentCategories();
-                                var consented = policy.decide(actor, "read", purpose, kinds, present, consents,
-                                        b -> b.counterparty(row.getString("requester_agency")));
-                                Decision decision = consented.decision();
-                                if (!decision.isPermit()) {
-                                    continue;
-                                }
-                                context.decided(consented.audited());
-                                result = result.chain(list -> recipients(pool, row.getUUID("id")).map(recipients -> {
-                                    list.add(view(row, referral, decision, recipients));
-                                    return list;
+                                result = result.chain(list -> attachments(pool, row.getUUID("id")).chain(attachments -> {
+                                    var consented = policy.decide(actor, "read", purpose, kinds, present(referral, attachments),
+                                            consents, b -> b.counterparty(row.getString("requester_agency")));
+                                    Decision decision = consented.decision();
+                                    if (!decision.isPermit()) {
+                                        return Uni.createFrom().item(list);
+                                    }
+                                    context.decided(consented.audited());
+                                    return recipients(pool, row.getUUID("id")).map(recipients -> {
+                                        list.add(view(row, referral, attachments, decision, recipients));
+                                        return list;
+                                    });
                                 }));
                             }
                             return result;
@@ -402,13 +436,48 @@ public class ReferralService {
         });
     }
 
-    private static ReferralViews.Read view(Row row, Referral referral, Decision decision,
-            List<ReferralViews.Recipient> recipients) {
+    private static ReferralViews.Read view(Row row, Referral referral, List<Attachment> attachments,
+            Decision decision, List<ReferralViews.Recipient> recipients) {
         Set<String> permitted = new LinkedHashSet<>(decision.permittedCategories());
-        List<String> redacted = referral.presentCategories().stream().filter(c -> !permitted.contains(c)).toList();
+        List<String> redacted = present(referral, attachments).stream().filter(c -> !permitted.contains(c)).toList();
         return new ReferralViews.Read(row.getUUID("id"), row.getUUID("child_id"), row.getOffsetDateTime("created_at"),
                 referral.redactedTo(permitted), List.copyOf(permitted), redacted,
-                warnings(row.getJsonArray("language_flags"), permitted), recipients);
+                warnings(row.getJsonArray("language_flags"), permitted), recipients,
+                attachments.stream().filter(a -> permitted.contains(a.category())).toList());
+    }
+
+    /** The categories a referral carries content for: its own fields' and its supporting records'. */
+    static List<String> present(Referral referral, List<Attachment> attachments) {
+        Set<String> present = new LinkedHashSet<>(referral.presentCategories());
+        attachments.forEach(a -> present.add(a.category()));
+        return List.copyOf(present);
+    }
+
+    private static Uni<Void> storeAttachments(SqlClient tx, UUID id, List<Attachment> attachments) {
+        if (attachments.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> rows = new ArrayList<>();
+        for (int i = 0; i < attachments.size(); i++) {
+            Attachment a = attachments.get(i);
+            rows.add(Tuple.of(id, i, a.resourceType(), a.category(), new JsonObject(a.resource())));
+        }
+        return tx.preparedQuery("INSERT INTO referral_attachment (referral_id, position, resource_type, category, resource) "
+                + "VALUES ($1, $2, $3, $4, $5)").executeBatch(rows).replaceWithVoid();
+    }
+
+    private static Uni<List<Attachment>> attachments(SqlClient client, UUID id) {
+        return client.preparedQuery("SELECT resource_type, category, resource FROM referral_attachment "
+                        + "WHERE referral_id = $1 ORDER BY position")
+                .execute(Tuple.of(id))
+                .map(rows -> {
+                    List<Attachment> result = new ArrayList<>();
+                    for (Row row : rows) {
+                        result.add(new Attachment(row.getString("resource_type"), row.getString("category"),
+                                row.getJsonObject("resource").getMap()));
+                    }
+                    return result;
+                });
     }
 
     // ------------------------------------------------------------------------------------ lifecycle
@@ -422,10 +491,12 @@ public class ReferralService {
             throw ApiException.badRequest("/reason", "REASON_REQUIRED",
                     "A decline needs a reason: the referrer must be told why no action follows.");
         }
+        Instant now = clock.instant();
         return pool.withTransaction(tx -> load(tx, id).chain(row -> {
                     UUID childId = row.getUUID("child_id");
                     context.describe(auditAction, RESOURCE_TYPE, id.toString(), childId);
-                    return policy.authorise(tx, childId, "read", List.of(Referral.IDENTITY),
+                    // The protocol's acknowledge/accept/decline action, with the caller's live relationships.
+                    return policy.authorise(tx, childId, action, List.of(Referral.IDENTITY),
                                     b -> b.counterparty(row.getString("requester_agency")))
                             .chain(decision -> tx.preparedQuery(
                                             "SELECT status FROM referral_recipient WHERE referral_id = $1 AND agency_id = $2 FOR UPDATE")
@@ -435,8 +506,18 @@ public class ReferralService {
                                     throw ApiException.notFound();
                                 }
                                 String current = rows.iterator().next().getString("status");
+                                String decided = switch (action) {
+                                    case "accept" -> "ACCEPTED";
+                                    case "decline" -> "DECLINED";
+                                    default -> null;
+                                };
+                                Uni<List<UUID>> feedback = decided == null ? Uni.createFrom().item(List.of())
+                                        : alerts.outcome(tx, id, childId, row.getString("requester_agency"),
+                                                row.getString("home_council"), actor.agencyId(), decided, reason, now);
                                 return tx.preparedQuery(transition(action, current))
                                         .execute(Tuple.of(id, actor.agencyId(), reason))
+                                        .chain(() -> ReferralAlerts.acknowledgeAlert(tx, id, actor.agencyId(), now))
+                                        .chain(() -> feedback)
                                         .chain(() -> audit.record(tx, audit.entryFor(context, auditAction, 200)))
                                         .chain(() -> recipients(tx, id));
                             });
@@ -474,7 +555,7 @@ public class ReferralService {
     // -------------------------------------------------------------------------------------- helpers
 
     private Uni<Row> load(SqlClient client, UUID id) {
-        return client.preparedQuery("SELECT id, child_id, requester_agency, created_at, body, language_flags FROM referral WHERE id = $1")
+        return client.preparedQuery("SELECT id, child_id, requester_agency, home_council, created_at, body, language_flags FROM referral WHERE id = $1")
                 .execute(Tuple.of(id))
                 .map(rows -> {
                     var it = rows.iterator();
@@ -567,9 +648,15 @@ public class ReferralService {
 
     /** The canonical form's hash: the same referral sent as JSON or as FHIR hashes alike. */
     String hash(Referral referral) {
+        return hash(referral, List.of());
+    }
+
+    /** With supporting records, they are part of the body an Idempotency-Key is bound to. */
+    String hash(Referral referral, List<Attachment> attachments) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(mapper.writeValueAsString(referral).getBytes(StandardCharsets.UTF_8));
+            String canonical = mapper.writeValueAsString(referral)
+                    + (attachments.isEmpty() ? "" : mapper.writeValueAsString(attachments));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -25,11 +25,14 @@ public final class ReferralViews {
             List<FieldError> warnings) {
     }
 
-    /** A referral as one reader may see it: only the released categories' fields, and which were withheld. */
+    /**
+     * A referral as one reader may see it: only the released categories' fields and supporting records
+     * ({@code attachments}, FHIR resources as sent), and which categories were withheld.
+     */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record Read(UUID id, UUID childId, OffsetDateTime createdAt, Referral referral,
             List<String> permittedCategories, List<String> redactedCategories, List<FieldError> languageFlags,
-            List<Recipient> recipients) {
+            List<Recipient> recipients, List<Attachment> attachments) {
     }
 
     /** One row of a recipient agency's inbox: the minimum to triage, and the link to read more. */

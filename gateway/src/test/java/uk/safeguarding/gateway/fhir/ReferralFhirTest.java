@@ -195,8 +195,8 @@ class ReferralFhirTest {
     void aTransactionWithAnUnsupportedEntryIsRefusedWithNothingSaved() {
         String nhs = nhsNumber();
         String body = fixture("fhir/transaction-bundle.json", nhs).replace("\"entry\": [", """
-                "entry": [{"resource": {"resourceType": "Flag", "status": "active", "code": {"text": "CSE risk"},
-                  "subject": {"reference": "urn:uuid:6f1f0b9e-3c55-4a8e-9d1c-2b7f1d6a0c01"}}, "request": {"method": "POST", "url": "Flag"}},""");
+                "entry": [{"resource": {"resourceType": "Observation", "status": "final", "code": {"text": "CSE risk"},
+                  "subject": {"reference": "urn:uuid:6f1f0b9e-3c55-4a8e-9d1c-2b7f1d6a0c01"}}, "request": {"method": "POST", "url": "Observation"}},""");
         given().auth().oauth2(token("la:E10000017")).header("Purpose-Of-Use", "SAFEGUARDING")
                 .contentType(FHIR_JSON).body(body).when().post("/fhir")
                 .then().statusCode(400).contentType(containsString(FHIR_JSON))

@@ -95,7 +95,8 @@ class ReferralApiTest {
                 "SELECT recipient_agency, categories::text AS categories, payload::text AS payload, duty_ref, ack_due_at "
                         + "FROM alert WHERE resource_id = ? ORDER BY recipient_agency", id);
         assertEquals(List.of(HOME_COUNCIL, HEALTH), alerts.stream().map(a -> a.get("recipient_agency")).toList());
-        assertEquals("[\"identity\", \"risk\", \"police-intelligence\", \"missing\"]", alerts.get(0).get("categories"));
+        // Alerts carry what each receive-alert decision releases (identity, risk); the rest is read under the recipient's token.
+        assertEquals("[\"identity\", \"risk\"]", alerts.get(0).get("categories"));
         assertEquals("[\"identity\", \"risk\"]", alerts.get(1).get("categories"));
         for (Map<String, Object> alert : alerts) {
             String payload = (String) alert.get("payload");
@@ -407,8 +408,8 @@ class ReferralApiTest {
         String id = post(POLICE, Fixtures.load("police-cse.json", Fixtures.nhsNumber())).statusCode(201)
                 .extract().jsonPath().getString("id");
         respond(UNRELATED_POLICE, id, "acknowledge", null).statusCode(404);
-        // The sender holds a relationship with the child but is not a recipient: still 404.
-        respond(POLICE, id, "accept", "{}").statusCode(404);
+        // The sender is involved with the child, so the protocol's respond-to-referral rule refuses it by name.
+        respond(POLICE, id, "accept", "{}").statusCode(403).body("code", equalTo("NO_RELATIONSHIP"));
         assertEquals(0, Db.count("SELECT count(*) FROM referral_recipient WHERE referral_id = ? AND status <> 'PENDING'",
                 UUID.fromString(id)));
         assertEquals(1, Db.count("SELECT count(*) FROM audit_event WHERE resource_id = ? AND actor_agency = ? AND decision = 'DENY'",

@@ -40,6 +40,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final ConcurrentLinkedQueue<Delivery> deliveries = new ConcurrentLinkedQueue<>();
     private final AtomicInteger failStatus = new AtomicInteger(0);
     private final AtomicInteger requests = new AtomicInteger();
+    private volatile long answerDelayMillis;
     private HttpServer server;
 
     private WebhookReceiver() {
@@ -68,6 +69,13 @@ public final class WebhookReceiver implements AutoCloseable {
                 deliveries.add(new Delivery(exchange.getRequestURI().getPath(), headers,
                         new String(body, StandardCharsets.UTF_8), System.nanoTime()));
             }
+            if (answerDelayMillis > 0) {
+                try {
+                    Thread.sleep(answerDelayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             exchange.sendResponseHeaders(fail == 0 ? 204 : fail, -1);
             exchange.close();
         });
@@ -93,6 +101,11 @@ public final class WebhookReceiver implements AutoCloseable {
             ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
             server = null;
         }
+    }
+
+    /** A slow endpoint: each request is recorded at once but answered only after this delay. */
+    public void answerAfter(java.time.Duration delay) {
+        answerDelayMillis = delay.toMillis();
     }
 
     public void failWith(int status) {

@@ -59,6 +59,19 @@ class DutiesTest {
         assertTrue(ack.citation().contains("Working Together"));
     }
 
+    @Test
+    void theReferrerIsToldTheOutcomeAndMustAcknowledgeItWithinAWorkingDay() {
+        CaseContext c = CaseContext.builder().role("home-council", "la:E09000030").role("referrer", "school:100000").build();
+        // Fri 6 March 2026 16:00 GMT: the next working day is Monday 9 March.
+        List<DutyNotice> n = engine.duties("referral-decided", c, Instant.parse("2026-03-06T16:00:00Z"), "la:E09000030");
+        assertEquals(1, n.size());
+        DutyNotice told = n.get(0);
+        assertEquals("mash-referral@1.0.0#referrer-told-outcome", told.clause());
+        assertEquals(List.of("school:100000"), told.agencies());
+        assertEquals(Instant.parse("2026-03-09T23:59:59Z"), told.deadline());
+        assertEquals(new DutyNotice.Escalation("home-council", "supervisor", List.of("la:E09000030")), told.escalation());
+    }
+
     @ParameterizedTest(name = "emergency placement starting {0} -> notices due by {1}")
     @CsvSource(textBlock = """
             # placement start (UTC),   deadline (UTC): end of the 5th working day after, London time
