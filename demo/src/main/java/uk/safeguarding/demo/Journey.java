@@ -240,7 +240,7 @@ public final class Journey extends Narration {
         check("placement recorded for the same child", plan.status() == 201 && childId.equals(plan.str("childId")),
                 plan.status() + "");
         Instant startAt = start.atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
-        Set<String> host = Set.of(HOST_COUNCIL, HOST_POLICE, HOST_HEALTH, SCHOOL);
+        Set<String> host = Set.of(HOST_COUNCIL, HOST_POLICE, HOST_HEALTH, SCHOOL, PROVIDER);
         Set<String> beforeStart = new TreeSet<>();
         for (Object n : Json.list(plan.body(), "notified")) {
             String agency = Json.str(n, "agency");
@@ -251,7 +251,7 @@ public final class Journey extends Narration {
                 beforeStart.add(agency);
             }
         }
-        check("host council, host police, host health and school told with a deadline before the start date",
+        check("host council, host police, host health, school and the children's home told with a deadline before the start date",
                 beforeStart.containsAll(host), "before start: " + beforeStart);
         fact("placement.notifiedBeforeStart", beforeStart);
         told("placement-planned", childId, host, started);

@@ -65,11 +65,9 @@ class DemoJourneyIT {
         assertEquals(true, steps.get(1).facts().get("refusalAudited"));
         Map<String, Object> placement = steps.get(2).facts();
         assertTrue(((Set<?>) placement.get("placement.notifiedBeforeStart"))
-                .containsAll(Set.of("la:E10000017", "police:lancashire", "nhs:QE1", "school:100000")));
-        // A known gap the demo states rather than fakes: when the protocol starts telling the provider,
-        // this fails, and the demo's step 3 and docs/DEMO.md should say so instead.
-        assertEquals(1, ((List<?>) placement.get("gaps")).size());
-        assertEquals(200, placement.get("placement.providerRead"));
+                .containsAll(Set.of("la:E10000017", "police:lancashire", "nhs:QE1", "school:100000", "provider:SC123456")));
+        // The protocol's notify-provider duty: the home is told before the start, so step 3 names no gap.
+        assertEquals(null, placement.get("gaps"), "no gap reported in step 3");
         Map<String, Object> missing = steps.get(3).facts();
         assertEquals(200, missing.get("philomena.whileMissing"));
         assertEquals(403, missing.get("philomena.afterFound"));

@@ -85,7 +85,7 @@ class DutiesTest {
         // 2026-03-27: a Friday with the clocks going forward on the Sunday, then Easter; 2026-05-20: spring bank holiday
         CaseContext c = oap().date("placement-start", Instant.parse(start)).emergencyPlacement(true).build();
         List<DutyNotice> n = engine.duties("placement-planned", c, Instant.parse(start));
-        assertEquals(6, n.size());
+        assertEquals(7, n.size());
         for (DutyNotice notice : n) {
             assertEquals(Instant.parse(deadline), notice.deadline(), notice.toString());
             assertTrue(notice.deadlineRule().startsWith("emergency placement: 5 working days"), notice.deadlineRule());
@@ -100,6 +100,8 @@ class DutiesTest {
         assertEquals(start, m.get("notify-placement-planned/host-council").deadline());
         assertEquals(start, m.get("notify-host-police/host-police").deadline());
         assertEquals(List.of("police:lancashire"), m.get("notify-host-police/host-police").agencies());
+        assertEquals(start, m.get("notify-provider/provider").deadline());
+        assertEquals(List.of("provider:SC123456"), m.get("notify-provider/provider").agencies());
         // the case records no GP or IRO: the notice exists but nobody can receive it
         assertTrue(m.get("notify-placement-planned/gp").unresolved());
         assertTrue(m.get("notify-placement-planned/iro").unresolved());
