@@ -70,7 +70,9 @@ public class AnomalyDetector {
                 this.config.workingDays());
     }
 
-    @Scheduled(identity = "audit-anomalies", every = "${gateway.audit.anomaly.interval:30s}", delay = 5,
+    @Scheduled(identity = "audit-anomalies", every = "${gateway.audit.anomaly.interval:30s}",
+            // delayUnit defaults to minutes: without it the first scan came five minutes after start.
+            delay = 5, delayUnit = java.util.concurrent.TimeUnit.SECONDS,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
         if (!config.enabled()) {
