@@ -63,7 +63,7 @@ class PlacementAlertsTest {
         LocalDate start = LocalDate.now().plusDays(10);
         ExtractableResponse<Response> created = plan(placementBody(newChildValue(), start, false)).statusCode(201)
                 .body("event", equalTo("placement-planned"))
-                .body("notified.agency", containsInAnyOrder(HOST_COUNCIL, HOST_POLICE, HOST_HEALTH, SCHOOL))
+                .body("notified.agency", containsInAnyOrder(HOST_COUNCIL, HOST_POLICE, HOST_HEALTH, SCHOOL, PROVIDER))
                 .body("unresolvedRoles", containsInAnyOrder("gp"))
                 .extract();
         UUID childId = UUID.fromString(created.path("childId"));
@@ -89,11 +89,14 @@ class PlacementAlertsTest {
         assertFalse(school.getJsonObject("data").containsKey("placement"), "the school never gets the placement address");
         assertTrue(school.getJsonArray("withheld").contains("placement"));
         assertFalse(school.encode().contains("Hill Road"));
-        assertTrue(got.stream().noneMatch(d -> d.path().contains("provider")), "the provider is not a duty recipient here");
+        // The home is told too (notify-provider); it has no endpoint in this test, so its notice waits in its pull inbox.
+        assertTrue(got.stream().noneMatch(d -> d.path().contains("provider")), "no webhook without a subscription");
+        assertEquals(1, Db.count("SELECT count(*) FROM alert WHERE child_id = ? AND event = 'placement-planned' AND recipient_agency = ?",
+                childId, PROVIDER));
 
         // The event, its audit record, its alerts and the relationships were written together.
         assertEquals(1, Db.count("SELECT count(*) FROM audit_event WHERE action = 'placement.plan' AND child_id = ?", childId));
-        assertEquals(4, Db.count("SELECT count(*) FROM alert WHERE child_id = ? AND event = 'placement-planned'", childId));
+        assertEquals(5, Db.count("SELECT count(*) FROM alert WHERE child_id = ? AND event = 'placement-planned'", childId));
         assertEquals(1, Db.count("SELECT count(*) FROM relationship WHERE child_id = ? AND agency_id = ? AND kind = 'host-police'",
                 childId, HOST_POLICE));
     }
