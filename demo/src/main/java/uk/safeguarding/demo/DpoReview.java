@@ -81,7 +81,7 @@ final class DpoReview {
         for (Object e : flagged) {
             j.say(Json.str(e, "recordedAt") + " " + Json.str(e, "action") + " by " + api.who(Json.str(e, "actor", "subject"))
                     + " (" + Json.str(e, "actor", "agency") + ")"
-                    + (Json.str(e, "override", "approver") == null ? "" : ", approver " + api.who(Json.str(e, "override", "approver")))
+                    + (Json.str(e, "override", "approver") == null ? "" : ", second person " + api.who(Json.str(e, "override", "approver")))
                     + (Json.str(e, "override", "justification") == null ? "" : ", justified")
                     + ": " + Json.str(e, "decision") + " " + Json.str(e, "outcome")
                     + (Json.str(e, "denialCode") == null ? "" : " " + Json.str(e, "denialCode")));
@@ -94,8 +94,12 @@ final class DpoReview {
                 .anyMatch(e -> "risk.approve-downgrade".equals(Json.str(e, "action")) && "PERMIT".equals(Json.str(e, "decision")))
                 && flagged.stream().anyMatch(e -> "SELF_APPROVAL".equals(Json.str(e, "denialCode"))), null);
 
-        List<Object> anomalies = overrideAnomalies(dpo, childId);
-        j.check("the anomaly queue holds OVERRIDE flags for the child", !anomalies.isEmpty(), anomalies.size() + " open");
+        Map<String, String> actions = new LinkedHashMap<>();
+        flagged.forEach(e -> actions.put(Json.str(e, "id"), Json.str(e, "action")));
+        List<Object> anomalies = overrideAnomalies(dpo, childId, actions);
+        j.check("the anomaly queue flags the read on the override for the DPO", anomalies.stream()
+                .anyMatch(a -> "referral.read".equals(actions.get(Json.str(a, "firstEventId")))),
+                anomalies.size() + " OVERRIDE flags for the child");
 
         AuditTamper.Altered target = tamper.find(UUID.fromString(childId), "philomena.read", 200)
                 .orElseThrow(() -> new IllegalStateException("no sealed philomena.read event for the child"));
@@ -122,19 +126,23 @@ final class DpoReview {
     }
 
     /** The anomaly detector works on sealed events in the background, so its flags may need a moment. */
-    private List<Object> overrideAnomalies(String dpo, String childId) throws InterruptedException {
+    private List<Object> overrideAnomalies(String dpo, String childId, Map<String, String> actions)
+            throws InterruptedException {
         long deadline = System.nanoTime() + ANOMALY_WAIT.toNanos();
         int polls = 0;
         while (true) {
             Api.Call queue = api.get("/api/v1/audit/anomalies?kind=OVERRIDE&limit=500", "dpo.towerhamlets", dpo, "DPO-REVIEW");
             polls++;
             List<Object> ours = Json.list(queue.body()).stream().filter(a -> childId.equals(Json.str(a, "childId"))).toList();
-            if (!ours.isEmpty() || System.nanoTime() > deadline) {
+            boolean readFlagged = ours.stream().anyMatch(a -> "referral.read".equals(actions.get(Json.str(a, "firstEventId"))));
+            if (readFlagged || System.nanoTime() > deadline) {
                 j.show(queue, "the anomaly queue, OVERRIDE flags" + (polls > 1 ? " (asked " + polls + " times while the"
                         + " detector caught up)" : ""));
                 for (Object a : ours) {
+                    // The flag's summary does not name the action; its first event (from the search above) does.
                     j.say(Json.str(a, "detectedAt") + " " + Json.str(a, "kind") + " " + api.who(Json.str(a, "subject")) + " ("
-                            + Json.str(a, "agency") + "): " + Json.str(a, "summary"));
+                            + Json.str(a, "agency") + "): " + Json.str(a, "summary") + ", event "
+                            + actions.getOrDefault(Json.str(a, "firstEventId"), Json.str(a, "firstEventId")));
                 }
                 return ours;
             }
