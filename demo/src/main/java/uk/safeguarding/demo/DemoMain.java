@@ -68,10 +68,12 @@ public final class DemoMain {
     }
 
     private static void printWhereToLook(Api api, String gateway, String realm, String childId) {
-        boolean console = api.status("/console") == 200;
+        // The console sends a visitor without a session to Keycloak's sign-in page (302).
+        int consoleStatus = api.status("/console");
+        boolean console = consoleStatus == 200 || consoleStatus == 302;
         System.out.println();
         if (console) {
-            System.out.println("  Console            " + gateway + "/console");
+            System.out.println("  Console            " + gateway + "/console  (sign in as one of the users below)");
         } else {
             System.out.println("  Console            not in this build yet; the API is all there is:");
         }

@@ -80,6 +80,11 @@ public abstract class Narration {
         }
     }
 
+    /** A value an earlier step recorded (later steps build on it). */
+    protected Object stepFact(int number, String key) {
+        return steps.stream().filter(s -> s.number() == number).findFirst().map(s -> s.facts().get(key)).orElse(null);
+    }
+
     protected void fact(String key, Object value) {
         facts.put(key, value);
     }

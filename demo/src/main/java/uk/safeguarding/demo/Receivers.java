@@ -41,11 +41,12 @@ public final class Receivers implements AutoCloseable {
     private final List<Delivery> deliveries = new ArrayList<>();
     private final Set<String> seenIds = ConcurrentHashMap.newKeySet();
     private volatile Consumer<Delivery> listener = d -> { };
+    private final java.util.concurrent.ExecutorService executor = Executors.newFixedThreadPool(4);
 
     public Receivers() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/hooks/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(executor);
         server.start();
     }
 
@@ -180,5 +181,7 @@ public final class Receivers implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        // Its threads are not daemons: left running they kept bin/run demo from ending after the gateway stopped.
+        executor.shutdownNow();
     }
 }

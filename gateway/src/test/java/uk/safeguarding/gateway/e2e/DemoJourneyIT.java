@@ -61,8 +61,11 @@ class DemoJourneyIT {
         assertEquals(400, referral.get("status.withoutBirthDate"));
         assertEquals(201, referral.get("status.referral"));
         assertEquals(Set.of("la:E09000030", "nhs:RQX"), referral.get("referral-received.receivedBy"));
-        assertEquals(404, steps.get(1).facts().get("status.unrelatedRead"));
-        assertEquals(true, steps.get(1).facts().get("refusalAudited"));
+        Map<String, Object> mash = steps.get(1).facts();
+        assertEquals(404, mash.get("status.unrelatedRead"));
+        assertEquals(true, mash.get("refusalAudited"));
+        assertEquals(201, mash.get("consent.refusal"), "her refusal to share health with the police is recorded");
+        assertTrue(((Set<?>) mash.get("referral-received.receivedBy")).containsAll(Set.of("la:E09000030", "police:met")));
         Map<String, Object> placement = steps.get(2).facts();
         assertTrue(((Set<?>) placement.get("placement.notifiedBeforeStart"))
                 .containsAll(Set.of("la:E10000017", "police:lancashire", "nhs:QE1", "school:100000", "provider:SC123456")));
@@ -74,10 +77,25 @@ class DemoJourneyIT {
         assertTrue((Long) missing.get("child-missing.slowestMillis") < 15_000);
         assertTrue(!((Set<?>) missing.get("child-missing.receivedBy")).contains("provider:SC654321"),
                 "an unrelated provider hears nothing");
-        assertEquals(403, steps.get(4).facts().get("downgrade.selfApproval"));
-        assertEquals("supervisor.met", steps.get(4).facts().get("downgrade.approvedBy"));
+        // The consent override: held while pending, active on the supervisor's approval, then health is released.
+        assertEquals("PENDING_APPROVAL", missing.get("override.requested"));
+        assertEquals("ACTIVE", missing.get("override.approved"));
+        assertEquals(true, missing.get("override.healthReleased"));
+        Map<String, Object> downgrade = steps.get(4).facts();
+        assertEquals(201, downgrade.get("downgrade.proposal"), "the proposal is kept");
+        assertEquals(false, downgrade.get("downgrade.proposalInEffect"), "but has no effect");
+        assertEquals(403, downgrade.get("downgrade.selfApproval"));
+        assertEquals("HIGH", downgrade.get("downgrade.levelWhileHeld"), "her level is unchanged without a second approver");
+        assertEquals("supervisor.met", downgrade.get("downgrade.approvedBy"));
+        assertEquals("LOW", downgrade.get("downgrade.levelAfter"));
+        assertTrue(((Set<?>) downgrade.get("risk-changed.receivedBy")).containsAll(
+                Set.of("la:E09000030", "la:E10000017", "police:lancashire", "provider:SC123456")));
         assertEquals(Set.of("la:E09000030", "la:E10000017", "police:met", "police:lancashire"), missing.get("missing.alerted"));
         assertNotNull(steps.get(5).facts().get("return.schoolDeadline"));
+        Map<String, Object> dpo = steps.get(6).facts();
+        assertEquals(true, dpo.get("overrideListed"), "the override is on the DPO's review list");
+        assertTrue((Integer) dpo.get("disclosures.override") >= 1, "the disclosure report marks the override");
+        assertTrue((Integer) dpo.get("anomalies.override") >= 1, "the anomaly queue flags the override");
         assertNotNull(altered, "step 7 altered a row");
     }
 }
