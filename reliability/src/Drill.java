@@ -36,17 +36,16 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The drills' tools in one file (compiled by reliability/run with javac, no build tool): keys and
- * tokens shaped like Keycloak's, a JWKS server standing in for Keycloak, a flaky webhook receiver,
- * a referral load generator that records every answer, a 256-client burst, and the invariant check
- * against the database.
+ * The drills' tools (compiled by reliability/run with javac, no build tool): keys and tokens shaped
+ * like Keycloak's, a JWKS server standing in for Keycloak, a flaky webhook receiver, a referral load
+ * generator that records every answer, and the invariant check against the database; the soak's
+ * burst and verdict are in Soak.java.
  */
 public final class Drill {
 
@@ -61,7 +60,8 @@ public final class Drill {
             case "webhook" -> webhook(Integer.parseInt(args[1]), Path.of(args[2]), Integer.parseInt(args[3]),
                     Long.parseLong(args[4]), Long.parseLong(args[5]));
             case "load" -> load(args);
-            case "burst" -> burst(args[1], Path.of(args[2]), Integer.parseInt(args[3]));
+            case "burst" -> Soak.burst(args[1], Path.of(args[2]), Integer.parseInt(args[3]), Path.of(args[4]));
+            case "soak-verdict" -> Soak.verdict(Path.of(args[1]), Long.parseLong(args[2]), Double.parseDouble(args[3]), args[4], args[5]);
             case "check" -> check(args[1], Path.of(args[2]), args.length > 3 ? Path.of(args[3]) : null);
             case "subscribe" -> subscribe(args[1], args[2]);
             case "get" -> System.out.println(get(args[1], args.length > 2 ? args[2] : null));
@@ -323,51 +323,6 @@ public final class Drill {
                 return digits.append(check).toString();
             }
         }
-    }
-
-    // ------------------------------------------------------------------ burst
-
-    /** burst URL TOKEN_FILE N: N clients start one referral each at the same instant, then a second. */
-    static void burst(String url, Path tokenFile, int clients) throws Exception {
-        List<String> tokens = Files.readAllLines(tokenFile).stream().filter(s -> !s.isBlank()).toList();
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
-        CountDownLatch go = new CountDownLatch(1);
-        ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        for (int c = 0; c < clients; c++) {
-            int n = c;
-            pool.submit(() -> {
-                Random random = new Random(n);
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (int r = 0; r < 2; r++) {
-                    long t0 = System.currentTimeMillis();
-                    int status;
-                    boolean retryAfter = false;
-                    try {
-                        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/referrals"))
-                                .timeout(Duration.ofSeconds(30))
-                                .header("Authorization", "Bearer " + tokens.get(n % tokens.size()))
-                                .header("Purpose-Of-Use", "SAFEGUARDING").header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(referral(nhsNumber(random)))).build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        status = response.statusCode();
-                        retryAfter = response.headers().firstValue("Retry-After").isPresent();
-                    } catch (Exception e) {
-                        status = -1;
-                    }
-                    outcomes.add(new Outcome(0, "burst", status, "", System.currentTimeMillis() - t0, retryAfter));
-                }
-            });
-        }
-        go.countDown();
-        pool.shutdown();
-        pool.awaitTermination(120, TimeUnit.SECONDS);
-        summarise("burst-" + clients, new ArrayList<>(outcomes), 1);
-        System.exit(0);
     }
 
     // ------------------------------------------------------------------ invariants
