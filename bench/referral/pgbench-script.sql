@@ -1,8 +1,8 @@
 -- Writes the pgbench baseline for bench/steps/referral-intake.sh: the SQL transaction of one FHIR
--- referral exactly as ReferralService.create writes it (ChildIndex.resolveOrCreate, the referral row,
--- Relationships.add for the referrer, then per recipient Outbox.enqueue + referral_recipient +
--- Relationships.add, then AuditTrail.record's event + sealer-queue row; after commit the receipt
--- read), with the literal values of a referral the gateway itself wrote in this run (psql variable
+-- referral exactly as ReferralService.create writes it (ChildIndex.resolveOrCreate, the child's consent
+-- records read for routing, the referral row, Relationships.add for the referrer, then per recipient
+-- Outbox.enqueue + referral_recipient + Relationships.add, then AuditTrail.record's event +
+-- sealer-queue row; after commit the receipt's two reads: the referral and its recipients), with the literal values of a referral the gateway itself wrote in this run (psql variable
 -- "sample"), so row sizes match. Only ids and the NHS number change per transaction.
 --   psql -At -v sample=<referral id> -f bench/referral/pgbench-script.sql "$URI" > referral.pgbench
 -- Differences, all small: ids come from gen_random_uuid() in SQL instead of Java (the referral id
@@ -24,6 +24,11 @@ SELECT format('WITH existing AS (SELECT child_id FROM child_identifier WHERE sys
     || 'SELECT child_id, gen_random_uuid() AS referral_id FROM existing UNION ALL SELECT child_id, gen_random_uuid() FROM new_identifier \gset',
     pg_temp.lit(ci.system))
 FROM referral r JOIN child_identifier ci ON ci.child_id = r.child_id WHERE r.id = :'sample'::uuid LIMIT 1;
+-- The child's consent records, which the gateway reads (ConsentStore.forChild) before routing.
+SELECT 'SELECT id, child_id, identifier_system, identifier_value, status, grantor, grantor_basis, grantor_description, '
+    || 'provisions, period_start, period_end, recorded_by_agency, recorded_by_subject, recorded_at, withdrawn_at, '
+    || 'withdrawn_by_agency, withdrawn_by_subject, withdrawal_reason FROM consent WHERE child_id = :child_id '
+    || 'ORDER BY recorded_at DESC, id;';
 SELECT format('INSERT INTO referral (id, child_id, requester_agency, requester_subject, home_council, risk_level, body, '
     || 'language_flags, source_format, idempotency_key, body_hash) VALUES (:referral_id, :child_id, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, NULL, %s);',
     pg_temp.lit(requester_agency), pg_temp.lit(requester_subject), pg_temp.lit(home_council), pg_temp.lit(risk_level),
@@ -65,3 +70,5 @@ SELECT format('WITH event AS (INSERT INTO audit_event (id, recorded_at, request_
 FROM audit_event WHERE resource_id = :'sample' AND action = 'referral.create' LIMIT 1;
 SELECT 'COMMIT;';
 SELECT 'SELECT child_id, created_at, language_flags FROM referral WHERE id = :referral_id;';
+SELECT 'SELECT agency_id, case_role, relationship, duty_ref, categories, status, ack_due_at, acknowledged_at, decided_at, '
+    || 'response_reason FROM referral_recipient WHERE referral_id = :referral_id ORDER BY ack_due_at, agency_id;';
