@@ -6,7 +6,7 @@
 source "$BENCH_ROOT/bench/lib.sh"
 
 if [[ "$BENCH_QUICK" == 1 ]]; then opts="-Druns=1 -Dseconds=3 -DwarmupSeconds=2 -DverifyEvents=50000 -DverifyRuns=1"
-else opts="-Druns=3 -Dseconds=10 -DwarmupSeconds=3 -DverifyEvents=500000"; fi
+else opts="-Druns=3 -Dseconds=10 -DwarmupSeconds=3 -DverifyEvents=200000"; fi
 out="$BENCH_RUN_DIR/audit"
 mkdir -p "$out"
 say "bench/audit/run with $opts"
