@@ -36,13 +36,27 @@ public class Dispatcher {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
 
-    private static final String CLAIM = """
-            WITH due AS (
-                SELECT a.id FROM alert a
+    /**
+     * Driven from the subscriptions: for each active one, the agency's earliest due alerts through
+     * {@code alert_due_by_agency} (V60), so pending alerts of agencies without a subscription are never
+     * read, however many pile up. Each agency offers up to {@code $4} candidates (the batch times the
+     * parallel claims), so concurrent claimers skipping each other's locked rows still find work; the
+     * lock re-checks {@code a}'s own columns, so a row another claimer has just leased is skipped.
+     */
+    static final String CLAIM = """
+            WITH candidate AS (
+                SELECT c.id, c.next_attempt_at
+                FROM alert_subscription s
+                CROSS JOIN LATERAL (
+                    SELECT x.id, x.next_attempt_at FROM alert x
+                    WHERE x.recipient_agency = s.agency_id AND x.status = 'PENDING' AND x.next_attempt_at <= $1
+                    ORDER BY x.next_attempt_at
+                    LIMIT $4) c
+                WHERE s.paused_at IS NULL),
+            due AS (
+                SELECT a.id FROM candidate c JOIN alert a ON a.id = c.id
                 WHERE a.status = 'PENDING' AND a.next_attempt_at <= $1
-                  AND EXISTS (SELECT 1 FROM alert_subscription s WHERE s.agency_id = a.recipient_agency
-                              AND s.paused_at IS NULL)
-                ORDER BY a.next_attempt_at
+                ORDER BY c.next_attempt_at
                 LIMIT $2
                 FOR UPDATE OF a SKIP LOCKED)
             UPDATE alert a SET next_attempt_at = $3, attempts = a.attempts + 1
@@ -151,7 +165,8 @@ public class Dispatcher {
     public int dispatchOnce() {
         Instant now = clock.instant();
         List<Claimed> claimed = pool.preparedQuery(CLAIM)
-                .execute(Tuple.of(utc(now), config.batchSize(), utc(now.plus(config.lease()))))
+                .execute(Tuple.of(utc(now), config.batchSize(), utc(now.plus(config.lease())),
+                        config.batchSize() * Math.max(1, config.parallelClaims())))
                 .map(rows -> {
                     List<Claimed> list = new ArrayList<>();
                     for (Row r : rows) {
