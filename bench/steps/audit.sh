@@ -15,7 +15,7 @@ BENCH_OPTS="$opts -Djava.io.tmpdir=$BENCH_RUN_DIR/tmp" AUDIT_RESULTS="$out" "$BE
 csv="$out/latest.csv"
 runs() { awk -F, -v m="$1" '$1 == m { printf "%s%s", sep, $3; sep = "," }' "$csv"; }
 events=$(grep -o 'verifyEvents=[0-9]*' <<<"$opts" | cut -d= -f2)
-verify_runs=$(grep -o 'verifyRuns=[0-9]*' <<<"$opts" | cut -d= -f2); verify_runs=${verify_runs:-3}
+verify_runs=$(grep -o 'verifyRuns=[0-9]*' <<<"$opts" | cut -d= -f2 || true); verify_runs=${verify_runs:-3}
 
 results step --title "Audit" --about "bench/audit/run ($opts): one embedded PostgreSQL 17 (fsync and synchronous_commit on), two databases migrated by the gateway's Flyway scripts. Unchained: 16 non-blocking clients on a Vert.x pool of 20, each a loop of transactions with the gateway's own audit INSERT. Chained: the same through \`AuditTrail.record\` (event + sealer-queue row) with the real sealer and checkpointer ticking every 150 ms on the same pool. Runs alternate U C U C U C (one pair under --quick) after a warm-up of each. Then $(printf "%'d" "$events") events are verified ${verify_runs} time(s) with \`JdbcAuditSource.verify\` (the code behind the API and \`bin/audit-verify\`). No HTTP in the loop: the figures isolate the audit write."
 figure "chained audit writes, 16 clients" "tx/s" "$(runs chained_tx_per_s)" --better higher \
