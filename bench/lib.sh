@@ -67,9 +67,19 @@ stop_pid() {
 # in $BENCH_RUN_DIR/postgres (or GATEWAY_DB_URL if given) and the bench token source. Sets GW_PID,
 # GW_PORT, GW_URL, GW_LOG, GW_READY_MS (process start to /q/health/ready = 200) and GW_DB_PORT (the
 # embedded PostgreSQL's port; database "gateway", user "postgres", trust on loopback).
-GW_PID=""
+# Under --quick, bench/run starts one gateway for all the HTTP steps (bench/run: shared_gateway_start)
+# and gateway_start hands that one out instead (GW_SHARED=1; GW_READY_MS is its first start, on a
+# fresh database folder; GW_RSS_AT_REST_KB was sampled before any step loaded it).
+GW_PID="" GW_SHARED=0
 gateway_start() {
   local label="${1:-gateway}" t0
+  if [[ "${BENCH_QUICK:-0}" == 1 && -z "${BENCH_SHARED_STARTING:-}" && -f "$BENCH_RUN_DIR/shared-gateway.env" ]]; then
+    # shellcheck disable=SC1091
+    source "$BENCH_RUN_DIR/shared-gateway.env"
+    GW_SHARED=1
+    kill -0 "$GW_PID" 2>/dev/null || { say "the shared gateway ($GW_PID) is not running; log: $GW_LOG"; return 1; }
+    return 0
+  fi
   GW_PORT=$(free_port)
   GW_URL="http://127.0.0.1:$GW_PORT"
   GW_LOG="$BENCH_RUN_DIR/logs/$BENCH_STEP-$label.log"
@@ -91,6 +101,7 @@ gateway_start() {
 
 gateway_stop() {
   [[ -n "$GW_PID" ]] || return 0
+  if (( GW_SHARED )); then GW_PID=""; return 0; fi   # bench/run stops the shared one at the end
   stop_pid "$GW_PID"
   GW_PID=""
   # A gateway killed hard leaves its embedded PostgreSQL behind: stop exactly that one.
@@ -101,6 +112,17 @@ gateway_stop() {
   fi
   return 0
 }
+
+# --- JMH ---------------------------------------------------------------------------------------
+# jmh_run REGEX JSON_OUT LOG JMH_OPTIONS... : the bench JMH jar with the gateway's own jar on the
+# class path (benchmarks that call the gateway's classes need it; the others ignore it). JMH's forks
+# inherit the class path.
+jmh_run() {
+  local regex="$1" json="$2" log="$3"
+  "$JAVA" -Djava.io.tmpdir="$BENCH_RUN_DIR/tmp" -cp "$BENCH_JAR:$BENCH_GATEWAY_LIB_JAR" org.openjdk.jmh.Main "$regex" \
+      "${@:4}" -rf json -rff "$json" >"$log" 2>&1 || { tail -n 30 "$log" >&2; return 1; }
+}
+BENCH_GATEWAY_LIB_JAR="$(ls "$BENCH_ROOT"/gateway/target/gateway-*.jar 2>/dev/null | grep -v -- '-tests\.jar$' | head -n1 || true)"
 
 # --- load (wrk) --------------------------------------------------------------------------------
 # wrk_run URL SECONDS CONNECTIONS -> prints one JSON line {requests, seconds, rps, p50_ms, p99_ms, errors, non2xx}
@@ -123,6 +145,7 @@ json_field() { sed -n "s/.*\"$2\":\([-0-9.e]*\).*/\1/p" <<<"$1"; }
 bench_cleanup() {
   local pid
   for pid in "${_BENCH_PIDS[@]:-}"; do [[ -n "$pid" ]] && stop_pid "$pid"; done
-  if [[ -f "$BENCH_RUN_DIR/postgres/postmaster.pid" ]]; then GW_PID=x gateway_stop; fi
+  # (Not the shared gateway's database under --quick: bench/run stops that one.)
+  if [[ ! -f "$BENCH_RUN_DIR/shared-gateway.env" && -f "$BENCH_RUN_DIR/postgres/postmaster.pid" ]]; then GW_PID=x gateway_stop; fi
 }
 trap bench_cleanup EXIT

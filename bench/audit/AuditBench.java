@@ -47,7 +47,7 @@ public class AuditBench {
     static final Duration RUN = Duration.ofSeconds(Long.getLong("seconds", 15));
     static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("warmupSeconds", 5));
     static final int VERIFY_EVENTS = Integer.getInteger("verifyEvents", 1_000_000);
-    static final int VERIFY_RUNS = 3;
+    static final int VERIFY_RUNS = Integer.getInteger("verifyRuns", 3);
 
     public static void main(String[] args) throws Exception {
         Path results = Path.of(args.length > 0 ? args[0] : "bench/audit/results");

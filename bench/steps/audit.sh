@@ -5,8 +5,8 @@
 # speed: bench/audit/run (see bench/audit/README.md) with its figures read from its CSV.
 source "$BENCH_ROOT/bench/lib.sh"
 
-if [[ "$BENCH_QUICK" == 1 ]]; then opts="-Druns=3 -Dseconds=3 -DwarmupSeconds=2 -DverifyEvents=100000"
-else opts="-Druns=3 -Dseconds=10 -DwarmupSeconds=3 -DverifyEvents=500000"; fi
+if [[ "$BENCH_QUICK" == 1 ]]; then opts="-Druns=1 -Dseconds=3 -DwarmupSeconds=2 -DverifyEvents=50000 -DverifyRuns=1"
+else opts="-Druns=3 -Dseconds=10 -DwarmupSeconds=3 -DverifyEvents=200000"; fi
 out="$BENCH_RUN_DIR/audit"
 mkdir -p "$out"
 say "bench/audit/run with $opts"
@@ -15,8 +15,9 @@ BENCH_OPTS="$opts -Djava.io.tmpdir=$BENCH_RUN_DIR/tmp" AUDIT_RESULTS="$out" "$BE
 csv="$out/latest.csv"
 runs() { awk -F, -v m="$1" '$1 == m { printf "%s%s", sep, $3; sep = "," }' "$csv"; }
 events=$(grep -o 'verifyEvents=[0-9]*' <<<"$opts" | cut -d= -f2)
+verify_runs=$(grep -o 'verifyRuns=[0-9]*' <<<"$opts" | cut -d= -f2 || true); verify_runs=${verify_runs:-3}
 
-results step --title "Audit" --about "bench/audit/run ($opts): one embedded PostgreSQL 17 (fsync and synchronous_commit on), two databases migrated by the gateway's Flyway scripts. Unchained: 16 non-blocking clients on a Vert.x pool of 20, each a loop of transactions with the gateway's own audit INSERT. Chained: the same through \`AuditTrail.record\` (event + sealer-queue row) with the real sealer and checkpointer ticking every 150 ms on the same pool. Runs alternate U C U C U C after a warm-up of each. Then $(printf "%'d" "$events") events are verified three times with \`JdbcAuditSource.verify\` (the code behind the API and \`bin/audit-verify\`). No HTTP in the loop: the figures isolate the audit write."
+results step --title "Audit" --about "bench/audit/run ($opts): one embedded PostgreSQL 17 (fsync and synchronous_commit on), two databases migrated by the gateway's Flyway scripts. Unchained: 16 non-blocking clients on a Vert.x pool of 20, each a loop of transactions with the gateway's own audit INSERT. Chained: the same through \`AuditTrail.record\` (event + sealer-queue row) with the real sealer and checkpointer ticking every 150 ms on the same pool. Runs alternate U C U C U C (one pair under --quick) after a warm-up of each. Then $(printf "%'d" "$events") events are verified ${verify_runs} time(s) with \`JdbcAuditSource.verify\` (the code behind the API and \`bin/audit-verify\`). No HTTP in the loop: the figures isolate the audit write."
 figure "chained audit writes, 16 clients" "tx/s" "$(runs chained_tx_per_s)" --better higher \
   --baseline "unchained writes" --baseline-runs "$(runs unchained_tx_per_s)" \
   --target "chained >= 0.8x unchained (issue 7)" --target-op '>=' --target-value 0.8 --target-on ratio

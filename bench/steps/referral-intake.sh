@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
 # title: Referral intake
-# needs: gateway wrk
+# needs: gateway wrk gateway-server
 # FHIR referral intake (POST /fhir, transaction Bundle, valid token) at 16 connections from wrk, a
 # separate process, against pgbench running the same SQL transaction (the rows the gateway writes,
 # generated from a referral the gateway wrote in this run) at 16 clients on the same PostgreSQL.
 # Runs alternate gateway/pgbench so table growth and the neighbours' load hit both alike.
 source "$BENCH_ROOT/bench/lib.sh"
 
-RUNS=3 CLIENTS=16
+CLIENTS=16
 # The JIT needs a few thousand referrals on a busy machine before the rate settles (measured: 7 req/s
-# in the first 10 s, 31 req/s after 60 s), hence the long warm-up.
-if [[ "$BENCH_QUICK" == 1 ]]; then WARM=20; LOAD=6; else WARM=45; LOAD=15; fi
+# in the first 10 s, 31 req/s after 60 s), hence the long warm-up; --quick is a smoke check only.
+if [[ "$BENCH_QUICK" == 1 ]]; then RUNS=1; WARM=10; LOAD=5; else RUNS=3; WARM=45; LOAD=15; fi
 command -v wrk >/dev/null || { say "wrk is missing (bench/run installs it with apt-get on Debian)"; exit 1; }
 command -v pgbench >/dev/null && command -v psql >/dev/null \
   || { say "pgbench and psql are needed (Debian: apt-get install postgresql-client)"; exit 1; }
 
-results step --title "Referral intake" --about "Gateway: \`wrk -t2 -c${CLIENTS}\` (a separate process) posting FHIR transaction Bundles (Patient + ServiceRequest, \`bench/referral/transaction-bundle.json\`, a fresh valid NHS number per request, so each referral is about a new child) to \`POST /fhir\` with a valid bearer token of the council \`la:E10000017\`, Purpose-Of-Use SAFEGUARDING: token check, strict HAPI parse, domain and language checks, policy decisions, routing to the MASH partners, one reactive transaction, the receipt. Baseline: \`pgbench -M prepared -c ${CLIENTS} -j 2\` running the same SQL transaction (\`bench/referral/pgbench-script.sql\` writes it from a referral the gateway stored in this run: child + identifier, the child's consent read, referral, referrer relationship, per recipient an alert + recipient row + relationship, the audit event + its sealer-queue row, commit, then the receipt's two reads) on the same embedded PostgreSQL 17 (fsync and synchronous_commit on: durable commits for both). The gateway stays up (idle) during pgbench runs, so its audit sealer chains both loads' events. ${RUNS} runs of ${LOAD} s each, alternating gateway / pgbench after ${WARM} s of warm-up of each; latencies are per request (wrk) and per transaction (pgbench \`-l\`)."
+results step --title "Referral intake" --about "Gateway: \`wrk -t2 -c${CLIENTS}\` (a separate process) posting FHIR transaction Bundles (Patient + ServiceRequest, \`bench/referral/transaction-bundle.json\`, a fresh valid NHS number per request, so each referral is about a new child) to \`POST /fhir\` with a valid bearer token of the council \`la:E10000017\`, Purpose-Of-Use SAFEGUARDING: token check, strict HAPI parse, domain and language checks, policy decisions, routing to the MASH partners, one reactive transaction, the receipt. Baseline: \`pgbench -M prepared -c ${CLIENTS} -j 2\` running the same SQL transaction (\`bench/referral/pgbench-script.sql\` writes it from a referral the gateway stored in this run: child + identifier, the child's consent read, referral, referrer relationship, per recipient an alert + recipient row + relationship, the audit event + its sealer-queue row, commit, then the receipt's two reads) on the same embedded PostgreSQL 17 (fsync and synchronous_commit on: durable commits for both). The gateway stays up (idle) during pgbench runs, so its audit sealer chains both loads' events. ${RUNS} run(s) of ${LOAD} s each, alternating gateway / pgbench after ${WARM} s of warm-up of each$([[ "$BENCH_QUICK" == 1 ]] && echo " (--quick: on the one gateway all HTTP steps share, too short for the JIT to settle)"); latencies are per request (wrk) and per transaction (pgbench \`-l\`)."
 
 gateway_start intake
 URI=$(gateway_psql_uri)

@@ -176,6 +176,17 @@ public final class Results {
 
     private static ArrayNode perFork(JsonNode result, double percentile) {
         ArrayNode runs = LINE.createArrayNode();
+        if (result.path("primaryMetric").path("rawDataHistogram").isMissingNode()) {
+            // Modes without histograms (SingleShotTime): each fork's iteration scores are its samples.
+            for (JsonNode fork : result.path("primaryMetric").path("rawData")) {
+                List<Double> values = new ArrayList<>();
+                fork.forEach(v -> values.add(v.asDouble()));
+                values.sort(null);
+                runs.add(values.isEmpty() ? Double.NaN
+                        : values.get((int) Math.max(0, Math.ceil(percentile / 100.0 * values.size()) - 1)));
+            }
+            return runs;
+        }
         for (JsonNode fork : result.path("primaryMetric").path("rawDataHistogram")) {
             TreeMap<Double, Long> merged = new TreeMap<>();
             for (JsonNode iteration : fork) {
