@@ -92,10 +92,15 @@ class DeliveryResilienceTest {
     void aDispatcherThatDiesMidDeliveryIsTakenOverWhenItsLeaseEnds() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             AlertFixtures.subscribe(receiver, HOST_COUNCIL);
-            Set<String> ids = queue(HOST_COUNCIL, 20, "NULL");
-            // A replica claims them (the dispatcher's own claim statement) and is killed before sending.
-            Db.update("UPDATE alert SET next_attempt_at = now() + interval '3 seconds', attempts = attempts + 1 "
-                    + "WHERE id::text = ANY(?)", (Object) ids.toArray(new String[0]));
+            // As a replica leaves them when it is killed after its claim and before sending: leased for
+            // 3 s, one attempt counted. Written in one statement: queued due and leased afterwards, this
+            // replica's dispatcher (its tick or a wake) could claim them in between and send at once.
+            String tag = "t" + System.nanoTime();
+            Db.update("INSERT INTO alert (id, recipient_agency, event, payload, next_attempt_at, attempts) "
+                    + "SELECT gen_random_uuid(), ?, ?, '{\"test\": true}'::jsonb, now() + interval '3 seconds', 1 "
+                    + "FROM generate_series(1, 20)", HOST_COUNCIL, tag);
+            Set<String> ids = Db.query("SELECT id::text AS id FROM alert WHERE event = ?", tag).stream()
+                    .map(r -> (String) r.get("id")).collect(Collectors.toSet());
             Thread.sleep(1000);
             assertEquals(Set.of(), received(receiver, ids), "nobody else sends while the lease holds");
             await().atMost(Duration.ofSeconds(20)).until(() -> status(ids, "DELIVERED") == 20);
