@@ -207,6 +207,9 @@ public final class Drill {
         AtomicLong issued = new AtomicLong();
         ExecutorService workers = Executors.newFixedThreadPool(concurrency);
         String runId = Long.toString(System.nanoTime(), 36);
+        // The sigkill drill times its kill from here, not from launching this JVM (seconds on a busy machine).
+        System.out.println("LOAD started " + label);
+        System.out.flush();
         for (int w = 0; w < concurrency; w++) {
             int worker = w;
             workers.submit(() -> {
