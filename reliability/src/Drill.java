@@ -207,6 +207,9 @@ public final class Drill {
         AtomicLong issued = new AtomicLong();
         ExecutorService workers = Executors.newFixedThreadPool(concurrency);
         String runId = Long.toString(System.nanoTime(), 36);
+        // The sigkill drill times its kill from here, not from launching this JVM (seconds on a busy machine).
+        System.out.println("LOAD started " + label);
+        System.out.flush();
         for (int w = 0; w < concurrency; w++) {
             int worker = w;
             workers.submit(() -> {
@@ -416,28 +419,48 @@ public final class Drill {
                     }
                 }
             }
+            // Rows no acknowledged request accounts for: an alert or a successful create audit record
+            // whose referral does not exist would be a failed request that left something behind.
+            long orphanAlerts = count(db, "SELECT count(*) FROM alert a WHERE a.resource_type = 'Referral' "
+                    + "AND NOT EXISTS (SELECT 1 FROM referral r WHERE r.id::text = a.resource_id)");
+            long orphanAudits = count(db, "SELECT count(*) FROM audit_event e WHERE e.action = 'referral.create' "
+                    + "AND e.outcome / 100 = 2 AND NOT EXISTS (SELECT 1 FROM referral r WHERE r.id::text = e.resource_id)");
             String delivery = "";
+            long undelivered = 0;
+            long notMarked = 0;
             if (webhookLog != null) {
                 Set<String> delivered = new HashSet<>(Files.readAllLines(webhookLog));
-                long undelivered = alertIds.stream().filter(id -> !delivered.contains(id)).count();
-                long notMarked;
-                try (PreparedStatement st = db.prepareStatement("SELECT count(*) FROM alert WHERE id::text = ANY(?) AND status NOT IN ('DELIVERED','ACKNOWLEDGED')")) {
+                undelivered = alertIds.stream().filter(id -> !delivered.contains(id)).count();
+                try (PreparedStatement st = db.prepareStatement("SELECT count(*) FILTER (WHERE status NOT IN ('DELIVERED','ACKNOWLEDGED')), "
+                        + "coalesce(max(attempts), 0), coalesce(round(avg(attempts), 2), 0), "
+                        + "count(*) FILTER (WHERE attempts > 1) FROM alert WHERE id::text = ANY(?)")) {
                     st.setArray(1, db.createArrayOf("text", alertIds.toArray()));
                     try (ResultSet rs = st.executeQuery()) {
                         rs.next();
                         notMarked = rs.getLong(1);
+                        delivery = String.format(" alerts=%d deliveredAtReceiver=%d undeliveredAtReceiver=%d notMarkedDelivered=%d "
+                                + "attemptsMax=%d attemptsAvg=%s alertsRetried=%d", alertIds.size(), alertIds.size() - undelivered,
+                                undelivered, notMarked, rs.getLong(2), rs.getBigDecimal(3).toPlainString(), rs.getLong(4));
                     }
                 }
-                delivery = String.format(" alerts=%d undeliveredAtReceiver=%d notMarkedDelivered=%d", alertIds.size(), undelivered, notMarked);
-                if (undelivered > 0 || notMarked > 0) {
-                    lost += (int) undelivered;
-                }
+                alertIds.stream().filter(id -> !delivered.contains(id)).limit(3).forEach(id -> examples.add("alert not at the receiver: " + id));
             }
             System.out.printf("CHECK outcomes=%d acknowledged=%d lost=%d incomplete=%d auditRowsChecked=%d outboxRowsChecked=%d "
-                    + "refused=%d refusedWithRows=%d unanswered=%d unansweredButCommitted=%d%s%n", rows.size(), acknowledged, lost,
-                    incomplete, auditRows, outboxRows, refused, refusedWithRows, unanswered, unansweredCommitted, delivery);
+                    + "refused=%d refusedWithRows=%d unanswered=%d unansweredButCommitted=%d orphanAlerts=%d orphanCreateAudits=%d%s%n",
+                    rows.size(), acknowledged, lost, incomplete, auditRows, outboxRows, refused, refusedWithRows, unanswered,
+                    unansweredCommitted, orphanAlerts, orphanAudits, delivery);
             examples.forEach(e -> System.out.println("CHECK example: " + e));
-            System.exit(lost == 0 && incomplete == 0 && refusedWithRows == 0 ? 0 : 1);
+            boolean held = lost == 0 && incomplete == 0 && refusedWithRows == 0 && orphanAlerts == 0 && orphanAudits == 0
+                    && undelivered == 0 && notMarked == 0;
+            System.out.println(held ? "CHECK held" : "CHECK FAILED");
+            System.exit(held ? 0 : 1);
+        }
+    }
+
+    static long count(Connection db, String sql) throws Exception {
+        try (PreparedStatement st = db.prepareStatement(sql); ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

@@ -159,6 +159,9 @@ public class ReferralService {
         List<Route> routes = plan(referral, mash, actor.agencyId(), present, now);
         String hash = hash(referral, attachments);
         UUID id = UUID.randomUUID();
+        // The receipt is read inside the transaction: read after the commit, a database that failed in
+        // between turned a stored referral into a 503, and the client was told to retry what had been
+        // kept (found by reliability/run pg-outage). Once committed, nothing here touches the database.
         return pool.withTransaction(tx -> findByKey(tx, actor.agencyId(), idempotencyKey).chain(found -> {
                     if (found.isPresent()) {
                         return Uni.createFrom().item(replay(found.get(), hash));
@@ -166,16 +169,14 @@ public class ReferralService {
                     return store(tx, id, referral, attachments, idempotencyKey, hash, sourceFormat, flags, routes, actor, alsoStore)
                             .chain(() -> storeAttachments(tx, id, attachments))
                             .replaceWith(new Stored(id, null));
-                }))
+                }).chain(stored -> receipt(tx, stored.id()).map(r -> new Created(r, stored.hash() != null))))
                 .onFailure(ReferralService::isIdempotencyRace)
                 .recoverWithUni(() -> findByKey(pool, actor.agencyId(), idempotencyKey)
-                        .map(found -> replay(found.orElseThrow(), hash)))
-                .chain(stored -> {
-                    boolean replay = stored.hash() != null;
-                    if (!replay) {
+                        .chain(found -> receipt(pool, replay(found.orElseThrow(), hash).id()).map(r -> new Created(r, true))))
+                .invoke(created -> {
+                    if (!created.replay()) {
                         context.markAudited();
                     }
-                    return receipt(pool, stored.id()).map(r -> new Created(r, replay));
                 });
     }
 
