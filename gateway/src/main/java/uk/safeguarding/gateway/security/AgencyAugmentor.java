@@ -58,7 +58,7 @@ public class AgencyAugmentor implements SecurityIdentityAugmentor {
             }
             return identity;
         }).onFailure(f -> !(f instanceof io.quarkus.security.AuthenticationFailedException)).transform(f ->
-                AgencyRejectedException.of("REVOCATION_LIST_UNAVAILABLE",
+                AgencyRejectedException.of(AgencyRejectedException.LIST_UNAVAILABLE,
                         "The gateway cannot read its revocation list just now, so it admits no one; try again shortly."));
     }
 

@@ -12,6 +12,12 @@ public final class AgencyRejectedException {
     /** The attribute under which the stable code travels. */
     public static final String CODE = "safeguarding.code";
 
+    /**
+     * The revocation list could not be read: the caller is refused (fail closed), but the fault is the
+     * gateway's, so it is answered 503 with Retry-After rather than 401, and clients retry.
+     */
+    public static final String LIST_UNAVAILABLE = "REVOCATION_LIST_UNAVAILABLE";
+
     private AgencyRejectedException() {
     }
 

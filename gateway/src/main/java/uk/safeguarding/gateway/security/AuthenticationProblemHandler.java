@@ -9,10 +9,12 @@ import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
+import uk.safeguarding.gateway.database.DatabaseFailures;
 import uk.safeguarding.gateway.problem.Problem;
 
 /**
- * Turns a rejected token into a 401 problem+json with a stable code. Token checks run before
+ * Turns a rejected token into a 401 problem+json with a stable code (503 with Retry-After when the
+ * revocation list cannot be read). Token checks run before
  * JAX-RS (proactive authentication), so this hooks the HTTP router's failure handling.
  * The body says which rule failed, never the token.
  */
@@ -41,17 +43,26 @@ public class AuthenticationProblemHandler {
                             + "with RS256 by the trusted realm, or from another issuer.";
             LOG.infof("Token rejected (%s) for %s %s, request %s", code, event.request().method(),
                     event.normalizedPath(), requestId);
+            // Refused either way; but a list the gateway cannot read is its own fault, not the token's.
+            boolean unavailable = AgencyRejectedException.LIST_UNAVAILABLE.equals(code);
+            int status = unavailable ? 503 : 401;
             Problem problem = new Problem("urn:safeguarding-gateway:problem:" + code.toLowerCase().replace('_', '-'),
-                    "Unauthorized", 401, detail, event.normalizedPath(), code, requestId,
-                    List.of(new Problem.FieldError("Authorization", code, detail)), List.of());
+                    unavailable ? "Service Unavailable" : "Unauthorized", status, detail, event.normalizedPath(), code,
+                    requestId, List.of(new Problem.FieldError("Authorization", code, detail)), List.of());
+            var response = event.response().setStatusCode(status)
+                    .putHeader("Content-Type", Problem.MEDIA_TYPE)
+                    .putHeader(RequestContext.REQUEST_ID_HEADER, requestId);
+            if (unavailable) {
+                // Quarkus has already added its bearer challenge; the token is not what failed.
+                response.headers().remove("WWW-Authenticate");
+                response.putHeader("Retry-After", Long.toString(DatabaseFailures.RETRY_AFTER_SECONDS));
+            } else {
+                response.putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            }
             try {
-                event.response().setStatusCode(401)
-                        .putHeader("Content-Type", Problem.MEDIA_TYPE)
-                        .putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"")
-                        .putHeader(RequestContext.REQUEST_ID_HEADER, requestId)
-                        .end(json.writeValueAsString(problem));
+                response.end(json.writeValueAsString(problem));
             } catch (JsonProcessingException e) {
-                event.response().setStatusCode(401).end();
+                response.end();
             }
         });
     }
