@@ -3,9 +3,15 @@ package uk.safeguarding.gateway.referral;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -76,5 +82,54 @@ class LanguageCheckTest {
         assertEquals(0, check("boyfriend2").size());
         assertEquals(0, check("xboyfriend").size());
         assertEquals(1, check("ex-boyfriend").size());
+    }
+
+    /**
+     * The check scans each text once for any phrase before scanning phrase by phrase: it must find
+     * exactly what every phrase's own pattern finds, wherever the phrases sit and however they overlap.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            Nothing to see here.
+            Streetwise. Later she was seen with an older boyfriend; puts himself at risk.
+            xboyfriend then boyfriend2 then, much later, a GIRLFRIEND
+            she consented, he consented, consented, consensual and sexually   active
+            knows what she is doing; mature for his age; sex worker; street wise
+            risk-taking behaviour then risk taking behavior then risky behaviour
+            École: Lifestyle Choices / chose this lifestyle / making their own choices
+            older older boyfriend boyfriend
+            """)
+    void findsWhatEachPhraseFindsAlone(String text) throws Exception {
+        List<String> expected = eachPhraseAlone(text).stream().map(f -> f.entry() + "@" + f.start() + "-" + f.end()).toList();
+        List<String> actual = check(text).stream().map(f -> f.entry() + "@" + f.start() + "-" + f.end()).toList();
+        assertEquals(expected, actual);
+    }
+
+    /** The check as it was before the single scan: every phrase's own pattern, longest match kept at each position. */
+    private static List<LanguageCheck.Flag> eachPhraseAlone(String text) throws Exception {
+        JsonNode root;
+        try (InputStream in = LanguageCheckTest.class.getClassLoader().getResourceAsStream("referral/victim-blaming-phrases.json")) {
+            root = new ObjectMapper().readTree(in);
+        }
+        List<LanguageCheck.Flag> found = new ArrayList<>();
+        for (JsonNode entry : root.path("entries")) {
+            for (JsonNode phrase : entry.path("phrases")) {
+                Matcher m = LanguageCheck.compile(phrase.asText()).matcher(text);
+                while (m.find()) {
+                    found.add(new LanguageCheck.Flag("/summary", entry.path("id").asText(), m.group(), m.start(), m.end(), "", ""));
+                }
+            }
+        }
+        found.sort(Comparator.comparingInt(LanguageCheck.Flag::start)
+                .thenComparing(Comparator.comparingInt(LanguageCheck.Flag::end).reversed()));
+        List<LanguageCheck.Flag> kept = new ArrayList<>();
+        int coveredTo = -1;
+        for (LanguageCheck.Flag f : found) {
+            if (f.start() >= coveredTo) {
+                kept.add(f);
+                coveredTo = f.end();
+            }
+        }
+        return kept;
     }
 }
