@@ -1,5 +1,6 @@
 package uk.safeguarding.gateway.referral;
 
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -31,8 +32,12 @@ public class ReferralResource {
         this.json = json;
     }
 
+    // Parsing, validation and the language check are CPU work: on a worker, as the FHIR intake does,
+    // so the event loops stay free to authenticate and rate-limit other callers (the burst drill saw
+    // a 256-client burst queue behind them, reaching the limiter only after seconds).
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Blocking
     @RolesAllowed({"practitioner", "supervisor", "provider"})
     public Uni<Response> create(byte[] body, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
         Referral referral = json.parse(StrictUtf8.decode(body, "/"));
