@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # title: Alerts: missing-episode fan-out
-# needs: gateway
+# needs: gateway gateway-server
 # Missing-episode report (HTTP) to the last of its 4 signed webhooks received, 6 loopback receivers.
 source "$BENCH_ROOT/bench/lib.sh"
 source "$BENCH_ROOT/bench/alerts/step-lib.sh"
