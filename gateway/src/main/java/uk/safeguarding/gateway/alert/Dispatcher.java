@@ -41,9 +41,13 @@ public class Dispatcher {
      * {@code alert_due_by_agency} (V60), locked where they are read ({@code FOR UPDATE SKIP LOCKED}, so
      * concurrent claimers pass each other's rows), so pending alerts of agencies without a subscription
      * are never read, however many pile up. Each agency offers up to a batch; the earliest batch of
-     * those is leased, and the rest are unlocked when the statement ends. No join back to {@code alert}
-     * and no IN-list filter over a scan: with the statistics of a new database (none, or an empty
-     * table) the planner may pick any join, and a join here went quadratic in the backlog.
+     * those is leased, and the rest are unlocked when the statement ends.
+     * <p>No join back to {@code alert}: the client caches prepared statements, so this is planned once
+     * per connection, and a gateway started on a new database plans it while {@code alert} is empty
+     * and keeps that plan until autovacuum next analyses the table. The earlier form joined its
+     * candidates back to {@code alert}; planned on an empty table that join scanned the table once per
+     * candidate, and with a backlog of 10,000 one claim took 3-20 s instead of 15 ms (bench/run
+     * alert-drain). At worst this form reads the table once per claim (ClaimScopeTest).
      */
     static final String CLAIM = """
             WITH due AS (
@@ -160,29 +164,11 @@ public class Dispatcher {
         }
     }
 
-    /**
-     * {@link #CLAIM} with its values written in, run through the simple query protocol so that it is
-     * planned afresh at every claim. Prepared, it was planned once per connection and the plan kept
-     * (the PostgreSQL client caches prepared statements): a gateway started on a new database planned
-     * the claim while {@code alert} was empty and kept that plan after a backlog of 10,000 arrived,
-     * until autovacuum next analysed the table (the earlier form of the claim then took 3-20 s instead
-     * of 15 ms, measured by bench/run alert-drain). Only numbers and instants are written in, never
-     * data from a request.
-     */
-    static String claimStatement(Instant now, int batch, Instant leaseUntil) {
-        return CLAIM.replace("$1", timestampLiteral(now)).replace("$2", Integer.toString(batch))
-                .replace("$3", timestampLiteral(leaseUntil));
-    }
-
-    private static String timestampLiteral(Instant instant) {
-        return "'" + utc(instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS)) + "'::timestamptz";
-    }
-
     /** Claims one batch of due alerts, delivers them and records each outcome; returns how many were claimed. */
     public int dispatchOnce() {
         Instant now = clock.instant();
-        List<Claimed> claimed = pool.query(claimStatement(now, config.batchSize(), now.plus(config.lease())))
-                .execute()
+        List<Claimed> claimed = pool.preparedQuery(CLAIM)
+                .execute(Tuple.of(utc(now), config.batchSize(), utc(now.plus(config.lease()))))
                 .map(rows -> {
                     List<Claimed> list = new ArrayList<>();
                     for (Row r : rows) {

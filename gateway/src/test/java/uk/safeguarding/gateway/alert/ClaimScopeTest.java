@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import uk.safeguarding.gateway.support.Db;
@@ -51,16 +50,18 @@ class ClaimScopeTest {
         try (Connection c = EmbeddedPostgresResource.database().dataSource().getConnection()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
-                // The very statement the dispatcher sends (values written in, planned at every claim).
-                Instant now = Instant.now();
+                s.execute("PREPARE claim_scope_test (timestamptz, int, timestamptz) AS " + Dispatcher.CLAIM);
                 try (ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) "
-                        + Dispatcher.claimStatement(now, 200, now.plusSeconds(60)))) {
+                        + "EXECUTE claim_scope_test (now(), 200, now() + interval '60 seconds')")) {
                     rs.next();
                     JsonObject plan = new JsonArray(rs.getString(1)).getJsonObject(0).getJsonObject("Plan");
                     return rowsFromAlert(plan);
                 }
             } finally {
                 c.rollback();
+                try (Statement s = c.createStatement()) {
+                    s.execute("DEALLOCATE ALL");
+                }
             }
         }
     }
@@ -112,13 +113,13 @@ class ClaimScopeTest {
     }
 
     /**
-     * A new database has no statistics, and the planner may then choose any join: the claim must stay
-     * linear in what it reads whatever plan it gets. In a scratch copy of the two tables without
-     * statistics (the shared test database is left alone): the plan cached while the table was empty
-     * (the client caches prepared statements) and the statement the dispatcher sends, planned afresh.
+     * The client caches prepared statements, so a gateway started on a new database keeps the claim's
+     * plan made while {@code alert} was empty. That plan must stay linear in what it reads once a
+     * backlog arrives (the earlier form read the backlog once per candidate). In a scratch copy of the
+     * two tables without statistics, so the shared test database is left alone.
      */
     @Test
-    void onTablesWithoutStatisticsAClaimReadsAboutABatchNotTheBacklogOverAndOver() throws Exception {
+    void aClaimPlannedOnAnEmptyTableReadsTheBacklogAtMostOnce() throws Exception {
         try (Connection c = EmbeddedPostgresResource.database().dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS claim_plan CASCADE");
             s.execute("CREATE SCHEMA claim_plan");
@@ -136,11 +137,9 @@ class ClaimScopeTest {
                 s.execute("INSERT INTO alert (id, recipient_agency, event, payload) SELECT gen_random_uuid(), "
                         + "(ARRAY['a1', 'a2', 'a3'])[1 + g % 3], 'backlog', '{}'::jsonb FROM generate_series(1, " + backlog + ") g");
                 long cached = rowsRead(s, "EXECUTE cached_claim (now(), 200, now() + interval '60 seconds')");
-                Instant now = Instant.now().plusSeconds(1);
-                long sent = rowsRead(s, Dispatcher.claimStatement(now, 200, now.plusSeconds(60)));
                 s.execute("ROLLBACK");
-                assertTrue(cached <= 2L * backlog, "the cached plan read " + cached + " alert rows for a backlog of " + backlog);
-                assertTrue(sent <= 3 * 200 + 200, "the dispatcher's statement read " + sent + " alert rows for a batch of 200");
+                assertTrue(cached <= backlog + 3 * 200 + 200, "the plan cached on the empty table read " + cached
+                        + " alert rows for one claim of 200 from a backlog of " + backlog);
             } finally {
                 s.execute("ROLLBACK");
                 s.execute("RESET ALL");
