@@ -1,6 +1,7 @@
 package uk.safeguarding.gateway.audit.verify;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -180,7 +182,13 @@ class AuditTamperTest {
             assertEquals(1, Db.count("SELECT count(*) FROM audit_pending WHERE event_id = ?", vanished),
                     "the sealer put the orphan back instead of losing the evidence");
         } finally {
-            Db.update("DELETE FROM audit_pending WHERE event_id = ?", vanished);
+            // A sealer tick may hold the orphan mid-claim (it takes the queue row and puts it back in one
+            // transaction): a DELETE that waited for that transaction misses the row put back, so
+            // delete until it stays gone.
+            await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(() -> {
+                Db.update("DELETE FROM audit_pending WHERE event_id = ?", vanished);
+                return Db.count("SELECT count(*) FROM audit_pending WHERE event_id = ?", vanished) == 0;
+            });
         }
         assertIntactAgain();
     }
