@@ -51,12 +51,7 @@ class ClaimScopeTest {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.execute("PREPARE claim_scope_test (timestamptz, int, timestamptz) AS " + Dispatcher.CLAIM);
-                try (ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) "
-                        + "EXECUTE claim_scope_test (now(), 200, now() + interval '60 seconds')")) {
-                    rs.next();
-                    JsonObject plan = new JsonArray(rs.getString(1)).getJsonObject(0).getJsonObject("Plan");
-                    return rowsFromAlert(plan);
-                }
+                return rowsRead(s, "EXECUTE claim_scope_test (now(), 200, now() + interval '60 seconds')");
             } finally {
                 c.rollback();
                 try (Statement s = c.createStatement()) {
