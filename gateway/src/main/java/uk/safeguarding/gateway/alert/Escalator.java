@@ -108,7 +108,7 @@ public class Escalator {
             List<String> reasons) {
         return new AuditEntry(UUID.randomUUID(), Instant.now(), "system-" + UUID.randomUUID(), "gateway", null,
                 "SYSTEM", null, List.of(), null, action, resourceType, resourceId, childId, List.of(), "NONE", reasons,
-                null, null, null, null, 200, null);
+                null, null, null, null, 200, null, List.of());
     }
 
 }

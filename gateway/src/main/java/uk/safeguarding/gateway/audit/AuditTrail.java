@@ -27,8 +27,8 @@ public class AuditTrail {
             INSERT INTO audit_event (id, recorded_at, request_id, actor_subject, actor_client, actor_kind,
                 actor_agency, actor_roles, purpose, action, resource_type, resource_id, child_id, categories,
                 decision, reasons, denial_code, lawful_basis, override_justification, override_approver,
-                outcome, source_address)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+                outcome, source_address, data_owners)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
             """;
 
     /**
@@ -75,7 +75,7 @@ public class AuditTrail {
                 : refused ? "DENY" : outcome >= 400 ? "ERROR" : "NONE";
         String denialCode = decision != null && decision.denialCode() != null ? decision.denialCode()
                 : outcome >= 400 ? context.failureCode() : null;
-        return new AuditEntry(UUID.randomUUID(), Instant.now(), context.requestId(),
+        return new AuditEntry(context.auditEventId(), Instant.now(), context.requestId(),
                 actor == null ? null : actor.subject(),
                 actor == null ? null : actor.clientId(),
                 actor == null ? null : actor.kind().name(),
@@ -91,7 +91,10 @@ public class AuditTrail {
                 decision == null ? null : decision.lawfulBasis(),
                 decision == null ? null : decision.overrideJustification(),
                 decision == null ? null : decision.overrideApprover(),
-                outcome, context.sourceAddress());
+                outcome, context.sourceAddress(),
+                // Whose information went out: only a request that released categories disclosed any.
+                decision == null || decision.categories().isEmpty() || "DENY".equals(effect) ? List.of()
+                        : context.dataOwners());
     }
 
     /** The parameters of the insert; public for bench/audit. */
@@ -102,6 +105,7 @@ public class AuditTrail {
                 e.actorKind(), e.actorAgency(), new JsonArray(e.actorRoles()), e.purpose(), e.action(),
                 e.resourceType(), e.resourceId(), e.childId(), new JsonArray(e.categories()), e.decision(),
                 new JsonArray(e.reasons()), e.denialCode(), e.lawfulBasis(), e.overrideJustification(),
-                e.overrideApprover(), e.outcome(), e.sourceAddress()});
+                e.overrideApprover(), e.outcome(), e.sourceAddress(),
+                e.dataOwners() == null ? null : new JsonArray(e.dataOwners())});
     }
 }

@@ -3,6 +3,8 @@ package uk.safeguarding.gateway.security;
 import jakarta.enterprise.context.RequestScoped;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -28,6 +30,8 @@ public class RequestContext {
     private String resourceId;
     private UUID childId;
     private AuditedDecision decision;
+    private UUID auditEventId;
+    private final Set<String> dataOwners = new TreeSet<>();
 
     /** What the policy decided for this request, as the audit record keeps it. */
     public record AuditedDecision(String effect, List<String> categories, List<String> reasons, String denialCode,
@@ -113,6 +117,32 @@ public class RequestContext {
 
     public void decided(AuditedDecision decision) {
         this.decision = decision;
+    }
+
+    /**
+     * The id this request's audit record will carry, known before it is written, so a flag raised in
+     * the same transaction (an anomaly for the DPO) can point at it.
+     */
+    public UUID auditEventId() {
+        if (auditEventId == null) {
+            auditEventId = UUID.randomUUID();
+        }
+        return auditEventId;
+    }
+
+    /**
+     * Names an agency whose information this request released (a record's owner, the raiser of an
+     * event), so the DPOs of that agency see the disclosure (docs/SECURITY.md, DPO scope).
+     */
+    public void disclosedInformationOf(String agencyId) {
+        if (agencyId != null && !agencyId.isBlank()) {
+            dataOwners.add(agencyId);
+        }
+    }
+
+    /** The agencies whose information this request released, sorted. */
+    public List<String> dataOwners() {
+        return List.copyOf(dataOwners);
     }
 
     public Optional<String> action() {

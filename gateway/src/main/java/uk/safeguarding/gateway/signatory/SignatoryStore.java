@@ -147,8 +147,8 @@ class SignatoryStore {
     Uni<Void> tellDpo(SqlClient tx, String agencyId, String kind, String actor, UUID auditEventId, String summary) {
         return tx.preparedQuery("""
                         INSERT INTO audit_anomaly (id, kind, dedupe_key, actor_agency, actor_subject, window_start, window_end,
-                            event_count, first_event_id, last_event_at, summary)
-                        VALUES ($1, $2, $3, $4, $5, now(), now(), 1, $6, now(), $7)
+                            event_count, first_event_id, last_event_at, summary, agencies)
+                        VALUES ($1, $2, $3, $4, $5, now(), now(), 1, $6, now(), $7, ARRAY[$4::text])
                         """)
                 .execute(Tuple.from(new Object[] {UUID.randomUUID(), kind, kind + ":" + agencyId + ":" + auditEventId, agencyId, actor,
                         auditEventId, summary}))

@@ -41,10 +41,11 @@ public class AnomalyDetector {
             """.formatted(EventRows.COLUMNS);
     private static final String UPSERT = """
             INSERT INTO audit_anomaly (id, kind, dedupe_key, actor_agency, actor_subject, child_id, window_start,
-                window_end, event_count, first_event_id, last_event_at, summary)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                window_end, event_count, first_event_id, last_event_at, summary, agencies)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             ON CONFLICT (dedupe_key) DO UPDATE SET
                 event_count = %s,
+                agencies = ARRAY(SELECT DISTINCT a FROM unnest(audit_anomaly.agencies || EXCLUDED.agencies) a ORDER BY a),
                 last_event_at = GREATEST(audit_anomaly.last_event_at, EXCLUDED.last_event_at)
             """;
     /** Per-event flags add up across batches; window counts are recounted in full each time. */
@@ -145,7 +146,8 @@ public class AnomalyDetector {
         for (AnomalyRules.Flag f : flags) {
             tuples.add(Tuple.from(new Object[] {UUID.randomUUID(), f.kind(), f.dedupeKey(), f.agency(), f.subject(),
                     f.childId(), f.windowStart().atOffset(ZoneOffset.UTC), f.windowEnd().atOffset(ZoneOffset.UTC), f.count(),
-                    f.firstEventId(), f.lastEventAt().atOffset(ZoneOffset.UTC), f.summary()}));
+                    f.firstEventId(), f.lastEventAt().atOffset(ZoneOffset.UTC), f.summary(),
+                    f.agencies().toArray(new String[0])}));
         }
         return tx.preparedQuery(sql).executeBatch(tuples).replaceWithVoid();
     }

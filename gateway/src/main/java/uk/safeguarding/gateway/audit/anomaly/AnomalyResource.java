@@ -34,7 +34,9 @@ import uk.safeguarding.gateway.security.RequestContext;
 @RolesAllowed("dpo")
 public class AnomalyResource {
 
-    static final Set<String> KINDS = Set.of("NO_RELATIONSHIP", "BULK_READS", "OUT_OF_HOURS", "OVERRIDE", "REPEATED_DENIALS");
+    static final Set<String> KINDS = Set.of("NO_RELATIONSHIP", "BULK_READS", "OUT_OF_HOURS", "OVERRIDE", "REPEATED_DENIALS",
+            "SIGNATORY_SUSPENDED", "SIGNATORY_REVOKED", "ASSERTED_STANDING", "STANDING_OVERRIDE", "STANDING_DECIDED", "CONSENT_LOOSENED", "CONSENT_TIGHTENED",
+            "SECRET_ISSUED", "PARTNERSHIP_VIEW", "MISSING_UNCONFIRMED");
     private static final Set<String> STATUSES = Set.of("OPEN", "RESOLVED", "ALL");
     private static final int MAX_NOTE = 2000;
     private static final String COLUMNS = """

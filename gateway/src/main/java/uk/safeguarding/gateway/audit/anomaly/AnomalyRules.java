@@ -24,9 +24,19 @@ final class AnomalyRules {
 
     static final Set<String> NO_RELATIONSHIP_CODES = Set.of("NOT_FOUND", "NO_RELATIONSHIP");
 
-    /** A flag to upsert; per-event kinds accumulate {@code count}, window kinds are counted afresh. */
+    /**
+     * A flag to upsert; per-event kinds accumulate {@code count}, window kinds are counted afresh.
+     * {@code agencies} are those whose DPOs see it: the acting agency, and for an override the agencies
+     * whose information it released.
+     */
     record Flag(String kind, String dedupeKey, String agency, String subject, UUID childId, Instant windowStart,
-            Instant windowEnd, int count, UUID firstEventId, Instant lastEventAt, String summary) {
+            Instant windowEnd, int count, UUID firstEventId, Instant lastEventAt, String summary, List<String> agencies) {
+
+        Flag(String kind, String dedupeKey, String agency, String subject, UUID childId, Instant windowStart,
+                Instant windowEnd, int count, UUID firstEventId, Instant lastEventAt, String summary) {
+            this(kind, dedupeKey, agency, subject, childId, windowStart, windowEnd, count, firstEventId, lastEventAt,
+                    summary, agency == null ? List.of() : List.of(agency));
+        }
     }
 
     /** An hour of one subject's activity whose total the detector must count. */
@@ -57,9 +67,16 @@ final class AnomalyRules {
                         "Access attempted without a relationship with the child (" + e.denialCode() + ")"));
             }
             if (e.overrideJustification() != null || e.overrideApprover() != null) {
+                java.util.Set<String> concerned = new java.util.TreeSet<>();
+                if (e.actorAgency() != null) {
+                    concerned.add(e.actorAgency());
+                }
+                if (e.dataOwners() != null) {
+                    e.dataOwners().stream().filter(o -> o != null && !uk.safeguarding.gateway.audit.chain.JsonStringArrays.isNonString(o)).forEach(concerned::add);
+                }
                 merge(flags, new Flag("OVERRIDE", "OVERRIDE|" + e.id(), e.actorAgency(), e.actorSubject(), e.childId(),
                         e.recordedAt(), e.recordedAt(), 1, e.id(), e.recordedAt(),
-                        "Override of the usual sharing rules (" + e.decision() + ")"));
+                        "Override of the usual sharing rules (" + e.decision() + ")", List.copyOf(concerned)));
             }
             if ("USER".equals(e.actorKind()) && e.childId() != null && "PERMIT".equals(e.decision()) && outOfHours(e.recordedAt())) {
                 Instant localDay = ZonedDateTime.ofInstant(e.recordedAt(), zone).truncatedTo(ChronoUnit.DAYS).toInstant();
@@ -100,7 +117,7 @@ final class AnomalyRules {
     private static void merge(Map<String, Flag> flags, Flag flag) {
         flags.merge(flag.dedupeKey(), flag, (a, b) -> new Flag(a.kind(), a.dedupeKey(), a.agency(), a.subject(), a.childId(),
                 a.windowStart(), a.windowEnd(), a.count() + b.count(), a.firstEventId(),
-                a.lastEventAt().isAfter(b.lastEventAt()) ? a.lastEventAt() : b.lastEventAt(), a.summary()));
+                a.lastEventAt().isAfter(b.lastEventAt()) ? a.lastEventAt() : b.lastEventAt(), a.summary(), a.agencies()));
     }
 
     private static Window later(Window a, Window b) {

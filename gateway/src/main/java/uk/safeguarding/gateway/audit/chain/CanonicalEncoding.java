@@ -12,14 +12,22 @@ import uk.safeguarding.gateway.audit.AuditEntry;
  * here, so the one definition below is the contract (docs/AUDIT.md repeats it):
  *
  * <pre>
- * event    = version(1 byte, 0x01) field*22          in the order of {@link AuditEntry}'s components
+ * event    = version(1 byte) field*22 [dataOwners]    in the order of {@link AuditEntry}'s components
  * field    = length(int32 big-endian) bytes           length -1 and no bytes for SQL NULL
  * uuid     = 16 bytes, most significant half first
  * time     = int64 big-endian microseconds since 1970-01-01T00:00:00Z (PostgreSQL's precision)
  * int      = int32 big-endian
  * text     = UTF-8 bytes, exactly as stored
- * list     = count(int32) then each element as a text field (JSON arrays of strings in PostgreSQL)
+ * list v1  = count(int32) then each element as a text field (JSON arrays of strings in PostgreSQL)
+ * list v2  = count(int32) then each element as tag(1 byte) and, but for null, a text field:
+ *            's' a JSON string, 'j' any other JSON value as its text, 'n' a JSON null
  * </pre>
+ *
+ * Version 1 (byte 0x01) is every row written before {@code data_owners} existed (its column is
+ * NULL): 22 fields. Version 2 (0x02) adds {@code dataOwners} as a 23rd field and tags list elements,
+ * so {@code ["1"]} and {@code [1]} no longer encode alike (in version 1 they did: a non-string element
+ * kept its JSON text). The version follows from the row itself, and it is hashed: turning a version-2
+ * row into a version-1 row (nulling its data owners) changes its bytes and breaks the chain there.
  *
  * Every field is length-prefixed, so no two different events share an encoding (no delimiter can
  * be smuggled inside a value). A new column needs a new version byte, never a silent change.
@@ -27,7 +35,16 @@ import uk.safeguarding.gateway.audit.AuditEntry;
  */
 public final class CanonicalEncoding {
 
-    public static final byte VERSION = 1;
+    public static final byte VERSION_1 = 1;
+    public static final byte VERSION_2 = 2;
+    /** The version new rows are written in. */
+    public static final byte VERSION = VERSION_2;
+
+    private static final byte TAG_STRING = 's';
+    private static final byte TAG_JSON = 'j';
+    private static final byte TAG_NULL = 'n';
+
+    private boolean tagged;
 
     private byte[] buffer = new byte[1024];
     private int length;
@@ -36,7 +53,9 @@ public final class CanonicalEncoding {
     public CanonicalEncoding encode(AuditEntry e) {
         length = 0;
         ensure(1);
-        buffer[length++] = VERSION;
+        byte version = versionOf(e);
+        tagged = version >= VERSION_2;
+        buffer[length++] = version;
         uuid(e.id());
         time(e.recordedAt());
         text(e.requestId());
@@ -59,7 +78,15 @@ public final class CanonicalEncoding {
         text(e.overrideApprover());
         int32Field(e.outcome());
         text(e.sourceAddress());
+        if (version >= VERSION_2) {
+            list(e.dataOwners());
+        }
         return this;
+    }
+
+    /** Version 1 for rows from before data owners were recorded, else the current version. */
+    public static byte versionOf(AuditEntry e) {
+        return e.dataOwners() == null ? VERSION_1 : VERSION_2;
     }
 
     public byte[] buffer() {
@@ -126,13 +153,34 @@ public final class CanonicalEncoding {
         int start = length;
         rawInt32(values.size());
         for (String value : values) {
-            text(value);
+            element(value);
         }
         int fieldLength = length - start;
         buffer[lengthAt] = (byte) (fieldLength >>> 24);
         buffer[lengthAt + 1] = (byte) (fieldLength >>> 16);
         buffer[lengthAt + 2] = (byte) (fieldLength >>> 8);
         buffer[lengthAt + 3] = (byte) fieldLength;
+    }
+
+    /**
+     * A list element as {@link JsonStringArrays} read it: a string, null for a JSON null, or a
+     * non-string value's text behind {@link JsonStringArrays#NON_STRING} (which no stored string can
+     * begin with: PostgreSQL refuses U+0000 in text and jsonb).
+     */
+    private void element(String value) {
+        boolean nonString = value != null && JsonStringArrays.isNonString(value);
+        String text = nonString ? JsonStringArrays.nonStringText(value) : value;
+        if (!tagged) {
+            text(text);
+            return;
+        }
+        ensure(1);
+        if (value == null) {
+            buffer[length++] = TAG_NULL;
+            return;
+        }
+        buffer[length++] = nonString ? TAG_JSON : TAG_STRING;
+        text(text);
     }
 
     private void nullField() {

@@ -16,7 +16,8 @@ public final class EventRows {
             e.id, e.recorded_at, e.request_id, e.actor_subject, e.actor_client, e.actor_kind, e.actor_agency,
             e.actor_roles::text AS actor_roles, e.purpose, e.action, e.resource_type, e.resource_id, e.child_id,
             e.categories::text AS categories, e.decision, e.reasons::text AS reasons, e.denial_code, e.lawful_basis,
-            e.override_justification, e.override_approver, e.outcome, e.source_address""";
+            e.override_justification, e.override_approver, e.outcome, e.source_address,
+            e.data_owners::text AS data_owners""";
 
     private EventRows() {
     }
@@ -34,6 +35,7 @@ public final class EventRows {
                 row.getUUID("child_id"), JsonStringArrays.parse(row.getString("categories")), row.getString("decision"),
                 JsonStringArrays.parse(row.getString("reasons")), row.getString("denial_code"), row.getString("lawful_basis"),
                 row.getString("override_justification"), row.getString("override_approver"),
-                row.getInteger("outcome"), row.getString("source_address"));
+                row.getInteger("outcome"), row.getString("source_address"),
+                JsonStringArrays.parse(row.getString("data_owners")));
     }
 }

@@ -7,9 +7,26 @@ import java.util.List;
  * Parses PostgreSQL's text form of a jsonb array of strings ({@code ["a", "b"]}) without a general
  * JSON library: the sealer and the verifier do this three times per event, at tens to hundreds of
  * thousands of events per second, and both must read a row into exactly the same values. Anything
- * that is not a string (only after tampering) keeps its JSON text.
+ * that is not a string (only after tampering) keeps its JSON text behind {@link #NON_STRING}, so
+ * {@code [1]} and {@code ["1"]} read differently (encoding version 2 tells them apart; version 1 hashed
+ * both as {@code 1}, see {@link CanonicalEncoding}). A JSON null element reads as null.
  */
 public final class JsonStringArrays {
+
+    /**
+     * Marks a non-string element. U+0000 cannot begin a stored string: PostgreSQL refuses it in text
+     * and in jsonb, so a marked value can only come from a non-string element.
+     */
+    public static final String NON_STRING = "\u0000";
+
+    public static boolean isNonString(String element) {
+        return element != null && element.startsWith(NON_STRING);
+    }
+
+    /** The JSON text of a marked non-string element. */
+    public static String nonStringText(String element) {
+        return element.substring(NON_STRING.length());
+    }
 
     private JsonStringArrays() {
     }
@@ -21,7 +38,7 @@ public final class JsonStringArrays {
         Cursor c = new Cursor(json);
         c.skipSpace();
         if (!c.take('[')) {
-            return List.of(json);
+            return List.of(NON_STRING + json);
         }
         List<String> values = new ArrayList<>(4);
         c.skipSpace();
@@ -131,7 +148,7 @@ public final class JsonStringArrays {
                 at++;
             }
             String token = s.substring(start, at).trim();
-            return token.equals("null") ? null : token;
+            return token.equals("null") ? null : NON_STRING + token;
         }
     }
 }

@@ -8,14 +8,15 @@ import uk.safeguarding.gateway.audit.AuditEntry;
 
 /**
  * One audit record as the DPO sees it: the event and its chain position ({@code seq}, null while
- * it waits to be sealed). The DPO sees identities; subject access reports do not (see
+ * it waits to be sealed), and whose information it disclosed ({@code dataOwners}; absent on rows
+ * written before that was recorded). The DPO sees identities; subject access reports do not (see
  * {@link DisclosureReport}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuditEventView(UUID id, Long seq, Instant recordedAt, String requestId, Actor actor, String purpose,
         String action, String resourceType, String resourceId, UUID childId, List<String> categories, String decision,
         List<String> reasons, String denialCode, String lawfulBasis, Override override, int outcome,
-        String sourceAddress) {
+        String sourceAddress, List<String> dataOwners) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Actor(String subject, String client, String kind, String agency, List<String> roles) {
@@ -32,7 +33,7 @@ public record AuditEventView(UUID id, Long seq, Instant recordedAt, String reque
                 e.purpose(), e.action(), e.resourceType(), e.resourceId(), e.childId(), e.categories(), e.decision(),
                 e.reasons(), e.denialCode(), e.lawfulBasis(),
                 override ? new Override(e.overrideJustification(), e.overrideApprover()) : null,
-                e.outcome(), e.sourceAddress());
+                e.outcome(), e.sourceAddress(), e.dataOwners());
     }
 
     /** The record as written, for exports that keep every column. */
@@ -40,6 +41,6 @@ public record AuditEventView(UUID id, Long seq, Instant recordedAt, String reque
         return new AuditEntry(id, recordedAt, requestId, actor.subject(), actor.client(), actor.kind(), actor.agency(),
                 actor.roles(), purpose, action, resourceType, resourceId, childId, categories, decision, reasons,
                 denialCode, lawfulBasis, override == null ? null : override.justification(),
-                override == null ? null : override.approver(), outcome, sourceAddress);
+                override == null ? null : override.approver(), outcome, sourceAddress, dataOwners);
     }
 }

@@ -33,7 +33,7 @@ final class MergedChainReader {
     private static final String COLUMNS = """
             id, recorded_at, request_id, actor_subject, actor_client, actor_kind, actor_agency, actor_roles::text,
             purpose, action, resource_type, resource_id, child_id, categories::text, decision, reasons::text, denial_code,
-            lawful_basis, override_justification, override_approver, outcome, source_address""";
+            lawful_basis, override_justification, override_approver, outcome, source_address, data_owners::text""";
     /** Events from the time of the first entry read; for a full pass ({@code seq >= 1}) every event. */
     private static final String EVENTS = "SELECT " + COLUMNS + """
              FROM audit_event
@@ -164,13 +164,13 @@ final class MergedChainReader {
         return statement;
     }
 
-    /** One audit_event row in {@link AuditEntry}'s order (columns 1..22 of {@link #COLUMNS}). */
+    /** One audit_event row in {@link AuditEntry}'s order (columns 1..23 of {@link #COLUMNS}). */
     private static AuditEntry event(ResultSet rs) throws SQLException {
         return new AuditEntry(rs.getObject(1, UUID.class), instant(rs, 2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), JsonStringArrays.parse(rs.getString(8)), rs.getString(9), rs.getString(10),
                 rs.getString(11), rs.getString(12), rs.getObject(13, UUID.class), JsonStringArrays.parse(rs.getString(14)),
                 rs.getString(15), JsonStringArrays.parse(rs.getString(16)), rs.getString(17), rs.getString(18),
-                rs.getString(19), rs.getString(20), rs.getInt(21), rs.getString(22));
+                rs.getString(19), rs.getString(20), rs.getInt(21), rs.getString(22), JsonStringArrays.parse(rs.getString(23)));
     }
 
     static Instant instant(ResultSet rs, int column) throws SQLException {

@@ -21,6 +21,15 @@ class CanonicalEncodingTest {
                 List.of("mash-referral@1.0.0#share-risk"), null, "ukgdpr-6-1-e", justification, null, 200, "127.0.0.1");
     }
 
+    /** The same event written with data owners: encoding version 2. */
+    static AuditEntry sampleV2(List<String> categories, List<String> owners) {
+        AuditEntry v1 = sample("user-1", categories, null);
+        return new AuditEntry(v1.id(), v1.recordedAt(), v1.requestId(), v1.actorSubject(), v1.actorClient(), v1.actorKind(),
+                v1.actorAgency(), v1.actorRoles(), v1.purpose(), v1.action(), v1.resourceType(), v1.resourceId(),
+                v1.childId(), v1.categories(), v1.decision(), v1.reasons(), v1.denialCode(), v1.lawfulBasis(),
+                v1.overrideJustification(), v1.overrideApprover(), v1.outcome(), v1.sourceAddress(), owners);
+    }
+
     private static String hex(AuditEntry e) {
         return HexFormat.of().formatHex(new CanonicalEncoding().encode(e).toByteArray());
     }
@@ -32,6 +41,33 @@ class CanonicalEncodingTest {
                 new CanonicalEncoding().encode(sample("user-1", List.of("identity", "risk"), null)).toByteArray()));
         // Computed independently from the specification in docs/AUDIT.md (a few lines of Python there).
         assertEquals("cbef77f59e3bf0f8543665fa5f2ec09844e4feebabd779fa3268a3925dc27bed", sha);
+    }
+
+    @Test
+    void versionTwoIsFrozenToo() {
+        String sha = HexFormat.of().formatHex(ChainHash.sha256().digest(
+                new CanonicalEncoding().encode(sampleV2(List.of("identity", "risk"), List.of("la:E09000030"))).toByteArray()));
+        // Computed independently with the version-2 lines of the Python in docs/AUDIT.md.
+        assertEquals("eb12866f21dea60809e3645871977e886fba9d51a5ed59ff8ee9f1409a116724", sha);
+    }
+
+    @Test
+    void rowsWithoutDataOwnersKeepVersionOneAndTheirOldHashes() {
+        assertEquals("01", hex(sample("user-1", List.of(), null)).substring(0, 2));
+        assertEquals("02", hex(sampleV2(List.of(), List.of())).substring(0, 2));
+        // Nulling a version-2 row's data owners (to pass it off as version 1) changes what is hashed.
+        assertNotEquals(hex(sampleV2(List.of("risk"), List.of())), hex(sample("user-1", List.of("risk"), null)));
+    }
+
+    @Test
+    void versionTwoTellsAStringFromTheSameTextAsAnotherJsonValue() {
+        // ["1"] and [1] in jsonb: version 1 hashed both as the text 1; version 2 tags the element's type.
+        List<String> string = JsonStringArrays.parse("[\"1\"]");
+        List<String> number = JsonStringArrays.parse("[1]");
+        assertEquals(hex(sample("u", string, null)), hex(sample("u", number, null)), "version 1 as it always was");
+        assertNotEquals(hex(sampleV2(string, List.of())), hex(sampleV2(number, List.of())));
+        assertNotEquals(hex(sampleV2(List.of("x"), JsonStringArrays.parse("[null]"))),
+                hex(sampleV2(List.of("x"), JsonStringArrays.parse("[\"null\"]"))));
     }
 
     @Test

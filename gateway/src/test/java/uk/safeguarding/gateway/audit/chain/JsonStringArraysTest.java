@@ -22,7 +22,11 @@ class JsonStringArraysTest {
     }
 
     @Test
-    void keepsNonStringElementsAsTheirText() {
-        assertEquals(Arrays.asList("1", null, "{\"a\": [1, 2]}", "x"), JsonStringArrays.parse("[1, null, {\"a\": [1, 2]}, \"x\"]"));
+    void keepsNonStringElementsAsTheirTextMarkedSoTheyCannotPassForStrings() {
+        String mark = JsonStringArrays.NON_STRING;
+        assertEquals(Arrays.asList(mark + "1", null, mark + "{\"a\": [1, 2]}", "x"),
+                JsonStringArrays.parse("[1, null, {\"a\": [1, 2]}, \"x\"]"));
+        assertEquals("1", JsonStringArrays.nonStringText(JsonStringArrays.parse("[1]").get(0)));
+        assertEquals(List.of("1"), JsonStringArrays.parse("[\"1\"]"));
     }
 }
