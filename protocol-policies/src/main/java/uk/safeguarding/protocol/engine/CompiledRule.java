@@ -41,6 +41,8 @@ final class CompiledRule {
     private final boolean anyRoles;
     private final long actorRoles;
     private final long otherTypes;
+    /** The data's source must be known for this rule: the actor receives, and 'from' names agency types. */
+    private final boolean sourceRequired;
     private final long purposes;
     private final RelationshipRequirement.Kind relKind;
     private final long relationships;
@@ -61,6 +63,7 @@ final class CompiledRule {
         this.anyRoles = actor.roles().any();
         this.actorRoles = codes.roles.mask(actor.roles());
         this.otherTypes = codes.agencyTypes.mask(other.agencyTypes());
+        this.sourceRequired = !sender && !other.agencyTypes().any();
         this.purposes = codes.purposes.mask(rule.purposes());
         this.relKind = rule.relationship().kind();
         this.relationships = codes.relationships.mask(rule.relationship().kinds());
@@ -93,7 +96,10 @@ final class CompiledRule {
             return Outcome.NOT_SIGNATORY;
         }
         if ((actorTypes & v.agencyTypeBit) == 0 || (!anyRoles && (actorRoles & v.roles) == 0)
-                || (v.counterpartyTypeBit != 0 && (otherTypes & v.counterpartyTypeBit) == 0)) {
+                || (v.counterpartyTypeBit != 0 && (otherTypes & v.counterpartyTypeBit) == 0)
+                // A rule restricted by its source (e.g. police intelligence "from: police") cannot vouch
+                // for data whose source nobody named: unknown is not the same as "from police".
+                || (sourceRequired && v.counterpartyTypeBit == 0)) {
             return Outcome.NO_MATCHING_RULE;
         }
         if ((purposes & v.purposeBit) == 0) {

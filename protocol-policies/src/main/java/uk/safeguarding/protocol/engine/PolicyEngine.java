@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import uk.safeguarding.protocol.engine.CompiledRule.Outcome;
 import uk.safeguarding.protocol.load.ProtocolSet;
@@ -15,6 +16,7 @@ import uk.safeguarding.protocol.model.DenialCode;
 import uk.safeguarding.protocol.model.Effect;
 import uk.safeguarding.protocol.model.Protocol;
 import uk.safeguarding.protocol.model.SharingRule;
+import uk.safeguarding.protocol.model.StandingClause;
 import uk.safeguarding.protocol.model.Vocabulary;
 
 /**
@@ -229,6 +231,25 @@ public final class PolicyEngine {
     /** As {@link #duties(String, CaseContext, Instant)}, leaving out the agency that raised the event. */
     public List<DutyNotice> duties(String event, CaseContext caseContext, Instant occurredAt, String raisedBy) {
         return planner.plan(event, caseContext, occurredAt, raisedBy);
+    }
+
+    /**
+     * The clause of a protocol in force that establishes relationship {@code kind} on {@code event}, if
+     * any: the gateway records it on the relationship and refuses to create a relationship without one.
+     */
+    public Optional<Standing> standing(String kind, String event, Instant at) {
+        LocalDate day = LocalDate.ofInstant(at, RequestView.LONDON);
+        for (Protocol p : set.protocols()) {
+            if (!p.inForceOn(day)) {
+                continue;
+            }
+            for (StandingClause c : p.standing()) {
+                if (c.event().equals(event) && c.kinds().contains(kind)) {
+                    return Optional.of(new Standing(p.clauseRef(c.id()), c));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** True when the agency is a signatory of at least one protocol in force at that instant. */

@@ -35,7 +35,10 @@ public enum LintRule {
     INVALID_DATE_RANGE("invalid-date-range"),
     DUPLICATE_CLAUSE_ID("duplicate-clause-id"),
     DUPLICATE_PROTOCOL_ID("duplicate-protocol-id"),
-    MISSING_FILE("missing-file");
+    MISSING_FILE("missing-file"),
+    STANDING_WITHOUT_CONFIRMATION("standing-without-confirmation"),
+    DUPLICATE_STANDING("duplicate-standing"),
+    CONFIRMATION_WITHOUT_DUTY("confirmation-without-duty");
 
     public enum Severity { ERROR, WARNING }
 

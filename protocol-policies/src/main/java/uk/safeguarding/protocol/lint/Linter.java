@@ -16,6 +16,7 @@ import uk.safeguarding.protocol.model.Protocol;
 import uk.safeguarding.protocol.model.RelationshipRequirement;
 import uk.safeguarding.protocol.model.SharingRule;
 import uk.safeguarding.protocol.model.Signatory;
+import uk.safeguarding.protocol.model.StandingClause;
 import uk.safeguarding.protocol.model.Vocabulary;
 
 /**
@@ -50,6 +51,37 @@ public final class Linter {
             lintProtocol(p);
         }
         new ContradictionCheck(findings).check(protocols);
+        standingAcrossProtocols(protocols);
+    }
+
+    /** The event that asks an involved agency to confirm a self-asserted relationship. */
+    public static final String RELATIONSHIP_ASSERTED = "relationship-asserted";
+
+    /**
+     * One clause per relationship kind and event, or the provenance a relationship records would be
+     * ambiguous; and a self-assertion that needs confirming needs a duty that asks for it.
+     */
+    private void standingAcrossProtocols(List<Protocol> protocols) {
+        Map<String, StandingClause> byKindAndEvent = new HashMap<>();
+        boolean confirmationDuty = protocols.stream().flatMap(p -> p.duties().stream())
+                .anyMatch(d -> RELATIONSHIP_ASSERTED.equals(d.event()));
+        for (Protocol p : protocols) {
+            for (StandingClause c : p.standing()) {
+                for (String kind : c.kinds()) {
+                    StandingClause first = byKindAndEvent.putIfAbsent(kind + "|" + c.event(), c);
+                    if (first != null) {
+                        add(c.origin(), "kinds[" + kind + "]", LintRule.DUPLICATE_STANDING, "relationship '" + kind
+                                + "' on event '" + c.event() + "' is already established by clause '" + first.id() + "' at "
+                                + first.origin().file() + ":" + first.origin().line());
+                    }
+                }
+                if (c.needsConfirmationWhenKnown() && !confirmationDuty) {
+                    add(c.origin(), "confirmation", LintRule.CONFIRMATION_WITHOUT_DUTY, "relationship clause '" + c.id()
+                            + "' must be confirmed, but no protocol has a duty for event '" + RELATIONSHIP_ASSERTED
+                            + "' to ask anyone");
+                }
+            }
+        }
     }
 
     private void lintProtocol(Protocol p) {
@@ -95,6 +127,21 @@ public final class Linter {
             clauseId(clauseIds, d.id(), d.origin());
             lintDuty(d);
         }
+        for (StandingClause c : p.standing()) {
+            clauseId(clauseIds, c.id(), c.origin());
+            lintStanding(c);
+        }
+    }
+
+    private void lintStanding(StandingClause c) {
+        Origin o = c.origin();
+        codes(o, "kinds", c.kinds(), vocab.relationships().keySet(), LintRule.UNKNOWN_RELATIONSHIP, "relationship");
+        codes(o, "confirmation.asked", c.confirmationAsked(), vocab.relationships().keySet(),
+                LintRule.UNKNOWN_RELATIONSHIP, "relationship");
+        if (c.event() != null) {
+            known(o, "event", c.event(), vocab.events().keySet(), LintRule.UNKNOWN_EVENT, "event");
+        }
+        party(o, "asserted-by", c.assertedBy());
     }
 
     private void clauseId(Map<String, Origin> seen, String id, Origin at) {

@@ -32,6 +32,7 @@ import uk.safeguarding.protocol.model.RelationshipRequirement;
 import uk.safeguarding.protocol.model.Retention;
 import uk.safeguarding.protocol.model.SharingRule;
 import uk.safeguarding.protocol.model.Signatory;
+import uk.safeguarding.protocol.model.StandingClause;
 
 /**
  * Reads one protocol file into the model, reporting schema violations (unknown keys, wrong types,
@@ -41,7 +42,11 @@ import uk.safeguarding.protocol.model.Signatory;
 final class ProtocolReader {
 
     private static final Set<String> TOP = keys("protocol", "version", "title", "description", "status",
-            "effective", "owner", "retention", "signatories", "lawful-bases", "categories", "rules", "duties");
+            "effective", "owner", "retention", "signatories", "lawful-bases", "categories", "rules", "duties",
+            "relationships");
+    private static final Set<String> STANDING = keys("id", "description", "kinds", "event", "established-by",
+            "asserted-by", "confirmation", "scope", "source");
+    private static final Set<String> CONFIRMATION = keys("asked");
     private static final Set<String> EFFECTIVE = keys("from", "to");
     private static final Set<String> RETENTION = keys("period", "after", "source");
     private static final Set<String> SIGNATORY = keys("agency", "dpo", "since", "until");
@@ -120,8 +125,15 @@ final class ProtocolReader {
                 duties.add(d);
             }
         }
+        List<StandingClause> standing = new ArrayList<>();
+        for (Node n : top.nodes("relationships", false)) {
+            StandingClause c = standing(n);
+            if (c != null) {
+                standing.add(c);
+            }
+        }
         return new Protocol(id, version, title, status, from, to, owner, signatories, bases, categories, rules,
-                duties, retention, new Origin(file, top.line(), lines));
+                duties, standing, retention, new Origin(file, top.line(), lines));
     }
 
     private Retention retention(YamlMap m) {
@@ -289,6 +301,47 @@ final class ProtocolReader {
         String description = m.string("description", false);
         String source = source(m, "duty '" + id + "'");
         return new Duty(id, description, event, recipients, deadline, esc, source, new Origin(file, m.line(), lines));
+    }
+
+    /** A standing clause: which relationship kinds an event creates, and on whose word (see StandingClause). */
+    private StandingClause standing(Node n) {
+        Map<String, Integer> lines = new HashMap<>();
+        String name = idOf(n);
+        YamlMap m = YamlMap.of(file, findings, n, "relationship clause '" + name + "'", "", lines, STANDING);
+        if (m == null) {
+            return null;
+        }
+        String id = m.string("id", true);
+        List<String> kinds = orEmpty(m.strings("kinds", true));
+        String event = m.string("event", true);
+        StandingClause.Establishment established = enumValue(m, "established-by", true, StandingClause.Establishment.class);
+        Party assertedBy = m.has("asserted-by") ? party(m, "asserted-by") : null;
+        if (established != null && established != StandingClause.Establishment.ROUTING && assertedBy == null) {
+            m.missing("asserted-by", LintRule.MISSING_FIELD, "relationship clause '" + id + "' is established by "
+                    + established.code() + ", so it names who may do that (asserted-by)");
+        }
+        if (established == StandingClause.Establishment.ROUTING && assertedBy != null) {
+            m.report(m.raw("asserted-by"), LintRule.INVALID_VALUE, "relationship clause '" + id
+                    + "' is established by routing: the protocol's duties choose the agency, nobody asserts it");
+        }
+        StandingClause.Scope scope = m.has("scope") ? enumValue(m, "scope", false, StandingClause.Scope.class)
+                : StandingClause.Scope.CHILD;
+        List<String> asked = List.of();
+        if (m.has("confirmation")) {
+            YamlMap c = m.map("confirmation", true, "confirmation of relationship clause '" + id + "'", CONFIRMATION);
+            asked = c == null ? List.of() : orEmpty(c.strings("asked", true));
+            if (established != StandingClause.Establishment.SELF_ASSERTION || scope == StandingClause.Scope.OWN_RECORD) {
+                m.report(m.raw("confirmation"), LintRule.INVALID_VALUE, "only a self-asserted relationship with the whole "
+                        + "child's record is confirmed; relationship clause '" + id + "' is not one");
+            }
+        } else if (established == StandingClause.Establishment.SELF_ASSERTION && scope == StandingClause.Scope.CHILD) {
+            m.missing("confirmation", LintRule.STANDING_WITHOUT_CONFIRMATION, "relationship clause '" + id + "' lets an "
+                    + "agency assert its own relationship with a child; say who confirms it when the child is already known");
+        }
+        String description = m.string("description", false);
+        String source = source(m, "relationship clause '" + id + "'");
+        return new StandingClause(id, description, kinds, event, established, assertedBy == null ? Party.ANY : assertedBy,
+                asked, scope == null ? StandingClause.Scope.CHILD : scope, source, new Origin(file, m.line(), lines));
     }
 
     private Deadline deadline(YamlMap d, String dutyId) {

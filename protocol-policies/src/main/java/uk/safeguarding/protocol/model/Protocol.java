@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * An information-sharing protocol as signed: its parties, the lawful bases and data categories it
- * covers, its sharing rules and its notification duties. Immutable.
+ * covers, its sharing rules, its notification duties and where the relationships it creates come
+ * from (its standing clauses). Immutable.
  *
  * @param effectiveTo inclusive; null for open-ended (the linter warns, since protocols need review)
  */
@@ -23,6 +24,7 @@ public record Protocol(
         List<String> categories,
         List<SharingRule> rules,
         List<Duty> duties,
+        List<StandingClause> standing,
         Retention retention,
         Origin origin) {
 
@@ -32,6 +34,7 @@ public record Protocol(
         categories = List.copyOf(categories);
         rules = List.copyOf(rules);
         duties = List.copyOf(duties);
+        standing = List.copyOf(standing);
     }
 
     /** {@code id@version}, the prefix of every reason the engine gives. */

@@ -76,6 +76,9 @@ class LintTest {
             duplicate-clause-id.yaml,      27, duplicate-clause-id
             duplicate-protocol-id,          2, duplicate-protocol-id
             missing-file,                   3, missing-file
+            standing-without-confirmation.yaml, 40, standing-without-confirmation
+            confirmation-without-duty.yaml, 39, confirmation-without-duty
+            duplicate-standing.yaml,       40, duplicate-standing
             """)
     void eachBrokenFileIsReportedWithFileLineAndRule(String name, int line, String rule) throws Exception {
         ProtocolLoader.Result result = lint(name);
@@ -123,7 +126,7 @@ class LintTest {
     void shippedProtocolsLintClean() {
         ProtocolLoader.Result r = ProtocolLoader.lintClasspath(ProtocolLoader.SHIPPED_INDEX, AS_OF);
         assertEquals(List.of(), r.findings());
-        assertEquals(7, r.protocols().size());
+        assertEquals(8, r.protocols().size());
     }
 
     @Test
@@ -153,16 +156,16 @@ class LintTest {
     @Test
     void shippedProtocolsExpireAfterTheirEndDate() throws IOException {
         ProtocolLintException e = assertThrows(ProtocolLintException.class, () -> ProtocolLoader.loadShipped(LocalDate.of(2029, 1, 2)));
-        assertEquals(7, e.errors().size(), e.getMessage());
+        assertEquals(8, e.errors().size(), e.getMessage());
         List<String> firstLines = e.getMessage().lines().toList();
-        assertTrue(firstLines.get(0).matches("dpo-oversight\\.yaml:\\d+: \\[protocol-expired\\] .*"), firstLines.get(0));
+        assertTrue(firstLines.get(0).matches("consent-recording\\.yaml:\\d+: \\[protocol-expired\\] .*"), firstLines.get(0));
         assertTrue(e.errors().stream().allMatch(f -> f.rule() == LintRule.PROTOCOL_EXPIRED));
     }
 
     @Test
     void endingSoonIsAWarningThatDoesNotStopTheLoad() {
         ProtocolSet set = ProtocolLoader.loadShipped(LocalDate.of(2028, 11, 1));
-        assertEquals(7, set.warnings().size());
+        assertEquals(8, set.warnings().size());
         assertTrue(set.warnings().stream().allMatch(w -> w.rule() == LintRule.PROTOCOL_ENDING_SOON));
     }
 
