@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import uk.safeguarding.gateway.child.RecordRef;
 import uk.safeguarding.gateway.child.Relationships;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.protocol.engine.Actor;
@@ -53,6 +54,17 @@ public class Notifier {
 
     /** The outcome: alerts queued, recipients the policy refused, roles nobody holds in the case. */
     public record Outcome(List<Sent> sent, List<String> refused, List<String> unresolvedRoles) {
+
+        /** Both outcomes, in order. */
+        public Outcome plus(Outcome other) {
+            List<Sent> s = new ArrayList<>(sent);
+            s.addAll(other.sent);
+            List<String> r = new ArrayList<>(refused);
+            r.addAll(other.refused);
+            List<String> u = new ArrayList<>(unresolvedRoles);
+            other.unresolvedRoles.stream().filter(x -> !u.contains(x)).forEach(u::add);
+            return new Outcome(List.copyOf(s), List.copyOf(r), List.copyOf(u));
+        }
     }
 
     private static final class Recipient {
@@ -83,7 +95,10 @@ public class Notifier {
         for (Map.Entry<String, Recipient> entry : recipients.entrySet()) {
             String agency = entry.getKey();
             Recipient recipient = entry.getValue();
-            chain = chain.chain(sent -> relationships.kinds(tx, agency, event.childId())
+            // The alert is a record created now: every live relationship of the recipient counts for it,
+            // but an own-record one (a referrer) does not (it follows its referral, not the child).
+            chain = chain.chain(sent -> relationships.standing(tx, agency, null, event.childId())
+                    .map(standing -> standing.kindsFor(RecordRef.created()))
                     .chain(kinds -> {
                         Decision decision = decide(agency, kinds, event);
                         if (!decision.isPermit()) {
@@ -128,14 +143,26 @@ public class Notifier {
                 List.of(), decision.rule(), null, null)).replaceWithVoid();
     }
 
-    /** The decision for one recipient agency's system: receive-alert of the event's categories. */
+    /**
+     * The decision for one recipient agency's system: receive-alert of the event's categories. The push
+     * goes to the system the agency's practitioners use, so it is decided as a practitioner of that
+     * agency would be; a pull through the inbox is decided afresh for whoever reads it (AlertResource).
+     */
     Decision decide(String agency, Set<String> kinds, CaseEvent event) {
-        DecisionRequest request = DecisionRequest.builder(Actor.of(agency, Set.of(), "alert-recipient:" + agency))
+        DecisionRequest request = DecisionRequest.builder(Actor.of(agency, SYSTEM_ROLES, "alert-recipient:" + agency))
                 .action("receive-alert").purpose(event.purpose()).relationships(kinds)
                 .categories(new ArrayList<>(event.details().keySet())).missing(event.childMissing())
-                .counterparty(event.raisedBy() != null && event.raisedBy().contains(":") ? event.raisedBy() : null)
+                .counterparty(source(event.raisedBy()))
                 .at(event.occurredAt()).build();
         return policy.decide(request);
+    }
+
+    /** The roles an agency's receiving system acts with. */
+    public static final Set<String> SYSTEM_ROLES = Set.of("practitioner");
+
+    /** The agency an event's data comes from, or the gateway itself for events it raises. */
+    static String source(String raisedBy) {
+        return raisedBy != null && raisedBy.contains(":") ? raisedBy : uk.safeguarding.gateway.policy.Target.GATEWAY;
     }
 
     private Uni<Sent> enqueue(SqlClient tx, CaseEvent event, String agency, Recipient recipient, Decision decision) {

@@ -39,7 +39,10 @@ public class InvolvementResource {
     public Uni<List<Relationships.Involvement>> involvement(@PathParam("childId") UUID childId) {
         context.describe("child.involvement", "Child", childId.toString(), childId);
         // The protocol's list-involvement action: any live relationship with the child, never content.
-        return policy.authorise(pool, childId, "list-involvement", List.of("identity"), b -> b)
+        // The gateway's own index is the source; the child as a whole is the record (an unconfirmed claim
+        // to a child others already know shows nothing of who they are).
+        return policy.authorise(pool, uk.safeguarding.gateway.policy.Target.wholeChild(childId,
+                        uk.safeguarding.gateway.policy.Target.GATEWAY), "list-involvement", List.of("identity"), b -> b)
                 .chain(decision -> relationships.involved(pool, childId));
     }
 }

@@ -5,61 +5,106 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * The legitimate relationships agencies have with children. Every object-level check asks
- * {@link #kinds}; the answer feeds the policy engine, never a hand-written condition.
+ * The legitimate relationships agencies have with children, and where each came from. Every
+ * object-level check asks {@link #standing} for the caller's agency and turns it into the kinds that
+ * count for the record in hand ({@link Standing#kindsFor}); the answer feeds the policy engine, never a
+ * hand-written condition. Rows are created only by {@link Standings}, under a protocol clause.
  */
 @ApplicationScoped
 public class Relationships {
 
+    public static final String CONFIRMED = "confirmed";
+    public static final String ASSERTED = "asserted";
+    public static final String REFUSED = "refused";
+    public static final String SCOPE_CHILD = "child";
+    public static final String SCOPE_OWN_RECORD = "own-record";
+
     /** A relationship kind held by an agency, without any content: for "who else is involved". */
-    public record Involvement(String agencyId, String kind, String contact, OffsetDateTime since) {
+    public record Involvement(String agencyId, String kind, String standing, String contact, OffsetDateTime since) {
     }
 
-    /** The kinds of live relationship {@code agencyId} has with the child; empty when none. */
-    public Uni<Set<String>> kinds(SqlClient client, String agencyId, UUID childId) {
-        return client.preparedQuery(
-                        "SELECT DISTINCT kind FROM relationship WHERE child_id = $1 AND agency_id = $2 AND ended_at IS NULL")
-                .execute(Tuple.of(childId, agencyId))
-                .map(rows -> {
-                    Set<String> kinds = new TreeSet<>();
-                    for (Row row : rows) {
-                        kinds.add(row.getString("kind"));
-                    }
-                    return kinds;
-                });
+    /** Where a relationship came from: the event, the clause that allowed it, on whose act, and how it stands. */
+    public record Provenance(String event, String rule, String assertedBy, String assertedBySubject, String standing,
+            UUID claimId, String scope) {
     }
 
     /** Records a relationship created by an event; recording the same one twice changes nothing. */
-    public Uni<Void> add(SqlClient tx, UUID childId, String agencyId, String kind, String sourceType, UUID sourceId,
-            String contact) {
+    Uni<Void> add(SqlClient tx, UUID childId, String agencyId, String kind, String sourceType, UUID sourceId,
+            String contact, Provenance p) {
         return tx.preparedQuery("""
-                        INSERT INTO relationship (child_id, agency_id, kind, source_type, source_id, contact)
-                        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING
+                        INSERT INTO relationship (child_id, agency_id, kind, source_type, source_id, contact, standing, event,
+                            asserted_by, asserted_by_subject, rule, claim_id, scope)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING
                         """)
-                .execute(Tuple.from(new Object[] {childId, agencyId, kind, sourceType, sourceId, contact}))
+                .execute(Tuple.from(new Object[] {childId, agencyId, kind, sourceType, sourceId, contact, p.standing(),
+                        p.event(), p.assertedBy(), p.assertedBySubject(), p.rule(), p.claimId(), p.scope()}))
                 .replaceWithVoid();
     }
 
-    /** Every agency involved with the child, earliest first, one row per agency and kind. */
-    public Uni<List<Involvement>> involved(SqlClient client, UUID childId) {
+    /**
+     * What {@code agencyId} holds with the child: its live relationships with their standing, when the
+     * gateway first knew the child, and whether {@code subject} (the requester) holds an active standing
+     * override of scope {@code relationship} for it. Empty when the agency holds nothing.
+     */
+    public Uni<Standing> standing(SqlClient client, String agencyId, String subject, UUID childId) {
         return client.preparedQuery("""
-                        SELECT agency_id, kind, min(contact) AS contact, min(since) AS since FROM relationship
-                        WHERE child_id = $1 AND ended_at IS NULL GROUP BY agency_id, kind ORDER BY since, agency_id, kind
+                        SELECT c.created_at AS known_since, r.kind, r.standing, r.since, r.source_type, r.source_id, r.scope,
+                            EXISTS (SELECT 1 FROM standing_override o WHERE o.child_id = c.id AND o.agency_id = $2
+                                AND o.requester_subject = $3 AND o.scope = 'relationship' AND o.status = 'ACTIVE'
+                                AND o.expires_at > now()) AS overridden
+                        FROM child c LEFT JOIN relationship r ON r.child_id = c.id AND r.agency_id = $2
+                            AND r.ended_at IS NULL AND r.standing <> 'refused'
+                        WHERE c.id = $1
                         """)
+                .execute(Tuple.of(childId, agencyId, subject == null ? "" : subject))
+                .map(rows -> {
+                    Instant knownSince = null;
+                    boolean overridden = false;
+                    List<Standing.Held> held = new ArrayList<>();
+                    for (Row row : rows) {
+                        knownSince = row.getOffsetDateTime("known_since").toInstant();
+                        overridden = row.getBoolean("overridden");
+                        if (row.getString("kind") != null) {
+                            held.add(new Standing.Held(row.getString("kind"), row.getString("standing"),
+                                    row.getOffsetDateTime("since").toInstant(), row.getString("source_type"),
+                                    row.getUUID("source_id"), SCOPE_OWN_RECORD.equals(row.getString("scope"))));
+                        }
+                    }
+                    return new Standing(agencyId, childId, knownSince, held, overridden);
+                });
+    }
+
+    /**
+     * Every agency involved with the child, earliest first, one row per agency, kind and standing
+     * (asserted claims show as such, so those who may confirm them see them; a referrer shows as one,
+     * though its relationship stands for its own referral only).
+     */
+    public Uni<List<Involvement>> involved(SqlClient client, UUID childId) {
+        return involvements(client, childId, "standing <> 'refused'");
+    }
+
+    /** Agencies holding a confirmed, live, child-wide relationship with the child, with the kinds they hold. */
+    public Uni<List<Involvement>> confirmed(SqlClient client, UUID childId) {
+        return involvements(client, childId, "standing = 'confirmed' AND scope = 'child'");
+    }
+
+    private Uni<List<Involvement>> involvements(SqlClient client, UUID childId, String which) {
+        return client.preparedQuery("SELECT agency_id, kind, standing, min(contact) AS contact, min(since) AS since "
+                        + "FROM relationship WHERE child_id = $1 AND ended_at IS NULL AND " + which
+                        + " GROUP BY agency_id, kind, standing ORDER BY since, agency_id, kind")
                 .execute(Tuple.of(childId))
                 .map(rows -> {
                     List<Involvement> result = new ArrayList<>();
                     for (Row row : rows) {
                         result.add(new Involvement(row.getString("agency_id"), row.getString("kind"),
-                                row.getString("contact"), row.getOffsetDateTime("since")));
+                                row.getString("standing"), row.getString("contact"), row.getOffsetDateTime("since")));
                     }
                     return result;
                 });

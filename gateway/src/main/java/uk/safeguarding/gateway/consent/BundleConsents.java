@@ -11,6 +11,7 @@ import org.hl7.fhir.r4.model.Consent;
 import uk.safeguarding.gateway.child.ChildIndex;
 import uk.safeguarding.gateway.fhir.OperationOutcomes;
 import uk.safeguarding.gateway.policy.PolicyService;
+import uk.safeguarding.gateway.policy.Target;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.problem.Problem.FieldError;
 import uk.safeguarding.gateway.referral.Referral;
@@ -25,13 +26,13 @@ import uk.safeguarding.gateway.security.RequestContext;
 @ApplicationScoped
 public class BundleConsents {
 
-    private final ConsentStore store;
+    private final ConsentService consents;
     private final PolicyService policy;
     private final RequestContext context;
     private final OperationOutcomes outcomes;
 
-    BundleConsents(ConsentStore store, PolicyService policy, RequestContext context, OperationOutcomes outcomes) {
-        this.store = store;
+    BundleConsents(ConsentService consents, PolicyService policy, RequestContext context, OperationOutcomes outcomes) {
+        this.consents = consents;
         this.policy = policy;
         this.context = context;
         this.outcomes = outcomes;
@@ -47,12 +48,22 @@ public class BundleConsents {
             this.body = body;
         }
 
-        public Uni<Void> store(SqlClient tx, UUID childId) {
-            var actor = context.requireActor();
-            ConsentRecord c = new ConsentRecord(id, childId, body.child(), ConsentRecord.ACTIVE, body.consentedBy(),
-                    body.provisions(), body.period(), new ConsentRecord.Recorded(actor.agencyId(), actor.subject(),
-                            java.time.Instant.now()), null);
-            return store.insert(tx, c).invoke(() -> {
+        /**
+         * Stores the entry as any consent is stored (ConsentService: who may record it, and what it does
+         * to other agencies' records), with the referral it arrives with as the record the referrer's
+         * standing must reach.
+         */
+        public Uni<Void> store(SqlClient tx, UUID childId, UUID referralId) {
+            // The referral's own audit record stands for the transaction; keep what it says across the consent's.
+            var referralDecision = context.decision().orElse(null);
+            String action = context.action().orElse(null);
+            String type = context.resourceType();
+            String resource = context.resourceId();
+            return consents.store(tx, Target.record(childId, null, null, "referral", referralId), id, body).invoke(c -> {
+                context.describe(action, type, resource, childId);
+                if (referralDecision != null) {
+                    context.decided(referralDecision);
+                }
                 stored = true;
                 context.decision().ifPresent(d -> {
                     List<String> reasons = new ArrayList<>(d.reasons());
@@ -60,7 +71,7 @@ public class BundleConsents {
                     context.decided(new RequestContext.AuditedDecision(d.effect(), d.categories(), reasons, d.denialCode(),
                             d.lawfulBasis(), d.overrideJustification(), d.overrideApprover()));
                 });
-            });
+            }).replaceWithVoid();
         }
 
         public void respond(Bundle.BundleEntryResponseComponent entry, boolean replay) {

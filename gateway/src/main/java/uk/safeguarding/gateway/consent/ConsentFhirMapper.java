@@ -41,7 +41,8 @@ public final class ConsentFhirMapper {
     public static Consent toFhir(ConsentRecord c) {
         Consent f = new Consent();
         f.setId(c.id().toString());
-        f.setStatus(c.withdrawn() ? Consent.ConsentState.INACTIVE : Consent.ConsentState.ACTIVE);
+        f.setStatus(c.withdrawn() ? Consent.ConsentState.INACTIVE
+                : c.pending() ? Consent.ConsentState.PROPOSED : Consent.ConsentState.ACTIVE);
         f.setScope(new CodeableConcept(new Coding(SCOPE_SYSTEM, "patient-privacy", "Privacy Consent")));
         f.addCategory(new CodeableConcept(new Coding(LOINC, "59284-0", "Patient Consent")));
         f.setPatient(new Reference().setIdentifier(new Identifier().setSystem(c.child().system()).setValue(c.child().value())));

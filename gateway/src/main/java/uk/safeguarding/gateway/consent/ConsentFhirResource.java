@@ -109,10 +109,12 @@ public class ConsentFhirResource {
     @POST
     @Path("/{id}/{operation}")
     @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON, MediaType.WILDCARD})
-    public Uni<Response> operation(@PathParam("id") UUID id, @PathParam("operation") String operation) {
+    public Uni<Response> operation(@PathParam("id") UUID id, @PathParam("operation") String operation,
+            @jakarta.ws.rs.QueryParam("on-word-of") String onWordOf) {
         if (!"$withdraw".equals(operation)) {
             throw ApiException.notFound();
         }
-        return service.withdraw(id, null).map(w -> Response.ok(outcomes.encode(ConsentFhirMapper.toFhir(w.consent()))).build());
+        return service.withdraw(id, null, onWordOf)
+                .map(w -> Response.ok(outcomes.encode(ConsentFhirMapper.toFhir(w.consent()))).build());
     }
 }

@@ -12,10 +12,23 @@ import java.util.UUID;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ConsentRecord(UUID id, UUID childId, Identifier child, String status, ConsentedBy consentedBy,
-        List<Provision> provisions, Period period, Recorded recorded, Withdrawal withdrawal) {
+        List<Provision> provisions, Period period, Recorded recorded, Withdrawal withdrawal,
+        List<String> awaitingApprovalFrom) {
 
     public static final String ACTIVE = "ACTIVE";
     public static final String WITHDRAWN = "WITHDRAWN";
+    /** Would loosen another agency's refusal or withdrawal: not in effect until that agency's supervisor approves. */
+    public static final String PENDING_APPROVAL = "PENDING_APPROVAL";
+
+    public ConsentRecord {
+        awaitingApprovalFrom = awaitingApprovalFrom == null || awaitingApprovalFrom.isEmpty() ? null
+                : List.copyOf(awaitingApprovalFrom);
+    }
+
+    public ConsentRecord(UUID id, UUID childId, Identifier child, String status, ConsentedBy consentedBy,
+            List<Provision> provisions, Period period, Recorded recorded, Withdrawal withdrawal) {
+        this(id, childId, child, status, consentedBy, provisions, period, recorded, withdrawal, null);
+    }
 
     /** The child's identifier (NHS number or a local identifier), as system and value. */
     public record Identifier(String system, String value) {
@@ -61,9 +74,16 @@ public record ConsentRecord(UUID id, UUID childId, Identifier child, String stat
     public record Recorded(String agency, String by, Instant at) {
     }
 
-    /** When and by whom consent was withdrawn, and the reason given. */
+    /**
+     * When and by whom consent was withdrawn, the reason given, and on whose word ({@code child} or
+     * {@code parental-responsibility}; required when an agency withdraws another agency's record).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Withdrawal(Instant at, String agency, String by, String reason) {
+    public record Withdrawal(Instant at, String agency, String by, String reason, String onWordOf) {
+
+        public Withdrawal(Instant at, String agency, String by, String reason) {
+            this(at, agency, by, reason, null);
+        }
     }
 
     /** A consent as sent by a caller, before it has an id. */
@@ -72,5 +92,10 @@ public record ConsentRecord(UUID id, UUID childId, Identifier child, String stat
 
     public boolean withdrawn() {
         return WITHDRAWN.equals(status);
+    }
+
+    /** Waiting for another agency's supervisor: not in effect for any decision yet. */
+    public boolean pending() {
+        return PENDING_APPROVAL.equals(status);
     }
 }

@@ -22,8 +22,11 @@ import uk.safeguarding.gateway.problem.ApiException;
 @RolesAllowed({"practitioner", "supervisor", "provider"})
 public class ConsentResource {
 
-    /** Why consent is withdrawn (optional; a role or circumstance, never a name). */
-    public record WithdrawalRequest(String reason) {
+    /**
+     * Why consent is withdrawn (optional; a role or circumstance, never a name), and on whose word:
+     * {@code child} or {@code parental-responsibility} (required to withdraw another agency's record).
+     */
+    public record WithdrawalRequest(String reason, String onWordOf) {
     }
 
     private final ConsentService consents;
@@ -62,7 +65,14 @@ public class ConsentResource {
     @Path("/consents/{id}/withdrawal")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<ConsentService.Withdrawn> withdraw(@PathParam("id") UUID id, WithdrawalRequest body) {
-        return consents.withdraw(id, body == null ? null : body.reason());
+        return consents.withdraw(id, body == null ? null : body.reason(), body == null ? null : body.onWordOf());
+    }
+
+    /** A supervisor of the agency whose refusal a pending record would loosen approves it. */
+    @POST
+    @Path("/consents/{id}/approval")
+    public Uni<ConsentRecord> approveConsent(@PathParam("id") UUID id) {
+        return consents.approve(id);
     }
 
     @POST

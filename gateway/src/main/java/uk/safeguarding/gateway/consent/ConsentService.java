@@ -16,6 +16,7 @@ import java.util.UUID;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.child.ChildIndex;
 import uk.safeguarding.gateway.policy.PolicyService;
+import uk.safeguarding.gateway.policy.Target;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.security.Actor;
 import uk.safeguarding.gateway.security.RequestContext;
@@ -49,9 +50,11 @@ public class ConsentService {
     private final AuditTrail audit;
     private final RequestContext context;
     private final ConsentConfig config;
+    private final ConsentNotices notices;
 
     ConsentService(Pool pool, ConsentStore store, ChildIndex children, PolicyService policy, AuditTrail audit,
-            RequestContext context, ConsentConfig config) {
+            RequestContext context, ConsentConfig config, ConsentNotices notices) {
+        this.notices = notices;
         this.pool = pool;
         this.store = store;
         this.children = children;
@@ -69,27 +72,88 @@ public class ConsentService {
                 .invoke(context::markAudited);
     }
 
-    /**
-     * Stores a consent for a known child inside the caller's transaction and writes its audit record
-     * there (also used by the FHIR referral transaction, which writes its own).
-     */
+    /** Stores a consent for a known child inside the caller's transaction and writes its audit record there. */
     public Uni<ConsentRecord> create(SqlClient tx, UUID childId, ConsentRecord.NewConsent body) {
-        return store(tx, childId, body).chain(stored -> audit.record(tx, audit.entryFor(context, "consent.create", 201))
-                .replaceWith(stored));
+        return store(tx, Target.wholeChild(childId, null), UUID.randomUUID(), body)
+                .chain(stored -> audit.record(tx, audit.entryFor(context, "consent.create", 201)).replaceWith(stored));
     }
 
-    /** The consent checked and stored, without an audit record of its own. */
-    public Uni<ConsentRecord> store(SqlClient tx, UUID childId, ConsentRecord.NewConsent body) {
+    /**
+     * The consent checked and stored, without an audit record of its own (the FHIR referral transaction
+     * writes one for the whole transaction). {@code target} is what the recorder's standing must reach:
+     * the child as a whole, or the referral the consent arrives with (whose referrer may record it).
+     * The protocols say who may record ({@code record-consent}); a record that would loosen another
+     * agency's refusal or withdrawal waits for that agency's supervisor ({@link ConsentProvenance}); one
+     * that tightens another agency's consent takes effect at once and that agency is told; both DPOs see
+     * either in their queue.
+     */
+    public Uni<ConsentRecord> store(SqlClient tx, Target target, UUID id, ConsentRecord.NewConsent body) {
         Actor actor = context.requireActor();
-        UUID id = UUID.randomUUID();
+        UUID childId = target.childId();
+        Instant now = Instant.now();
         context.describe("consent.create", RESOURCE_TYPE, id.toString(), childId);
-        return policy.authorise(tx, childId, "read", IDENTITY, b -> b).chain(decision -> {
-            notADisclosure(decision, "consent:recorded");
-            ConsentRecord c = new ConsentRecord(id, childId, body.child(), ConsentRecord.ACTIVE, body.consentedBy(),
-                    body.provisions(), body.period(), new ConsentRecord.Recorded(actor.agencyId(), actor.subject(),
-                            Instant.now()), null);
-            return store.insert(tx, c).replaceWith(c);
-        });
+        return policy.authorise(tx, target, "record-consent", categories(body.provisions()), b -> b)
+                .chain(decision -> store.forChild(tx, childId).chain(existing -> {
+                    notADisclosure(decision, "consent:recorded");
+                    var vocabulary = policy.engine().vocabulary();
+                    ConsentProvenance.Effect effect = ConsentProvenance.of(existing, body.provisions(), actor.agencyId(),
+                            vocabulary.agencyTypes().keySet(), vocabulary.purposes().keySet(), now);
+                    ConsentRecord c = new ConsentRecord(id, childId, body.child(),
+                            effect.loosensAnother() ? ConsentRecord.PENDING_APPROVAL : ConsentRecord.ACTIVE,
+                            body.consentedBy(), body.provisions(), body.period(),
+                            new ConsentRecord.Recorded(actor.agencyId(), actor.subject(), now), null,
+                            List.copyOf(effect.loosens()));
+                    return store.insert(tx, c)
+                            .chain(() -> notices.recorded(tx, c, effect, now))
+                            .replaceWith(c);
+                }));
+    }
+
+    /**
+     * A supervisor of an agency whose refusal or withdrawal a pending record would loosen approves it;
+     * once every such agency has, the record is in effect. Access comes first: an agency with no
+     * standing over the record gets the 404 a random id gets.
+     */
+    public Uni<ConsentRecord> approve(UUID id) {
+        Actor approver = context.requireActor();
+        context.describe("consent.approve", RESOURCE_TYPE, id.toString(), null);
+        return pool.withTransaction(tx -> store.find(tx, id, true).chain(found -> {
+            ConsentRecord c = found.orElseThrow(ApiException::notFound);
+            context.describe("consent.approve", RESOURCE_TYPE, id.toString(), c.childId());
+            return policy.authorise(tx, target(c), "read", IDENTITY, b -> b).chain(decision -> {
+                notADisclosure(decision, "consent:approved");
+                if (!c.pending()) {
+                    throw new ApiException(409, "NOTHING_TO_APPROVE", "This consent record is not waiting for approval ("
+                            + c.status() + ").", List.of());
+                }
+                if (!c.awaitingApprovalFrom().contains(approver.agencyId())) {
+                    throw ApiException.forbidden("CONSENT_APPROVER_OTHER_AGENCY", "Only a supervisor of "
+                            + c.awaitingApprovalFrom() + ", whose refusal or withdrawal this record would loosen, approves it.");
+                }
+                if (!approver.hasRole("supervisor")) {
+                    throw ApiException.forbidden("CONSENT_APPROVER_NOT_SUPERVISOR", "Approving is for a supervisor.");
+                }
+                if (approver.subject().equals(c.recorded().by())) {
+                    throw ApiException.forbidden("CONSENT_SELF_APPROVAL", "The person who recorded it cannot approve it.");
+                }
+                return store.approve(tx, id, approver, Instant.now())
+                        .chain(() -> store.find(tx, id, false))
+                        .call(() -> audit.record(tx, audit.entryFor(context, "consent.approve", 200)))
+                        .map(after -> after.orElseThrow());
+            });
+        })).invoke(context::markAudited);
+    }
+
+    /** The categories a consent's provisions are about: what its recorder must be allowed to record. */
+    static List<String> categories(List<ConsentRecord.Provision> provisions) {
+        Set<String> categories = new LinkedHashSet<>();
+        provisions.forEach(p -> categories.addAll(p.categories()));
+        return List.copyOf(categories);
+    }
+
+    /** A stored consent as the record a decision is about. */
+    static Target target(ConsentRecord c) {
+        return Target.record(c.childId(), c.recorded().agency(), c.recorded().at(), "consent", c.id());
     }
 
     public Uni<ConsentRecord> read(UUID id) {
@@ -97,7 +161,7 @@ public class ConsentService {
         return store.find(pool, id, false).chain(found -> {
             ConsentRecord c = found.orElseThrow(ApiException::notFound);
             context.describe("consent.read", RESOURCE_TYPE, id.toString(), c.childId());
-            return policy.authorise(pool, c.childId(), "read", IDENTITY, b -> b).replaceWith(c);
+            return policy.authorise(pool, target(c), "read", IDENTITY, b -> b).replaceWith(c);
         });
     }
 
@@ -109,7 +173,7 @@ public class ConsentService {
                 return Uni.createFrom().item(List.<ConsentRecord>of());
             }
             context.describe("consent.search", RESOURCE_TYPE, null, child.get());
-            return policy.authorise(pool, child.get(), "read", IDENTITY, b -> b)
+            return policy.authorise(pool, Target.wholeChild(child.get(), Target.GATEWAY), "read", IDENTITY, b -> b)
                     .chain(() -> store.forChild(pool, child.get()))
                     .onFailure(ApiException.class).recoverWithItem(List.of());
         });
@@ -120,22 +184,34 @@ public class ConsentService {
      * later decision). What was already shared in reliance on it is not recalled; it is listed from the
      * audit trail so the DPO can ask recipients to stop using it.
      */
-    public Uni<Withdrawn> withdraw(UUID id, String reason) {
+    public Uni<Withdrawn> withdraw(UUID id, String reason, String onWordOf) {
         Actor actor = context.requireActor();
         context.describe("consent.withdraw", RESOURCE_TYPE, id.toString(), null);
         if (reason != null && reason.length() > config.maxTextLength()) {
             throw ApiException.badRequest("/reason", "TEXT_TOO_LONG", "reason is at most " + config.maxTextLength() + " characters.");
         }
+        if (onWordOf != null && !ConsentValidator.BASES.containsKey(onWordOf)) {
+            throw ApiException.badRequest("/onWordOf", "ON_WORD_OF", "onWordOf must be child or parental-responsibility.");
+        }
         Instant now = Instant.now();
         return pool.withTransaction(tx -> store.find(tx, id, true).chain(found -> {
             ConsentRecord c = found.orElseThrow(ApiException::notFound);
             context.describe("consent.withdraw", RESOURCE_TYPE, id.toString(), c.childId());
-            return policy.authorise(tx, c.childId(), "read", IDENTITY, b -> b).chain(decision -> {
+            // Withdrawing is recording what the child or a parent said: the protocols' record-consent rule,
+            // for the categories the record covers, on the record itself.
+            return policy.authorise(tx, target(c), "record-consent", categories(c.provisions()), b -> b).chain(decision -> {
                 notADisclosure(decision, "consent:withdrawn");
                 if (c.withdrawn()) {
                     throw new ApiException(409, "ALREADY_WITHDRAWN", "This consent was already withdrawn.", List.of());
                 }
-                return store.withdraw(tx, id, now, actor, reason)
+                boolean another = !c.recorded().agency().equals(actor.agencyId());
+                if (another && onWordOf == null) {
+                    throw ApiException.badRequest("/onWordOf", "ON_WORD_OF_REQUIRED", "Withdrawing another agency's "
+                            + "consent record is done on the word of the child or a person with parental responsibility: "
+                            + "say which (child or parental-responsibility).");
+                }
+                return store.withdraw(tx, id, now, actor, reason, onWordOf)
+                        .chain(() -> another ? notices.withdrawn(tx, c, now) : Uni.createFrom().voidItem())
                         .chain(() -> priorDisclosures(tx, c, now))
                         .chain(prior -> store.find(tx, id, false).map(after -> new Withdrawn(after.orElseThrow(),
                                 prior.size() > config.maxPriorDisclosures()

@@ -10,6 +10,8 @@ import uk.safeguarding.protocol.engine.ConsentState;
  * agency type, for this purpose, now. Pure, so the whole rule is unit-tested.
  *
  * <ul>
+ *   <li>A record waiting for another agency's approval (it would loosen that agency's refusal) does not
+ *       count at all until approved.</li>
  *   <li>Only records whose period covers the moment count; the most recently recorded one that has a
  *       provision covering the share decides (a newer record replaces an older one).</li>
  *   <li>In an active record a covering {@code deny} beats a covering {@code permit}: REFUSED, else GRANTED.</li>
@@ -32,7 +34,7 @@ public final class ConsentStates {
     public static Applied stateFor(List<ConsentRecord> newestFirst, String category, String agencyType, String purpose,
             Instant at) {
         for (ConsentRecord c : newestFirst) {
-            if (!c.period().covers(at)) {
+            if (c.pending() || !c.period().covers(at)) {
                 continue;
             }
             boolean permit = false;

@@ -27,19 +27,20 @@ public class ConsentStore {
     private static final String CONSENT_COLUMNS = """
             id, child_id, identifier_system, identifier_value, status, grantor, grantor_basis, grantor_description,
             provisions, period_start, period_end, recorded_by_agency, recorded_by_subject, recorded_at, withdrawn_at,
-            withdrawn_by_agency, withdrawn_by_subject, withdrawal_reason""";
+            withdrawn_by_agency, withdrawn_by_subject, withdrawal_reason, approval_required_from, withdrawn_on_word_of""";
 
     public Uni<Void> insert(SqlClient tx, ConsentRecord c) {
         return tx.preparedQuery("""
                         INSERT INTO consent (id, child_id, identifier_system, identifier_value, status, grantor, grantor_basis,
                             grantor_description, provisions, period_start, period_end, recorded_by_agency,
-                            recorded_by_subject, recorded_at)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                            recorded_by_subject, recorded_at, approval_required_from)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                         """)
                 .execute(Tuple.from(new Object[] {c.id(), c.childId(), c.child().system(), c.child().value(), c.status(),
                         c.consentedBy().type(), c.consentedBy().basis(), c.consentedBy().description(),
                         provisionsJson(c.provisions()), utc(c.period().start()), utc(c.period().end()),
-                        c.recorded().agency(), c.recorded().by(), utc(c.recorded().at())}))
+                        c.recorded().agency(), c.recorded().by(), utc(c.recorded().at()),
+                        (c.awaitingApprovalFrom() == null ? List.<String>of() : c.awaitingApprovalFrom()).toArray(new String[0])}))
                 .replaceWithVoid();
     }
 
@@ -60,13 +61,30 @@ public class ConsentStore {
                 });
     }
 
-    public Uni<Void> withdraw(SqlClient tx, UUID id, Instant at, Actor actor, String reason) {
+    public Uni<Void> withdraw(SqlClient tx, UUID id, Instant at, Actor actor, String reason, String onWordOf) {
         return tx.preparedQuery("""
                         UPDATE consent SET status = 'WITHDRAWN', withdrawn_at = $2, withdrawn_by_agency = $3,
-                            withdrawn_by_subject = $4, withdrawal_reason = $5 WHERE id = $1
+                            withdrawn_by_subject = $4, withdrawal_reason = $5, withdrawn_on_word_of = $6,
+                            approval_required_from = '{}' WHERE id = $1
                         """)
-                .execute(Tuple.of(id, utc(at), actor.agencyId(), actor.subject(), reason))
+                .execute(Tuple.from(new Object[] {id, utc(at), actor.agencyId(), actor.subject(), reason, onWordOf}))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Records one agency's approval of a pending record; the record is in effect once no agency is left
+     * to approve. Returns the agencies still to approve.
+     */
+    public Uni<List<String>> approve(SqlClient tx, UUID id, Actor approver, Instant at) {
+        return tx.preparedQuery("""
+                        UPDATE consent SET approval_required_from = array_remove(approval_required_from, $2),
+                            approvals = approvals || jsonb_build_array(jsonb_build_object('agency', $2::text, 'by', $3::text,
+                                'at', $4::text)),
+                            status = CASE WHEN cardinality(array_remove(approval_required_from, $2)) = 0 THEN 'ACTIVE' ELSE status END
+                        WHERE id = $1 RETURNING approval_required_from
+                        """)
+                .execute(Tuple.of(id, approver.agencyId(), approver.subject(), at.toString()))
+                .map(rows -> List.of(rows.iterator().next().getArrayOfStrings("approval_required_from")));
     }
 
     /** Consents and the actor's usable overrides for this child and purpose; nothing for no child. */
@@ -117,7 +135,9 @@ public class ConsentStore {
                 new ConsentRecord.Recorded(r.getString("recorded_by_agency"), r.getString("recorded_by_subject"),
                         instant(r.getOffsetDateTime("recorded_at"))),
                 withdrawnAt == null ? null : new ConsentRecord.Withdrawal(withdrawnAt.toInstant(),
-                        r.getString("withdrawn_by_agency"), r.getString("withdrawn_by_subject"), r.getString("withdrawal_reason")));
+                        r.getString("withdrawn_by_agency"), r.getString("withdrawn_by_subject"), r.getString("withdrawal_reason"),
+                        r.getString("withdrawn_on_word_of")),
+                List.of(r.getArrayOfStrings("approval_required_from")));
     }
 
     private static JsonArray provisionsJson(List<ConsentRecord.Provision> provisions) {

@@ -18,7 +18,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import uk.safeguarding.gateway.audit.AuditTrail;
+import uk.safeguarding.gateway.child.RecordRef;
 import uk.safeguarding.gateway.child.Relationships;
+import uk.safeguarding.gateway.policy.Target;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.problem.Problem.FieldError;
@@ -87,7 +89,7 @@ public class OverrideService {
         context.describe("consent.override-request", RESOURCE_TYPE, id.toString(), childId);
         validate(body);
         Instant now = Instant.now();
-        return pool.withTransaction(tx -> relationships.kinds(tx, actor.agencyId(), childId).chain(held -> {
+        return pool.withTransaction(tx -> wholeChildKinds(tx, actor.agencyId(), actor.subject(), childId).chain(held -> {
             if (held.isEmpty()) {
                 throw ApiException.notFound();
             }
@@ -140,7 +142,7 @@ public class OverrideService {
                     Row o = rows.iterator().next();
                     UUID childId = o.getUUID("child_id");
                     context.describe("consent.override-approve", RESOURCE_TYPE, id.toString(), childId);
-                    return relationships.kinds(tx, approver.agencyId(), childId).chain(approverHeld -> {
+                    return wholeChildKinds(tx, approver.agencyId(), approver.subject(), childId).chain(approverHeld -> {
                         // The approver must be involved with the child too; anyone else cannot know it exists.
                         if (approverHeld.isEmpty()) {
                             throw ApiException.notFound();
@@ -173,7 +175,7 @@ public class OverrideService {
                 o.getString("justification"), o.getString("lawful_basis"));
         Approver who = new Approver(approver.subject(), approver.agencyId(), approver.roles(),
                 approver.subject().equals(requester.subject()));
-        return relationships.kinds(tx, agency, childId).chain(held -> policy.consents(tx, childId, null, purpose).map(consents -> {
+        return wholeChildKinds(tx, agency, requester.subject(), childId).chain(held -> policy.consents(tx, childId, null, purpose).map(consents -> {
             Decision last = null;
             for (String category : body.categories()) {
                 // A second person is needed whatever the state is now: the request was made against a refusal.
@@ -215,7 +217,14 @@ public class OverrideService {
             ChildConsents consents, OverrideRequest body, Approver approver) {
         ChildConsents withThis = new ChildConsents(consents.consents(), List.of(new ChildConsents.ActiveOverride(
                 UUID.randomUUID(), List.of(category), body.justification(), body.lawfulBasis(), approver)));
-        return policy.decide(actor, "read", purpose, held, List.of(category), withThis, b -> b).decision();
+        // An override is about the child's record as a whole, whoever holds each part of it.
+        return policy.decide(actor, "read", purpose, held, List.of(category), withThis,
+                b -> b.counterparty(Target.GATEWAY)).decision();
+    }
+
+    /** The kinds an agency's standing gives it over the child's record as a whole. */
+    private Uni<Set<String>> wholeChildKinds(SqlClient tx, String agency, String subject, UUID childId) {
+        return relationships.standing(tx, agency, subject, childId).map(s -> s.kindsFor(RecordRef.wholeChild()));
     }
 
     /** True when the category needs approval; an exception when the override cannot or need not release it. */

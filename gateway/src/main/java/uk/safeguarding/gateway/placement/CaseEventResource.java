@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.policy.PolicyService;
+import uk.safeguarding.gateway.policy.Target;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.security.RequestContext;
 
@@ -65,8 +66,10 @@ public class CaseEventResource {
                     UUID childId = r.getUUID("child_id");
                     Map<String, Object> details = ((JsonObject) r.getValue("details")).getMap();
                     context.describe("case-event.read", "case-event", id.toString(), childId);
-                    return cases.isMissing(tx, childId)
-                            .chain(missing -> policy.authorise(tx, childId, "read", new ArrayList<>(details.keySet()),
+                    Target event = Target.record(childId, r.getString("raised_by_agency"),
+                            r.getOffsetDateTime("recorded_at").toInstant(), "case-event", id);
+                    return cases.isMissing(tx, childId, context.requireActor())
+                            .chain(missing -> policy.authorise(tx, event, "read", new ArrayList<>(details.keySet()),
                                     b -> b.missing(missing)))
                             .chain(decision -> {
                                 Map<String, Object> data = new LinkedHashMap<>();

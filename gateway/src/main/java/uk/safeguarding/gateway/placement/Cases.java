@@ -34,7 +34,8 @@ public class Cases {
     /** A placement row: who holds which case role. */
     public record Placement(UUID id, UUID childId, String placingAuthority, String provider, String hostCouncil,
             String hostPolice, String hostHealth, String homePolice, String homeHealth, String gp, String school,
-            String rhiService, LocalDate startDate, boolean emergency, String status, Map<String, Object> identity) {
+            String rhiService, LocalDate startDate, boolean emergency, String status, Map<String, Object> identity,
+            java.time.Instant createdAt) {
 
         CaseContext.Builder context() {
             CaseContext.Builder b = CaseContext.builder();
@@ -78,7 +79,8 @@ public class Cases {
                 r.getString("provider"), r.getString("host_council"), r.getString("host_police"),
                 r.getString("host_health"), r.getString("home_police"), r.getString("home_health"), r.getString("gp"),
                 r.getString("school"), r.getString("rhi_service"), r.getLocalDate("start_date"),
-                r.getBoolean("emergency"), r.getString("status"), identity == null ? Map.of() : identity.getMap());
+                r.getBoolean("emergency"), r.getString("status"), identity == null ? Map.of() : identity.getMap(),
+                r.getOffsetDateTime("created_at").toInstant());
     }
 
     public Uni<Optional<Placement>> placementById(SqlClient client, UUID id) {
@@ -100,9 +102,25 @@ public class Cases {
         return currentPlacement(client, childId).map(p -> p.map(Placement::context).orElseGet(CaseContext::builder));
     }
 
+    /**
+     * Whether the child is missing as the protocols mean it: an open episode that the provider or the
+     * placing council reported or confirmed. A police report alone opens an episode (and alerts everyone)
+     * but does not release what is held only "while the child is missing" (the Philomena profile) until
+     * it is confirmed, or the reader holds an approved standing override of scope missing.
+     */
     public Uni<Boolean> isMissing(SqlClient client, UUID childId) {
-        return client.preparedQuery("SELECT 1 FROM missing_episode WHERE child_id = $1 AND found_at IS NULL")
-                .execute(Tuple.of(childId)).map(rows -> rows.iterator().hasNext());
+        return isMissing(client, childId, null);
+    }
+
+    /** As {@link #isMissing(SqlClient, UUID)}, counting {@code reader}'s own override of scope missing. */
+    public Uni<Boolean> isMissing(SqlClient client, UUID childId, uk.safeguarding.gateway.security.Actor reader) {
+        return client.preparedQuery("""
+                        SELECT 1 FROM missing_episode e WHERE e.child_id = $1 AND e.found_at IS NULL AND (e.confirmed_at IS NOT NULL
+                            OR EXISTS (SELECT 1 FROM standing_override o WHERE o.child_id = e.child_id AND o.agency_id = $2
+                                AND o.requester_subject = $3 AND o.scope = 'missing' AND o.status = 'ACTIVE' AND o.expires_at > now()))
+                        """)
+                .execute(Tuple.of(childId, reader == null ? "" : reader.agencyId(), reader == null ? "" : reader.subject()))
+                .map(rows -> rows.iterator().hasNext());
     }
 
     /** The level of the newest assessment in effect (a downgrade counts once approved), if any. */
@@ -122,6 +140,16 @@ public class Cases {
      */
     public Uni<Notifier.Outcome> record(SqlClient tx, Notifier.CaseEvent event, String raisedBySubject,
             CaseContext caseContext) {
+        return record(tx, event, raisedBySubject, java.util.List.of(caseContext));
+    }
+
+    /**
+     * As {@link #record(SqlClient, Notifier.CaseEvent, String, CaseContext)}, planning the event's duties
+     * once per case context (one per agency asked, when a case role is held by several agencies at once)
+     * and merging what was sent.
+     */
+    public Uni<Notifier.Outcome> record(SqlClient tx, Notifier.CaseEvent event, String raisedBySubject,
+            java.util.List<CaseContext> caseContexts) {
         Map<String, Object> details = new LinkedHashMap<>();
         event.details().forEach((k, v) -> {
             if (v != null && !(v instanceof Map<?, ?> m && m.isEmpty())) {
@@ -137,6 +165,13 @@ public class Cases {
                 .execute(Tuple.from(new Object[] {event.eventId(), event.childId(), event.type(),
                         event.occurredAt().atOffset(java.time.ZoneOffset.UTC), event.raisedBy(), raisedBySubject,
                         event.purpose(), new JsonObject(details)}))
-                .chain(() -> notifier.notify(tx, clean, caseContext));
+                .chain(() -> {
+                    Uni<Notifier.Outcome> all = Uni.createFrom().item(new Notifier.Outcome(java.util.List.of(),
+                            java.util.List.of(), java.util.List.of()));
+                    for (CaseContext c : caseContexts) {
+                        all = all.chain(sofar -> notifier.notify(tx, clean, c).map(sofar::plus));
+                    }
+                    return all;
+                });
     }
 }

@@ -30,6 +30,7 @@ import uk.safeguarding.gateway.alert.GatewayClock;
 import uk.safeguarding.gateway.alert.Notifier;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.policy.PolicyService;
+import uk.safeguarding.gateway.policy.Target;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.security.Actor;
 import uk.safeguarding.gateway.security.RequestContext;
@@ -99,14 +100,21 @@ public class MissingResource {
         Instant now = clock.instant();
         Instant since = body == null || body.missingSince() == null ? now : body.missingSince().toInstant();
         context.describe("missing.report", "missing-episode", episodeId.toString(), childId);
-        return pool.withTransaction(tx -> policy.authorise(tx, childId, "refer", REPORT_CATEGORIES, b -> b.missing(true))
+        // The report is about the child as a whole (it reads the placement and risk to alert everyone).
+        // A police report opens the episode and alerts everyone at once, but releases what is held only
+        // while the child is missing once the provider or placing council confirms it (confirm below).
+        boolean selfConfirmed = !"police".equals(actor.agencyType());
+        return pool.withTransaction(tx -> policy.authorise(tx, Target.wholeChild(childId, null), "refer", REPORT_CATEGORIES,
+                        b -> b.missing(true))
                 .chain(() -> cases.currentPlacement(tx, childId))
                 .chain(placement -> tx.preparedQuery("""
-                                INSERT INTO missing_episode (id, child_id, placement_id, reported_by, missing_since)
-                                VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING
+                                INSERT INTO missing_episode (id, child_id, placement_id, reported_by, missing_since,
+                                    confirmed_at, confirmed_by)
+                                VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
                                 """)
-                        .execute(Tuple.of(episodeId, childId, placement.map(Cases.Placement::id).orElse(null),
-                                actor.agencyId(), since.atOffset(ZoneOffset.UTC)))
+                        .execute(Tuple.from(new Object[] {episodeId, childId, placement.map(Cases.Placement::id).orElse(null),
+                                actor.agencyId(), since.atOffset(ZoneOffset.UTC),
+                                selfConfirmed ? now.atOffset(ZoneOffset.UTC) : null, selfConfirmed ? actor.agencyId() : null}))
                         .chain(rows -> {
                             if (rows.rowCount() == 0) {
                                 throw new ApiException(409, "ALREADY_MISSING",
@@ -147,7 +155,7 @@ public class MissingResource {
             UUID childId = row.getUUID("child_id");
             Instant since = row.getOffsetDateTime("missing_since").toInstant();
             context.describe("missing.found", "missing-episode", id.toString(), childId);
-            return policy.authorise(tx, childId, "refer", REPORT_CATEGORIES, b -> b.missing(true))
+            return policy.authorise(tx, episodeTarget(row, null), "refer", REPORT_CATEGORIES, b -> b.missing(true))
                     .chain(() -> {
                         if (row.getOffsetDateTime("found_at") != null) {
                             throw new ApiException(409, "ALREADY_FOUND", "This episode is already closed.", List.of());
@@ -197,8 +205,9 @@ public class MissingResource {
         return pool.withTransaction(tx -> episode(tx, id).chain(row -> {
             UUID childId = row.getUUID("child_id");
             context.describe("missing.return-interview", "missing-episode", id.toString(), childId);
-            return policy.authorise(tx, childId, "read", List.of("missing"), b -> b)
-                    .chain(() -> placements.requireKind(tx, actor, childId, Set.of("rhi-service", "placing-authority")))
+            Target episode = episodeTarget(row, row.getString("reported_by"));
+            return policy.authorised(tx, episode, "read", List.of("missing"), b -> b)
+                    .invoke(a -> PlacementResource.requireKind(a.standing(), episode, Set.of("rhi-service", "placing-authority")))
                     .chain(() -> {
                         if (row.getOffsetDateTime("found_at") == null) {
                             throw new ApiException(409, "STILL_MISSING", "The child has not been found yet.", List.of());
@@ -232,8 +241,9 @@ public class MissingResource {
         }
         UUID version = UUID.randomUUID();
         context.describe("philomena.store", "philomena-profile", version.toString(), childId);
-        return pool.withTransaction(tx -> policy.authorise(tx, childId, "read", List.of("placement"), b -> b)
-                .chain(() -> placements.requireKind(tx, actor, childId, Set.of("placing-authority")))
+        Target whole = Target.wholeChild(childId, actor.agencyId());
+        return pool.withTransaction(tx -> policy.authorised(tx, whole, "read", List.of("placement"), b -> b)
+                .invoke(a -> PlacementResource.requireKind(a.standing(), whole, Set.of("placing-authority")))
                 .chain(() -> tx.preparedQuery("INSERT INTO philomena_profile (id, child_id, recorded_at, recorded_by, profile) VALUES ($1, $2, $3, $4, $5)")
                         .execute(Tuple.of(version, childId, clock.instant().atOffset(ZoneOffset.UTC), actor.agencyId(),
                                 new JsonObject(profile))))
@@ -248,15 +258,20 @@ public class MissingResource {
     @Path("/children/{childId}/philomena")
     public Uni<Philomena> readPhilomena(@PathParam("childId") UUID childId) {
         context.describe("philomena.read", "philomena-profile", null, childId);
-        return pool.withTransaction(tx -> cases.isMissing(tx, childId)
-                .chain(missing -> policy.authorise(tx, childId, "read", List.of("philomena"), b -> b.missing(missing)))
-                .chain(decision -> tx.preparedQuery("SELECT * FROM philomena_profile WHERE child_id = $1 ORDER BY recorded_at DESC LIMIT 1")
-                        .execute(Tuple.of(childId))
-                        .chain(rows -> {
-                            if (!rows.iterator().hasNext()) {
+        Actor reader = context.requireActor();
+        // Read the newest profile first to name its owner as the data's source, but reveal nothing of it
+        // (not even whether there is one) until the engine has decided.
+        return pool.withTransaction(tx -> tx.preparedQuery("SELECT * FROM philomena_profile WHERE child_id = $1 ORDER BY recorded_at DESC LIMIT 1")
+                .execute(Tuple.of(childId))
+                .chain(rows -> cases.isMissing(tx, childId, reader).chain(missing -> {
+                    Row found = rows.iterator().hasNext() ? rows.iterator().next() : null;
+                    Target whole = Target.wholeChild(childId, found == null ? Target.GATEWAY : found.getString("recorded_by"));
+                    return policy.authorise(tx, whole, "read", List.of("philomena"), b -> b.missing(missing))
+                        .chain(decision -> {
+                            if (found == null) {
                                 throw ApiException.notFound();
                             }
-                            Row r = rows.iterator().next();
+                            Row r = found;
                             context.describe("philomena.read", "philomena-profile", r.getUUID("id").toString(), childId);
                             Philomena p = new Philomena(childId, r.getUUID("id"), instant(r, "recorded_at"),
                                     r.getString("recorded_by"), ((JsonObject) r.getValue("profile")).getMap());
@@ -267,7 +282,51 @@ public class MissingResource {
                                     .chain(() -> audit.record(tx, audit.entryFor(context, "philomena.read", 200)))
                                     .invoke(context::markAudited)
                                     .replaceWith(p);
-                        })));
+                        });
+                })));
+    }
+
+    /**
+     * The provider or the placing council confirms that the child the police reported missing is
+     * missing: from then on what is held only while the child is missing (the Philomena profile) is
+     * released to the police as the protocol says. Confirming twice changes nothing.
+     */
+    @POST
+    @Path("/missing-episodes/{id}/confirmation")
+    public Uni<Episode> confirmMissing(@PathParam("id") UUID id) {
+        Actor actor = context.requireActor();
+        Instant now = clock.instant();
+        context.describe("missing.confirm", "missing-episode", id.toString(), null);
+        return pool.withTransaction(tx -> episode(tx, id).chain(row -> {
+            UUID childId = row.getUUID("child_id");
+            context.describe("missing.confirm", "missing-episode", id.toString(), childId);
+            Target episode = episodeTarget(row, row.getString("reported_by"));
+            return policy.authorised(tx, episode, "read", List.of("missing"), b -> b.missing(true))
+                    .invoke(a -> PlacementResource.requireKind(a.standing(), Target.wholeChild(childId, actor.agencyId()),
+                            Set.of("provider", "placing-authority")))
+                    .chain(() -> {
+                        if (row.getOffsetDateTime("found_at") != null) {
+                            throw new ApiException(409, "ALREADY_FOUND", "This episode is already closed.", List.of());
+                        }
+                        return tx.preparedQuery("""
+                                        UPDATE missing_episode SET confirmed_at = coalesce(confirmed_at, $2),
+                                            confirmed_by = coalesce(confirmed_by, $3) WHERE id = $1 RETURNING *
+                                        """)
+                                .execute(Tuple.of(id, now.atOffset(ZoneOffset.UTC), actor.agencyId()));
+                    })
+                    .chain(rows -> {
+                        Row r = rows.iterator().next();
+                        return audit.record(tx, audit.entryFor(context, "missing.confirm", 200)).invoke(context::markAudited)
+                                .replaceWith(new Episode(id, childId, instant(r, "missing_since"), instant(r, "found_at"),
+                                        instant(r, "rhi_due_at"), instant(r, "rhi_completed_at"), null));
+                    });
+        }));
+    }
+
+    /** A missing episode as a record: reported by whom, when. */
+    private static Target episodeTarget(Row row, String source) {
+        return Target.record(row.getUUID("child_id"), source, instant(row, "recorded_at"), "missing-episode",
+                row.getUUID("id"));
     }
 
     private Uni<Row> episode(SqlClient tx, UUID id) {

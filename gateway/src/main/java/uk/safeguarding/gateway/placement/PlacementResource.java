@@ -26,7 +26,9 @@ import uk.safeguarding.gateway.alert.GatewayClock;
 import uk.safeguarding.gateway.alert.Notifier;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.child.ChildIndex;
-import uk.safeguarding.gateway.child.Relationships;
+import uk.safeguarding.gateway.child.Standing;
+import uk.safeguarding.gateway.child.Standings;
+import uk.safeguarding.gateway.policy.Target;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.security.Actor;
@@ -63,18 +65,18 @@ public class PlacementResource {
     private final AuditTrail audit;
     private final PolicyService policy;
     private final ChildIndex children;
-    private final Relationships relationships;
+    private final Standings standings;
     private final Cases cases;
     private final GatewayClock clock;
 
     PlacementResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, ChildIndex children,
-            Relationships relationships, Cases cases, GatewayClock clock) {
+            Standings standings, Cases cases, GatewayClock clock) {
         this.pool = pool;
         this.context = context;
         this.audit = audit;
         this.policy = policy;
         this.children = children;
-        this.relationships = relationships;
+        this.standings = standings;
         this.cases = cases;
         this.clock = clock;
     }
@@ -89,8 +91,9 @@ public class PlacementResource {
         Instant now = clock.instant();
         boolean emergency = Boolean.TRUE.equals(body.emergency());
         context.describe("placement.plan", "placement", placementId.toString(), null);
-        return pool.withTransaction(tx -> children.resolveOrCreate(tx, body.child().system(), body.child().value())
-                .chain(childId -> {
+        return pool.withTransaction(tx -> children.resolve(tx, body.child().system(), body.child().value())
+                .chain(child -> {
+                    UUID childId = child.id();
                     context.describe("placement.plan", "placement", placementId.toString(), childId);
                     return tx.preparedQuery("""
                                     INSERT INTO placement (id, child_id, placing_authority, provider, host_council, host_police,
@@ -102,11 +105,18 @@ public class PlacementResource {
                                     body.hostCouncil(), body.hostPolice(), body.hostHealth(), body.homePolice(),
                                     body.homeHealth(), body.gp(), body.school(), body.rhiService(), body.startDate(),
                                     emergency, new JsonObject(body.identity() == null ? Map.of() : body.identity())}))
-                            .chain(() -> relate(tx, childId, placementId, actor.agencyId(), body))
-                            // The placing authority must be one the protocols let hold this child's placement record.
-                            .chain(() -> policy.authorise(tx, childId, "read", List.of("identity", "placement"), b -> b))
-                            .chain(() -> cases.placementById(tx, placementId))
-                            .chain(p -> event(tx, eventId, "placement-planned", p.orElseThrow(), now, body.placement(), body.risk()))
+                            // The council says it is the placing authority and names the others: for a child other
+                            // agencies already know, that is a claim they are asked to confirm (Standings), and the
+                            // answer below is the same either way.
+                            .chain(() -> standings.establish(tx, new Standings.Establish(childId, child.created(),
+                                    "placement-planned", "placement", placementId, List.of("placing-authority"), null,
+                                    named(body), List.of())))
+                            // The placing authority must be one the protocols let hold this placement record.
+                            .chain(() -> policy.authorised(tx, Target.created(childId, actor.agencyId()), "read",
+                                    List.of("identity", "placement"), b -> b))
+                            .chain(authorised -> cases.placementById(tx, placementId)
+                                    .chain(p -> event(tx, eventId, "placement-planned", p.orElseThrow(), now, body.placement(),
+                                            body.risk(), authorised.standing())))
                             .chain(outcome -> audit.record(tx, audit.entryFor(context, "placement.plan", 201))
                                     .invoke(context::markAudited)
                                     .replaceWith(EventResult.of(eventId, "placement-planned", childId, placementId, outcome)));
@@ -141,18 +151,20 @@ public class PlacementResource {
         return pool.withTransaction(tx -> cases.placementById(tx, id).chain(found -> {
             Cases.Placement p = found.orElseThrow(ApiException::notFound);
             context.describe(action, "placement", id.toString(), p.childId());
-            return policy.authorise(tx, p.childId(), "read", List.of("placement"), b -> b)
-                    .chain(() -> requireKind(tx, actor, p.childId(), allowedKinds))
-                    .chain(() -> {
+            Target target = Target.record(p.childId(), p.placingAuthority(), p.createdAt(), "placement", p.id());
+            return policy.authorised(tx, target, "read", List.of("placement"), b -> b)
+                    .invoke(authorised -> requireKind(authorised.standing(), target, allowedKinds))
+                    .chain(authorised -> {
                         if (!allowed(p.status(), status)) {
                             throw new ApiException(409, "PLACEMENT_STATE",
                                     "A " + p.status() + " placement cannot become " + status + ".", List.of());
                         }
                         return tx.preparedQuery("UPDATE placement SET status = $2, updated_at = now() WHERE id = $1")
-                                .execute(Tuple.of(id, status));
+                                .execute(Tuple.of(id, status))
+                                .chain(() -> cases.placementById(tx, id))
+                                .chain(updated -> event(tx, eventId, eventType, updated.orElseThrow(), now, null, null,
+                                        authorised.standing()));
                     })
-                    .chain(() -> cases.placementById(tx, id))
-                    .chain(updated -> event(tx, eventId, eventType, updated.orElseThrow(), now, null, null))
                     // Once everyone has been told, the host-area relationships this placement created end
                     // (need to know follows the placement); the placing council's and the home area's stay.
                     .call(() -> status.equals("STARTED") ? Uni.createFrom().voidItem()
@@ -185,12 +197,16 @@ public class PlacementResource {
         UUID eventId = UUID.randomUUID();
         Instant now = clock.instant();
         context.describe("child.return-home", "case-event", eventId.toString(), childId);
-        return pool.withTransaction(tx -> policy.authorise(tx, childId, "read", List.of("identity", "placement"), b -> b)
-                .chain(() -> requireKind(tx, actor, childId, Set.of("placing-authority")))
-                .chain(() -> relationships.add(tx, childId, body.homeSchool(), "school", "return-home", eventId, null))
-                .chain(() -> relationships.add(tx, childId, body.homePolice(), "home-police", "return-home", eventId, null))
-                .chain(() -> body.homeHealth() == null ? Uni.createFrom().voidItem()
-                        : relationships.add(tx, childId, body.homeHealth(), "home-health", "return-home", eventId, null))
+        Target whole = Target.wholeChild(childId, actor.agencyId());
+        List<Standings.Named> named = new java.util.ArrayList<>(List.of(new Standings.Named(body.homeSchool(), "school", null),
+                new Standings.Named(body.homePolice(), "home-police", null)));
+        if (body.homeHealth() != null) {
+            named.add(new Standings.Named(body.homeHealth(), "home-health", null));
+        }
+        return pool.withTransaction(tx -> policy.authorised(tx, whole, "read", List.of("identity", "placement"), b -> b)
+                .invoke(authorised -> requireKind(authorised.standing(), whole, Set.of("placing-authority")))
+                .chain(() -> standings.establish(tx, new Standings.Establish(childId, false, "child-returning-home",
+                        "return-home", eventId, List.of(), null, named, List.of())))
                 .chain(() -> cases.currentPlacement(tx, childId))
                 .chain(placement -> cases.currentRiskLevel(tx, childId).chain(risk -> missingSummary(tx, childId)
                         .chain(missing -> {
@@ -237,15 +253,21 @@ public class PlacementResource {
                 });
     }
 
-    /** Records the event for this placement and queues its alerts. */
+    /**
+     * Records the event for this placement and queues its alerts. The child's current risk level goes
+     * into the alert only when the raiser's standing reaches the whole child's record: a council whose
+     * claim to a known child awaits confirmation sends what it supplied itself, nothing it could not read.
+     */
     Uni<Notifier.Outcome> event(SqlClient tx, UUID eventId, String type, Cases.Placement p, Instant now,
-            Map<String, Object> placementExtra, Map<String, Object> risk) {
+            Map<String, Object> placementExtra, Map<String, Object> risk, Standing raiser) {
         Actor actor = context.requireActor();
         Map<String, Object> placement = p.placementDetails();
         if (placementExtra != null) {
             placementExtra.forEach(placement::putIfAbsent);
         }
-        return cases.currentRiskLevel(tx, p.childId()).chain(level -> {
+        Uni<java.util.Optional<String>> known = raiser.reachesWholeChild() ? cases.currentRiskLevel(tx, p.childId())
+                : Uni.createFrom().item(java.util.Optional.empty());
+        return known.chain(level -> {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("identity", identity(p.childId(), p.identity(), null));
             details.put("placement", placement);
@@ -272,28 +294,29 @@ public class PlacementResource {
         return identity;
     }
 
-    private Uni<Void> relate(SqlClient tx, UUID childId, UUID placementId, String placing, NewPlacement b) {
-        Uni<Void> chain = relationships.add(tx, childId, placing, "placing-authority", "placement", placementId, null);
+    /** The agencies the placing council names, each for the kind the placement gives it. */
+    private static List<Standings.Named> named(NewPlacement b) {
         String[][] pairs = {{b.provider(), "provider"}, {b.hostCouncil(), "host-council"}, {b.hostPolice(), "host-police"},
                 {b.hostHealth(), "host-health"}, {b.homePolice(), "home-police"}, {b.homeHealth(), "home-health"},
                 {b.gp(), "gp"}, {b.school(), "school"}, {b.rhiService(), "rhi-service"}};
+        List<Standings.Named> named = new java.util.ArrayList<>();
         for (String[] pair : pairs) {
             if (pair[0] != null) {
-                chain = chain.chain(() -> relationships.add(tx, childId, pair[0], pair[1], "placement", placementId, null));
+                named.add(new Standings.Named(pair[0], pair[1], null));
             }
         }
-        return chain;
+        return named;
     }
 
-    /** The caller's agency must hold one of these relationship kinds with the child (facts from events). */
-    Uni<Void> requireKind(SqlClient tx, Actor actor, UUID childId, Set<String> kinds) {
-        return relationships.kinds(tx, actor.agencyId(), childId).map(held -> {
-            if (held.stream().noneMatch(kinds::contains)) {
-                throw ApiException.forbidden("RELATIONSHIP_KIND_REQUIRED",
-                        "Only an agency holding " + String.join(" or ", kinds) + " for this child may do this.");
-            }
-            return null;
-        });
+    /**
+     * The caller's agency must hold one of these relationship kinds for the record (facts from events,
+     * counted as standing allows: an unconfirmed claim counts only for records created after it).
+     */
+    static void requireKind(Standing standing, Target target, Set<String> kinds) {
+        if (standing.kindsFor(target.record()).stream().noneMatch(kinds::contains)) {
+            throw ApiException.forbidden("RELATIONSHIP_KIND_REQUIRED",
+                    "Only an agency holding " + String.join(" or ", kinds) + " for this child may do this.");
+        }
     }
 
     private void validate(NewPlacement b) {

@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 import uk.safeguarding.gateway.child.Relationships;
+import uk.safeguarding.gateway.child.Standing;
 import uk.safeguarding.gateway.consent.ChildConsents;
 import uk.safeguarding.gateway.consent.ConsentConfig;
 import uk.safeguarding.gateway.consent.ConsentStore;
@@ -95,36 +96,72 @@ public class PolicyService implements SignatoryRegistry {
     }
 
     public Decision decide(DecisionRequest request) {
+        requireSource(request.action(), request.counterparty());
         return engine.decide(request);
     }
 
+    /** A decision and the caller's standing with the child it was taken on. */
+    public record Authorised(Decision decision, Standing standing) {
+    }
+
     /**
-     * Object-level authorisation for a child's record: loads the live relationships of the actor's
-     * agency with the child and the consent that applies to each requested category (and the actor's
-     * own active overrides), asks the engine, and keeps the decision for the audit record. No
-     * relationship at all means 404, exactly as for a record that does not exist; any other denial is a
-     * 403 with the stable code and the deciding rule.
+     * Object-level authorisation for a child's record: loads the caller agency's standing with the child
+     * and takes the relationship kinds that count for this record (an unconfirmed claim counts only for
+     * records created after it), the consent that applies to each requested category (and the actor's
+     * own active overrides), and asks the engine, naming the data's source. The decision is kept for the
+     * audit record, with the source as the owner of what was released. No relationship counting for the
+     * record means 404, exactly as for a record that does not exist; any other denial is a 403 with the
+     * stable code and the deciding rule.
      */
-    public Uni<Decision> authorise(SqlClient client, UUID childId, String action, List<String> categories,
+    public Uni<Decision> authorise(SqlClient client, Target target, String action, List<String> categories,
+            UnaryOperator<DecisionRequest.Builder> refine) {
+        return authorised(client, target, action, categories, refine).map(Authorised::decision);
+    }
+
+    /** As {@link #authorise}, also giving the caller's standing (what it may build on). */
+    public Uni<Authorised> authorised(SqlClient client, Target target, String action, List<String> categories,
             UnaryOperator<DecisionRequest.Builder> refine) {
         Actor actor = context.requireActor();
         PurposeOfUse purpose = context.purpose().orElseThrow(() -> new IllegalStateException("purpose not established"));
-        Uni<Set<String>> kinds = childId == null ? Uni.createFrom().item(Set.of())
-                : relationships.kinds(client, actor.agencyId(), childId);
-        return kinds.chain(held -> consents.view(client, childId, actor, purpose, clock.instant()).map(view -> {
-            ConsentedDecision consented = decide(actor, action, purpose, held, categories, view, refine);
+        requireSource(action, target.source());
+        UUID childId = target.childId();
+        Uni<Standing> standing = childId == null ? Uni.createFrom().item(new Standing(actor.agencyId(), null, null, List.of(), false))
+                : relationships.standing(client, actor.agencyId(), actor.subject(), childId);
+        return standing.chain(held -> consents.view(client, childId, actor, purpose, clock.instant()).map(view -> {
+            Set<String> kinds = held.kindsFor(target.record());
+            ConsentedDecision consented = decide(actor, action, purpose, kinds, categories, view,
+                    b -> refine.apply(b.counterparty(target.source())));
             Decision decision = consented.decision();
             context.decided(consented.audited());
             if (decision.isPermit()) {
-                return decision;
+                disclosed(target.source(), actor);
+                return new Authorised(decision, held);
             }
-            // Only an agency with no relationship at all must not learn that the child exists; one that
-            // is involved is told which rule refused it.
-            if (held.isEmpty()) {
+            // Only an agency with no relationship counting for this record must not learn that it exists;
+            // one that is involved is told which rule refused it.
+            if (kinds.isEmpty()) {
                 throw ApiException.notFound();
             }
             throw denied(decision);
         }));
+    }
+
+    /**
+     * A rule restricted by its source matches only a named source, so every read-side decision must name
+     * one: a call site that forgot would turn into a silent denial. Failing loudly here makes the whole
+     * test suite a walk over every call site.
+     */
+    void requireSource(String action, String source) {
+        if (source == null && !engine.vocabulary().actorIsSender(action)) {
+            throw new IllegalStateException("A '" + action + "' decision must name the data's source (Target.source)");
+        }
+    }
+
+    /** The released data's owner, for the DPO scope: another agency's information, not the gateway's index. */
+    public void disclosed(String source, Actor reader) {
+        if (source != null && !source.equals(reader.agencyId()) && !source.startsWith("gateway:")) {
+            context.disclosedInformationOf(source);
+        }
     }
 
     /**

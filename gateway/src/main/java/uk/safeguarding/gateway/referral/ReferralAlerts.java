@@ -14,6 +14,8 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 import uk.safeguarding.gateway.alert.AlertRequest;
 import uk.safeguarding.gateway.alert.Outbox;
+import uk.safeguarding.gateway.alert.Notifier;
+import uk.safeguarding.gateway.child.RecordRef;
 import uk.safeguarding.gateway.child.Relationships;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.protocol.engine.Actor;
@@ -48,7 +50,7 @@ public class ReferralAlerts {
     /** The engine's receive-alert decision for an agency's system holding {@code relationships}. */
     Decision receiveAlert(String agency, Set<String> relationships, List<String> categories, String counterparty,
             Instant at) {
-        return policy.decide(DecisionRequest.builder(Actor.of(agency, Set.of(), "alert-recipient:" + agency))
+        return policy.decide(DecisionRequest.builder(Actor.of(agency, Notifier.SYSTEM_ROLES, "alert-recipient:" + agency))
                 .action("receive-alert").purpose("SAFEGUARDING").relationships(relationships).categories(categories)
                 .counterparty(counterparty).at(at).build());
     }
@@ -64,7 +66,10 @@ public class ReferralAlerts {
         Uni<List<UUID>> chain = Uni.createFrom().item(new ArrayList<>());
         for (DutyNotice duty : policy.engine().duties(OUTCOME_EVENT, caseContext, at, decidedBy)) {
             for (String agency : duty.agencies()) {
-                chain = chain.chain(queued -> relationships.kinds(tx, agency, childId).chain(kinds -> {
+                // The referrer's standing is its own referral: the outcome of that referral is its record.
+                chain = chain.chain(queued -> relationships.standing(tx, agency, null, childId)
+                        .map(s -> s.kindsFor(RecordRef.of(null, ReferralService.SOURCE_TYPE, referralId)))
+                        .chain(kinds -> {
                     Decision decision = receiveAlert(agency, kinds, List.of(Referral.IDENTITY, Referral.RISK),
                             decidedBy, at);
                     if (!decision.isPermit()) {

@@ -33,6 +33,8 @@ import uk.safeguarding.gateway.alert.Outbox;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.child.ChildIndex;
 import uk.safeguarding.gateway.child.Relationships;
+import uk.safeguarding.gateway.child.Standings;
+import uk.safeguarding.gateway.policy.Target;
 import uk.safeguarding.gateway.consent.ChildConsents;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.problem.ApiException;
@@ -60,6 +62,12 @@ public class ReferralService {
     static final String KIND_RECIPIENT = "referral-recipient";
     static final String KIND_MASH_PARTNER = "mash-partner";
 
+    /** More to store in the referral's transaction once the child is known (a FHIR transaction's Consent entry). */
+    @FunctionalInterface
+    public interface AlsoStore {
+        Uni<Void> store(SqlClient tx, UUID childId, UUID referralId);
+    }
+
     /** The result of a create: the receipt, and whether it repeats an earlier request with the same key. */
     public record Created(ReferralViews.Receipt receipt, boolean replay) {
     }
@@ -76,6 +84,7 @@ public class ReferralService {
     private final PolicyService policy;
     private final ChildIndex children;
     private final Relationships relationships;
+    private final Standings standings;
     private final AuditTrail audit;
     private final Outbox outbox;
     private final RequestContext context;
@@ -88,7 +97,8 @@ public class ReferralService {
 
     ReferralService(Pool pool, PolicyService policy, ChildIndex children, Relationships relationships,
             AuditTrail audit, Outbox outbox, RequestContext context, PartnershipDirectory directory,
-            ReferralConfig config, ObjectMapper mapper, ReferralAlerts alerts, GatewayClock clock) {
+            ReferralConfig config, ObjectMapper mapper, ReferralAlerts alerts, GatewayClock clock, Standings standings) {
+        this.standings = standings;
         this.alerts = alerts;
         this.clock = clock;
         this.pool = pool;
@@ -129,7 +139,7 @@ public class ReferralService {
      * once the child is known and the referrer's relationship recorded (a FHIR transaction's Consent entry).
      */
     public Uni<Created> create(Referral referral, List<Attachment> attachments, String idempotencyKey,
-            String sourceFormat, java.util.function.BiFunction<SqlClient, UUID, Uni<Void>> alsoStore) {
+            String sourceFormat, AlsoStore alsoStore) {
         Actor actor = context.requireActor();
         PurposeOfUse purpose = context.purpose().orElseThrow(() -> new IllegalStateException("no purpose"));
         context.describe("referral.create", RESOURCE_TYPE, null, null);
@@ -257,12 +267,13 @@ public class ReferralService {
     private Uni<Void> store(SqlClient tx, UUID id, Referral referral, List<Attachment> attachments, String key,
             String hash, String format,
             List<LanguageCheck.Flag> flags, List<Route> planned, Actor actor,
-            java.util.function.BiFunction<SqlClient, UUID, Uni<Void>> alsoStore) {
+            AlsoStore alsoStore) {
         Referral.Child child = referral.child();
         String system = child.nhsNumber() != null ? ChildIndex.NHS_NUMBER : child.localIdentifier().system();
         String value = child.nhsNumber() != null ? child.nhsNumber() : child.localIdentifier().value();
-        return children.resolveOrCreate(tx, system, value).chain(childId -> withConsent(tx, childId, planned,
+        return children.resolve(tx, system, value).chain(resolved -> withConsent(tx, resolved.id(), planned,
                 present(referral, attachments), actor.agencyId()).chain(routes -> {
+            UUID childId = resolved.id();
             context.describe("referral.create", RESOURCE_TYPE, id.toString(), childId);
             Uni<Void> steps = tx.preparedQuery("""
                             INSERT INTO referral (id, child_id, requester_agency, requester_subject, home_council,
@@ -273,9 +284,12 @@ public class ReferralService {
                             referral.homeCouncil(), referral.riskLevel(), toJson(referral), flagsJson(flags), format,
                             key, hash}))
                     .replaceWithVoid()
-                    .chain(() -> relationships.add(tx, childId, actor.agencyId(), KIND_REFERRER, SOURCE_TYPE, id,
-                            referral.requesterContact()))
-                    .chain(() -> alsoStore == null ? Uni.createFrom().voidItem() : alsoStore.apply(tx, childId));
+                    // The referrer follows its own referral; the MASH and its partners are chosen by the
+                    // protocol's duties, never by the referrer (Standings records both with their clauses).
+                    .chain(() -> standings.establish(tx, new Standings.Establish(childId, resolved.created(), EVENT,
+                            SOURCE_TYPE, id, List.of(KIND_REFERRER), referral.requesterContact(), List.of(), routes.stream()
+                                    .map(r -> new Standings.Named(r.agency(), r.relationship(), r.contact())).toList())))
+                    .chain(() -> alsoStore == null ? Uni.createFrom().voidItem() : alsoStore.store(tx, childId, id));
             for (Route route : routes) {
                 Uni<UUID> alert = route.alertCategories() == null ? Uni.createFrom().nullItem()
                         : outbox.enqueue(tx, alertFor(id, childId, referral, route, actor.agencyId()));
@@ -288,9 +302,7 @@ public class ReferralService {
                                 .execute(Tuple.from(new Object[] {id, route.agency(), route.caseRole(),
                                         route.relationship(), route.duty().clause(), new JsonArray(route.categories()),
                                         route.duty().deadline().atOffset(ZoneOffset.UTC), alertId}))
-                                .replaceWithVoid())
-                        .chain(() -> relationships.add(tx, childId, route.agency(), route.relationship(), SOURCE_TYPE,
-                                id, route.contact()));
+                                .replaceWithVoid());
             }
             return steps.chain(() -> audit.record(tx, audit.entryFor(context, "referral.create", 201)));
         }));
@@ -351,8 +363,8 @@ public class ReferralService {
             UUID childId = row.getUUID("child_id");
             context.describe("referral.read", RESOURCE_TYPE, id.toString(), childId);
             Referral referral = fromJson(row.getJsonObject("body"));
-            return attachments(pool, id).chain(attachments -> policy.authorise(pool, childId, "read",
-                            present(referral, attachments), b -> b.counterparty(row.getString("requester_agency")))
+            return attachments(pool, id).chain(attachments -> policy.authorise(pool, target(row), "read",
+                            present(referral, attachments), b -> b)
                     .chain(decision -> recipients(pool, id)
                             .map(recipients -> view(row, referral, attachments, decision, recipients))));
         });
@@ -402,8 +414,8 @@ public class ReferralService {
             }
             UUID childId = child.get();
             context.describe("referral.search", RESOURCE_TYPE, null, childId);
-            return relationships.kinds(pool, actor.agencyId(), childId).chain(kinds -> {
-                if (kinds.isEmpty()) {
+            return relationships.standing(pool, actor.agencyId(), actor.subject(), childId).chain(standing -> {
+                if (standing.isEmpty()) {
                     return Uni.createFrom().item(List.<ReferralViews.Read>of());
                 }
                 return policy.consents(pool, childId, actor, purpose).chain(consents -> pool.preparedQuery("""
@@ -416,6 +428,12 @@ public class ReferralService {
                         .chain(rows -> {
                             Uni<List<ReferralViews.Read>> result = Uni.createFrom().item(new ArrayList<>());
                             for (Row row : rows) {
+                                // Each referral is its own record: a referrer's relationship counts for its own
+                                // referral only, an unconfirmed claim for referrals made after it.
+                                Set<String> kinds = standing.kindsFor(target(row).record());
+                                if (kinds.isEmpty()) {
+                                    continue;
+                                }
                                 Referral referral = fromJson(row.getJsonObject("body"));
                                 result = result.chain(list -> attachments(pool, row.getUUID("id")).chain(attachments -> {
                                     var consented = policy.decide(actor, "read", purpose, kinds, present(referral, attachments),
@@ -425,6 +443,7 @@ public class ReferralService {
                                         return Uni.createFrom().item(list);
                                     }
                                     context.decided(consented.audited());
+                                    policy.disclosed(row.getString("requester_agency"), actor);
                                     return recipients(pool, row.getUUID("id")).map(recipients -> {
                                         list.add(view(row, referral, attachments, decision, recipients));
                                         return list;
@@ -497,8 +516,7 @@ public class ReferralService {
                     UUID childId = row.getUUID("child_id");
                     context.describe(auditAction, RESOURCE_TYPE, id.toString(), childId);
                     // The protocol's acknowledge/accept/decline action, with the caller's live relationships.
-                    return policy.authorise(tx, childId, action, List.of(Referral.IDENTITY),
-                                    b -> b.counterparty(row.getString("requester_agency")))
+                    return policy.authorise(tx, target(row), action, List.of(Referral.IDENTITY), b -> b)
                             .chain(decision -> tx.preparedQuery(
                                             "SELECT status FROM referral_recipient WHERE referral_id = $1 AND agency_id = $2 FOR UPDATE")
                                     .execute(Tuple.of(id, actor.agencyId())))
@@ -554,6 +572,12 @@ public class ReferralService {
     }
 
     // -------------------------------------------------------------------------------------- helpers
+
+    /** A stored referral as the record a decision is about: its child, its author, its age and id. */
+    static Target target(Row row) {
+        return Target.record(row.getUUID("child_id"), row.getString("requester_agency"),
+                row.getOffsetDateTime("created_at").toInstant(), SOURCE_TYPE, row.getUUID("id"));
+    }
 
     private Uni<Row> load(SqlClient client, UUID id) {
         return client.preparedQuery("SELECT id, child_id, requester_agency, home_council, created_at, body, language_flags FROM referral WHERE id = $1")

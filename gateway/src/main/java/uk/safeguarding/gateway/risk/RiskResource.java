@@ -28,7 +28,10 @@ import uk.safeguarding.gateway.alert.GatewayClock;
 import uk.safeguarding.gateway.alert.Notifier;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.placement.Cases;
+import uk.safeguarding.gateway.child.RecordRef;
+import uk.safeguarding.gateway.child.Relationships;
 import uk.safeguarding.gateway.policy.PolicyService;
+import uk.safeguarding.gateway.policy.Target;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.security.Actor;
 import uk.safeguarding.gateway.security.RequestContext;
@@ -50,6 +53,7 @@ import uk.safeguarding.protocol.engine.Decision;
 public class RiskResource {
 
     static final List<String> LEVELS = List.of("LOW", "MEDIUM", "HIGH");
+    static final List<String> HISTORY_CATEGORIES = List.of("risk", "risk-history");
 
     /** A new assessment. */
     public record NewAssessment(String level, String rationale, List<String> indicators) {
@@ -67,8 +71,11 @@ public class RiskResource {
     private final PolicyService policy;
     private final Cases cases;
     private final GatewayClock clock;
+    private final Relationships relationships;
 
-    RiskResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Cases cases, GatewayClock clock) {
+    RiskResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Cases cases, GatewayClock clock,
+            Relationships relationships) {
+        this.relationships = relationships;
         this.pool = pool;
         this.context = context;
         this.audit = audit;
@@ -92,10 +99,11 @@ public class RiskResource {
             // A raise: an agency the protocols let read the risk history records it. A downgrade: the engine
             // checks everything but the approver now (rationale, role, relationship), the approver later.
             Uni<Decision> decided = downgrade
-                    ? policy.authorise(tx, childId, "risk-downgrade", List.of("risk"),
+                    ? policy.authorise(tx, Target.wholeChild(childId, null), "risk-downgrade", List.of("risk"),
                             b -> b.approval(new Approval(body.rationale(), null)))
                             .onFailure(ApiException.class).recoverWithUni(e -> secondApproverOnly((ApiException) e))
-                    : policy.authorise(tx, childId, "read", List.of("risk"), b -> b);
+                    // The answer carries the previous level: the child's risk as a whole is the record.
+                    : policy.authorise(tx, Target.wholeChild(childId, Target.GATEWAY), "read", List.of("risk"), b -> b);
             return decided
                     .chain(() -> tx.preparedQuery("""
                                     INSERT INTO risk_assessment (id, child_id, level, previous_level, downgrade, rationale,
@@ -140,12 +148,15 @@ public class RiskResource {
                     Row a = rows.iterator().next();
                     UUID childId = a.getUUID("child_id");
                     context.describe("risk.approve-downgrade", "risk-assessment", id.toString(), childId);
-                    if (!a.getBoolean("downgrade") || a.getString("approver_subject") != null) {
-                        throw new ApiException(409, "NOTHING_TO_APPROVE",
-                                "This assessment is not a downgrade awaiting approval.", List.of());
-                    }
-                    // The approver must be involved with the child too (404 otherwise, like any record).
-                    return policy.authorise(tx, childId, "read", List.of("risk"), b -> b)
+                    // Access before state: the approver must be involved with the child (404 otherwise, like
+                    // an assessment that does not exist) before it learns anything about this one.
+                    return policy.authorise(tx, assessmentTarget(a), "read", List.of("risk"), b -> b)
+                            .invoke(() -> {
+                                if (!a.getBoolean("downgrade") || a.getString("approver_subject") != null) {
+                                    throw new ApiException(409, "NOTHING_TO_APPROVE",
+                                            "This assessment is not a downgrade awaiting approval.", List.of());
+                                }
+                            })
                             .chain(() -> proposerDecision(tx, a, approver))
                             .chain(decision -> tx.preparedQuery("""
                                             INSERT INTO risk_approval (assessment_id, approver_subject, approver_agency, approved_at, reasons)
@@ -175,11 +186,10 @@ public class RiskResource {
         String agency = a.getString("assessed_by_agency");
         java.util.Set<String> roles = new java.util.TreeSet<>();
         a.getJsonArray("assessed_by_roles").forEach(r -> roles.add((String) r));
-        return tx.preparedQuery("SELECT DISTINCT kind FROM relationship WHERE child_id = $1 AND agency_id = $2 AND ended_at IS NULL")
-                .execute(Tuple.of(childId, agency))
-                .map(rows -> {
-                    java.util.Set<String> kinds = new java.util.TreeSet<>();
-                    rows.forEach(r -> kinds.add(r.getString("kind")));
+        // The proposer's standing with the child as a whole, as it stands now (not as the approver's).
+        return relationships.standing(tx, agency, a.getString("assessed_by_subject"), childId)
+                .map(standing -> {
+                    java.util.Set<String> kinds = standing.kindsFor(RecordRef.wholeChild());
                     Actor proposer = new Actor(a.getString("assessed_by_subject"), null, Actor.Kind.USER, agency, roles);
                     Decision decision = policy.decide(policy.request(proposer, "risk-downgrade",
                                     context.purpose().orElseThrow()).relationships(kinds).categories("risk")
@@ -198,32 +208,69 @@ public class RiskResource {
     @Path("/children/{childId}/risk-assessments")
     public Uni<List<Assessment>> history(@PathParam("childId") UUID childId) {
         context.describe("risk.history", "risk-assessment", null, childId);
-        return pool.withTransaction(tx -> policy.authorise(tx, childId, "read", List.of("risk"), b -> b)
-                .chain(() -> tx.preparedQuery("""
+        Actor reader = context.requireActor();
+        // The history as a whole is the record (access is decided on it first); then each agency's
+        // assessments are released by their own decision: the level and its summary under "risk", the
+        // rationale and the staff behind it under "risk-history" (councils, police and health only).
+        return pool.withTransaction(tx -> policy.authorised(tx, Target.wholeChild(childId, Target.GATEWAY), "read",
+                        HISTORY_CATEGORIES, b -> b)
+                .chain(authorised -> policy.consents(tx, childId, reader, context.purpose().orElseThrow())
+                        .chain(consents -> tx.preparedQuery("""
                                 SELECT a.*, p.approver_subject, p.approved_at FROM risk_assessment a
                                 LEFT JOIN risk_approval p ON p.assessment_id = a.id
                                 WHERE a.child_id = $1 ORDER BY a.recorded_at, a.id
-                                """).execute(Tuple.of(childId)))
-                .chain(rows -> {
-                    List<Assessment> out = new ArrayList<>();
-                    for (Row a : rows) {
-                        boolean approved = a.getString("approver_subject") != null;
-                        out.add(new Assessment(a.getUUID("id"), childId, a.getString("level"), a.getString("previous_level"),
-                                a.getBoolean("downgrade"), a.getString("rationale"), a.getString("assessed_by_subject"),
-                                a.getString("assessed_by_agency"), a.getOffsetDateTime("recorded_at").toInstant(),
-                                !a.getBoolean("downgrade") || approved, a.getString("approver_subject"),
-                                a.getOffsetDateTime("approved_at") == null ? null : a.getOffsetDateTime("approved_at").toInstant(),
-                                null));
-                    }
+                                """).execute(Tuple.of(childId))
+                        .map(rows -> {
+                            java.util.Set<String> kinds = authorised.standing().kindsFor(RecordRef.wholeChild());
+                            Map<String, List<String>> released = new LinkedHashMap<>();
+                            List<Assessment> out = new ArrayList<>();
+                            for (Row a : rows) {
+                                String source = a.getString("assessed_by_agency");
+                                List<String> permitted = released.computeIfAbsent(source, s -> {
+                                    var d = policy.decide(reader, "read", context.purpose().orElseThrow(), kinds,
+                                            HISTORY_CATEGORIES, consents, b -> b.counterparty(s)).decision();
+                                    return d.isPermit() ? d.permittedCategories() : List.of();
+                                });
+                                if (permitted.contains("risk")) {
+                                    policy.disclosed(source, reader);
+                                    out.add(view(a, childId, permitted.contains("risk-history")));
+                                }
+                            }
+                            return out;
+                        })))
+                .chain(out -> {
                     return audit.record(tx, audit.entryFor(context, "risk.history", 200)).invoke(context::markAudited)
                             .replaceWith(out);
                 }));
     }
 
     /** Every involved agency hears the change, with who decided and why. */
+    /**
+     * One assessment as a reader may see it: with {@code history} (category risk-history) everything;
+     * without, the level, its change, when and which agency (the current level and its summary), but
+     * not the rationale or the people who assessed and approved it.
+     */
+    static Assessment view(Row a, UUID childId, boolean history) {
+        boolean approved = a.getString("approver_subject") != null;
+        return new Assessment(a.getUUID("id"), childId, a.getString("level"), a.getString("previous_level"),
+                a.getBoolean("downgrade"), history ? a.getString("rationale") : null,
+                history ? a.getString("assessed_by_subject") : null, a.getString("assessed_by_agency"),
+                a.getOffsetDateTime("recorded_at").toInstant(), !a.getBoolean("downgrade") || approved,
+                history ? a.getString("approver_subject") : null,
+                a.getOffsetDateTime("approved_at") == null ? null : a.getOffsetDateTime("approved_at").toInstant(), null);
+    }
+
+    /** An assessment as the record a decision is about. */
+    static Target assessmentTarget(Row a) {
+        return Target.record(a.getUUID("child_id"), a.getString("assessed_by_agency"),
+                a.getOffsetDateTime("recorded_at").toInstant(), "risk-assessment", a.getUUID("id"));
+    }
+
     private Uni<Notifier.Outcome> announce(SqlClient tx, UUID assessmentId, UUID childId, String level, String previous,
             String rationale, Actor assessor, String approvedBy, Instant now) {
-        return tx.preparedQuery("SELECT DISTINCT agency_id FROM relationship WHERE child_id = $1 AND ended_at IS NULL")
+        // Everyone involved with the child as a whole; a referrer follows only its own referral.
+        return tx.preparedQuery("SELECT DISTINCT agency_id FROM relationship WHERE child_id = $1 AND ended_at IS NULL "
+                        + "AND standing <> 'refused' AND scope = 'child'")
                 .execute(Tuple.of(childId))
                 .chain(rows -> cases.context(tx, childId).chain(ctx -> {
                     // all-involved = every agency in the case roles plus every agency with a live relationship.
@@ -240,13 +287,18 @@ public class RiskResource {
                     risk.put("previousLevel", previous);
                     risk.put("change", previous == null ? "FIRST" : LEVELS.indexOf(level) < LEVELS.indexOf(previous)
                             ? "DOWNGRADE" : LEVELS.indexOf(level) > LEVELS.indexOf(previous) ? "RAISE" : "UNCHANGED");
-                    risk.put("rationale", rationale);
-                    risk.put("decidedBy", assessor.subject());
                     risk.put("decidedByAgency", assessor.agencyId());
-                    Optional.ofNullable(approvedBy).ifPresent(a -> risk.put("approvedBy", a));
+                    // Who decided and why is risk history: councils, police and health hear it, providers
+                    // and schools the new level (risk-change protocol).
+                    Map<String, Object> history = new LinkedHashMap<>();
+                    history.put("assessmentId", assessmentId.toString());
+                    history.put("rationale", rationale);
+                    history.put("decidedBy", assessor.subject());
+                    Optional.ofNullable(approvedBy).ifPresent(a -> history.put("approvedBy", a));
                     Map<String, Object> details = new LinkedHashMap<>();
                     details.put("identity", Map.of("childId", childId.toString()));
                     details.put("risk", risk);
+                    details.put("risk-history", history);
                     return cases.record(tx, new Notifier.CaseEvent(UUID.randomUUID(), "risk-changed", childId,
                             assessor.agencyId(), now, "SAFEGUARDING", false, details), assessor.subject(), all.build());
                 }));

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,9 +99,19 @@ class RiskAndReturnTest {
         JsonObject toSchool = forChild(receiver.deliveriesFor(SCHOOL), childId).stream()
                 .filter(d -> "DOWNGRADE".equals(risk(d).getString("change"))).findFirst().orElseThrow().json();
         JsonObject risk = toSchool.getJsonObject("data").getJsonObject("data").getJsonObject("risk");
-        assertEquals("tm-th-2", risk.getString("approvedBy"));
-        assertEquals(RATIONALE, risk.getString("rationale"));
         assertEquals("HIGH", risk.getString("previousLevel"));
+        // Who decided and why is risk history: the school hears the new level, not the rationale or the staff.
+        assertNull(risk.getString("rationale"));
+        assertNull(risk.getString("approvedBy"));
+        assertNull(toSchool.getJsonObject("data").getJsonObject("data").getJsonObject("risk-history"));
+        assertTrue(toSchool.getJsonObject("data").getJsonArray("withheld").contains("risk-history"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> forChild(receiver.deliveriesFor(HOST_POLICE), childId).stream()
+                .anyMatch(d -> "DOWNGRADE".equals(risk(d).getString("change"))));
+        JsonObject history = forChild(receiver.deliveriesFor(HOST_POLICE), childId).stream()
+                .filter(d -> "DOWNGRADE".equals(risk(d).getString("change"))).findFirst().orElseThrow().json()
+                .getJsonObject("data").getJsonObject("data").getJsonObject("risk-history");
+        assertEquals("tm-th-2", history.getString("approvedBy"));
+        assertEquals(RATIONALE, history.getString("rationale"));
 
         // History: both kept, in order, never overwritten.
         given().auth().oauth2(practitioner(HOST_POLICE)).header("Purpose-Of-Use", "SAFEGUARDING")

@@ -65,6 +65,14 @@ class AuthorisationMatrixTest {
             Map.entry("POST /api/v1/placements/{id}/move", World::placementId),
             Map.entry("POST /api/v1/missing-episodes/{id}/found", World::episodeId),
             Map.entry("POST /api/v1/missing-episodes/{id}/return-interview", World::episodeId),
+            Map.entry("POST /api/v1/missing-episodes/{id}/confirmation", World::episodeId),
+            Map.entry("POST /api/v1/consents/{id}/approval", w -> ConsentFixtures.world().get("consent")),
+            Map.entry("GET /api/v1/relationship-claims/{id}", w -> UUID.randomUUID().toString()),
+            Map.entry("POST /api/v1/relationship-claims/{id}/confirmation", w -> UUID.randomUUID().toString()),
+            Map.entry("POST /api/v1/relationship-claims/{id}/refusal", w -> UUID.randomUUID().toString()),
+            Map.entry("POST /api/v1/children/{childId}/standing-overrides", w -> w.childId().toString()),
+            Map.entry("GET /api/v1/standing-overrides/{id}", w -> UUID.randomUUID().toString()),
+            Map.entry("POST /api/v1/standing-overrides/{id}/approval", w -> UUID.randomUUID().toString()),
             Map.entry("GET /api/v1/case-events/{id}", World::caseEventId),
             Map.entry("GET /api/v1/alerts/{id}", World::alertId),
             Map.entry("POST /api/v1/alerts/{id}/acknowledge", World::alertId),
@@ -128,7 +136,9 @@ class AuthorisationMatrixTest {
             "POST /api/v1/children/{childId}/returns", "{\"arrival\":\"2030-01-01T09:00:00Z\",\"homeSchool\":\"school:100000\",\"homePolice\":\"police:met\",\"homeHealth\":\"nhs:RQX\"}",
             "POST /api/v1/children/{childId}/risk-assessments", "{\"level\":\"HIGH\",\"rationale\":\"New intelligence about an adult associate\"}",
             "POST /api/v1/children/{childId}/consent-overrides", ConsentFixtures.overrideBody(),
-            "POST /api/v1/audit/consent-overrides/{id}/review", "{\"note\":\"Reviewed: justified\"}");
+            "POST /api/v1/audit/consent-overrides/{id}/review", "{\"note\":\"Reviewed: justified\"}",
+            "POST /api/v1/relationship-claims/{id}/refusal", "{\"reason\":\"Not the placing authority of this child\"}",
+            "POST /api/v1/children/{childId}/standing-overrides", "{\"scope\":\"relationship\",\"justification\":\"The child is missing tonight and we need the record to find her\"}");
 
     private static String purposeFor(Route route) {
         return route.path().startsWith("/api/v1/audit") ? "DPO-REVIEW"
