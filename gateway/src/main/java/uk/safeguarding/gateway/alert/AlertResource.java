@@ -42,40 +42,59 @@ public class AlertResource {
     }
 
     private static final String COLUMNS = """
-            id, event, status, created_at, ack_due_at, delivered_at, acknowledged_at, duty_ref, payload, child_id, categories
+            id, event, status, created_at, ack_due_at, delivered_at, acknowledged_at, duty_ref, payload, child_id, categories,
+            resource_type, resource_id
             """;
 
     private final Pool pool;
     private final RequestContext context;
     private final AuditTrail audit;
     private final GatewayClock clock;
+    private final AlertReads reads;
 
-    AlertResource(Pool pool, RequestContext context, AuditTrail audit, GatewayClock clock) {
+    AlertResource(Pool pool, RequestContext context, AuditTrail audit, GatewayClock clock, AlertReads reads) {
+        this.reads = reads;
         this.pool = pool;
         this.context = context;
         this.audit = audit;
         this.clock = clock;
     }
 
-    /** Unacknowledged alerts for the caller's agency, oldest first; reading them marks them delivered. */
+    /**
+     * Unacknowledged alerts for the caller's agency, oldest first, each decided again for the caller
+     * (AlertReads): an alert nothing of which is released to the caller now is left out, and stays
+     * undelivered. Reading the shown ones marks them delivered.
+     */
     @GET
     public Uni<List<AlertView>> inbox(@QueryParam("limit") @DefaultValue("100") int limit,
             @QueryParam("include-acknowledged") @DefaultValue("false") boolean includeAcknowledged) {
         Actor actor = context.requireActor();
         int size = Math.max(1, Math.min(limit, 500));
         context.describe("alert.inbox", "alert", null, null);
+        reads.requireRole(actor);
         String statuses = includeAcknowledged ? "('PENDING', 'DELIVERED', 'ACKNOWLEDGED')" : "('PENDING', 'DELIVERED')";
         return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + COLUMNS + " FROM alert WHERE recipient_agency = $1 AND status IN "
                         + statuses + " ORDER BY created_at, id LIMIT $2")
                 .execute(Tuple.of(actor.agencyId(), size))
                 .chain(rows -> {
-                    List<AlertView> views = new ArrayList<>();
+                    AlertReads.Cache cache = new AlertReads.Cache();
+                    Uni<List<AlertView>> decided = Uni.createFrom().item(new ArrayList<>());
+                    for (Row r : rows) {
+                        decided = decided.chain(list -> reads.decide(tx, actor, r, cache).map(v -> {
+                            v.ifPresent(list::add);
+                            return list;
+                        }));
+                    }
+                    return decided;
+                })
+                .chain(views -> {
                     List<UUID> ids = new ArrayList<>();
                     Set<String> categories = new LinkedHashSet<>();
-                    for (Row r : rows) {
-                        views.add(view(r));
-                        ids.add(r.getUUID("id"));
-                        r.getJsonArray("categories").forEach(c -> categories.add((String) c));
+                    for (AlertView v : views) {
+                        ids.add(v.id());
+                        if (v.payload().get("data") instanceof Map<?, ?> data) {
+                            data.keySet().forEach(c -> categories.add(c.toString()));
+                        }
                     }
                     context.decided(new RequestContext.AuditedDecision("NONE", List.copyOf(categories), List.of(),
                             null, null, null, null));
@@ -93,6 +112,7 @@ public class AlertResource {
     public Uni<AlertView> one(@PathParam("id") UUID id) {
         Actor actor = context.requireActor();
         context.describe("alert.read", "alert", id.toString(), null);
+        reads.requireRole(actor);
         return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + COLUMNS + " FROM alert WHERE id = $1 AND recipient_agency = $2")
                 .execute(Tuple.of(id, actor.agencyId()))
                 .chain(rows -> {
@@ -100,13 +120,17 @@ public class AlertResource {
                         throw ApiException.notFound();
                     }
                     Row r = rows.iterator().next();
-                    List<String> categories = new ArrayList<>();
-                    r.getJsonArray("categories").forEach(c -> categories.add((String) c));
                     context.describe("alert.read", "alert", id.toString(), r.getUUID("child_id"));
-                    context.decided(new RequestContext.AuditedDecision("NONE", categories, List.of(), null, null, null, null));
-                    AlertView view = view(r);
-                    return audit.record(tx, audit.entryFor(context, "alert.read", 200)).invoke(context::markAudited)
-                            .replaceWith(view);
+                    return reads.decide(tx, actor, r, new AlertReads.Cache()).chain(decided -> {
+                        // Nothing of it released to this reader now: the same answer as an alert that does not exist.
+                        AlertView view = decided.orElseThrow(ApiException::notFound);
+                        List<String> categories = view.payload().get("data") instanceof Map<?, ?> data
+                                ? data.keySet().stream().map(Object::toString).toList() : List.of();
+                        context.decided(new RequestContext.AuditedDecision("PERMIT", categories, List.of("alert:" + id),
+                                null, null, null, null));
+                        return audit.record(tx, audit.entryFor(context, "alert.read", 200)).invoke(context::markAudited)
+                                .replaceWith(view);
+                    });
                 }));
     }
 
@@ -116,6 +140,7 @@ public class AlertResource {
     public Uni<AlertView> acknowledge(@PathParam("id") UUID id) {
         Actor actor = context.requireActor();
         context.describe("alert.acknowledge", "alert", id.toString(), null);
+        reads.requireRole(actor);
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         UPDATE alert SET status = 'ACKNOWLEDGED', acknowledged_at = $3,
                             delivered_at = coalesce(delivered_at, $3)
@@ -134,9 +159,11 @@ public class AlertResource {
                                 "This alert is " + r.getString("status") + " and cannot be acknowledged.", List.of());
                     }
                     context.describe("alert.acknowledge", "alert", id.toString(), r.getUUID("child_id"));
-                    AlertView view = view(r);
-                    return audit.record(tx, audit.entryFor(context, "alert.acknowledge", 200)).invoke(context::markAudited)
-                            .replaceWith(view);
+                    // Acknowledged either way (the duty is met); the answer shows only what the reader may see now.
+                    return reads.decide(tx, actor, r, new AlertReads.Cache())
+                            .map(decided -> decided.orElseGet(() -> AlertReads.redacted(view(r), List.of())))
+                            .call(() -> audit.record(tx, audit.entryFor(context, "alert.acknowledge", 200)))
+                            .invoke(context::markAudited);
                 }));
     }
 

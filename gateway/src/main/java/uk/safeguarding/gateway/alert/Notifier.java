@@ -178,6 +178,9 @@ public class Notifier {
         payload.put("deadlineRule", recipient.first.deadlineRule());
         payload.put("citation", recipient.first.citation());
         payload.put("sharedUnder", decision.reasons());
+        // What a later read through the inbox is decided against again (AlertReads).
+        payload.put("purpose", event.purpose());
+        payload.put("childMissing", event.childMissing());
         payload.put("lawfulBasis", decision.lawfulBasis());
         Map<String, Object> data = new LinkedHashMap<>();
         for (String category : decision.permittedCategories()) {

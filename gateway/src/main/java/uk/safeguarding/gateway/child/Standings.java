@@ -137,18 +137,24 @@ public class Standings {
     /** Opens a claim: asks the agencies already involved to confirm it, and tells their DPOs. */
     private Uni<Established> claim(SqlClient tx, Establish e, Standing clause, String kind, Actor actor, Instant now) {
         UUID claimId = UUID.randomUUID();
-        return relationships.confirmed(tx, e.childId()).chain(involved -> {
+        return relationships.involved(tx, e.childId()).chain(involved -> {
+            // Everyone involved (a referrer too) sees the attempt; those holding a confirmed relationship may
+            // decide it, and those holding the kinds the clause names are asked to.
             Set<String> everyone = new TreeSet<>();
+            Set<String> confirmed = new TreeSet<>();
             Set<String> preferred = new TreeSet<>();
             for (Relationships.Involvement i : involved) {
                 if (!i.agencyId().equals(actor.agencyId())) {
                     everyone.add(i.agencyId());
-                    if (clause.rule().confirmationAsked().contains(i.kind())) {
-                        preferred.add(i.agencyId());
+                    if (Relationships.CONFIRMED.equals(i.standing())) {
+                        confirmed.add(i.agencyId());
+                        if (clause.rule().confirmationAsked().contains(i.kind())) {
+                            preferred.add(i.agencyId());
+                        }
                     }
                 }
             }
-            List<String> confirmers = List.copyOf(preferred.isEmpty() ? everyone : preferred);
+            List<String> confirmers = List.copyOf(preferred.isEmpty() ? confirmed : preferred);
             List<CaseContext> asked = confirmers.stream()
                     .map(a -> CaseContext.builder().role(CONFIRMER, a).build()).toList();
             Instant due = asked.isEmpty() ? now : policy.engine().duties(EVENT_ASSERTED, asked.get(0), now).stream()
@@ -229,9 +235,9 @@ public class Standings {
                 + ": your agency or role may not establish '" + kind + "' this way.");
     }
 
-    /** The agencies holding a confirmed relationship with the child: those whose DPOs see what concerns it. */
+    /** The agencies involved with the child (a referrer too): those whose DPOs see what concerns it. */
     public Uni<Set<String>> involvedAgencies(SqlClient tx, UUID childId) {
-        return relationships.confirmed(tx, childId).map(list -> {
+        return relationships.involved(tx, childId).map(list -> {
             Set<String> agencies = new LinkedHashSet<>();
             list.forEach(i -> agencies.add(i.agencyId()));
             return agencies;

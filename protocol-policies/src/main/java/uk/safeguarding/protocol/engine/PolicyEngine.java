@@ -252,6 +252,29 @@ public final class PolicyEngine {
         return Optional.empty();
     }
 
+    /**
+     * The roles the protocols' permits let act as the actor of {@code action} (for example, who may read
+     * an alert's payload); empty when some permit accepts any role. A route can refuse every other role
+     * before it reads anything.
+     */
+    public Optional<Set<String>> actorRoles(String action) {
+        Set<String> roles = new java.util.TreeSet<>();
+        boolean sender = vocab.actorIsSender(action);
+        for (Protocol p : set.protocols()) {
+            for (SharingRule r : p.rules()) {
+                if (r.isDeny() || !r.actions().contains(action)) {
+                    continue;
+                }
+                var side = sender ? r.from() : r.to();
+                if (side.roles().any()) {
+                    return Optional.empty();
+                }
+                roles.addAll(side.roles().values());
+            }
+        }
+        return Optional.of(Set.copyOf(roles));
+    }
+
     /** True when the agency is a signatory of at least one protocol in force at that instant. */
     public boolean isSignatory(String agencyId, Instant at) {
         List<Protocol> ps = protocolsBySignatory.get(agencyId);
