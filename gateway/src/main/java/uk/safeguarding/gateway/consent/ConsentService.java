@@ -205,6 +205,13 @@ public class ConsentService {
                     throw new ApiException(409, "ALREADY_WITHDRAWN", "This consent was already withdrawn.", List.of());
                 }
                 boolean another = !c.recorded().agency().equals(actor.agencyId());
+                // Withdrawing a refusal loosens sharing: another agency does that with a new record, which
+                // waits for the refusing agency's supervisor, never by withdrawing that agency's record.
+                if (another && c.provisions().stream().anyMatch(p -> "deny".equals(p.type()))) {
+                    throw ApiException.forbidden("WITHDRAWAL_WOULD_LOOSEN", "This record refuses some sharing and was "
+                            + "recorded by " + c.recorded().agency() + ": record the child's new consent instead; it takes "
+                            + "effect when a supervisor of that agency approves it.");
+                }
                 if (another && onWordOf == null) {
                     throw ApiException.badRequest("/onWordOf", "ON_WORD_OF_REQUIRED", "Withdrawing another agency's "
                             + "consent record is done on the word of the child or a person with parental responsibility: "

@@ -42,6 +42,11 @@ public final class AlertFixtures {
         return TestTokens.forAgency(agency).roles("provider").subject("staff-" + agency).sign();
     }
 
+    /** A request as a member of staff of the provider, for safeguarding. */
+    public static io.restassured.specification.RequestSpecification asProvider(String agency) {
+        return given().auth().oauth2(provider(agency)).header("Purpose-Of-Use", "SAFEGUARDING").contentType(ContentType.JSON);
+    }
+
     static String supervisor(String agency, String subject) {
         return TestTokens.forAgency(agency).roles("supervisor").subject(subject).sign();
     }
