@@ -5,11 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static uk.safeguarding.gateway.support.Api.shape;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -17,9 +23,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import uk.safeguarding.gateway.alert.AlertFixtures;
-import uk.safeguarding.gateway.consent.ConsentFixtures;
 import uk.safeguarding.gateway.referral.Fixtures;
+import uk.safeguarding.gateway.support.Api;
 import uk.safeguarding.gateway.support.Db;
 import uk.safeguarding.gateway.support.Routes;
 import uk.safeguarding.gateway.support.Routes.Route;
@@ -27,146 +32,201 @@ import uk.safeguarding.gateway.support.TestTokens;
 
 /**
  * The object-level authorisation matrix (OWASP API1), generated from the routes the running gateway
- * publishes: for every route that takes an id and every verb, an agency with a valid token, every
- * practitioner role and a proper purpose, but no relationship with the records of the agencies that
- * created them, is refused (404, or 403 for a role the route requires) and the refusal is audited.
- * A route added without a probe here fails the test, so a new route cannot be missed.
+ * publishes, so a route added without a probe fails the build. Access is decided before state: for
+ * every route that takes an id, every declared verb and every other verb, a real id of another
+ * agency's record answers exactly like a random id (status, content type, problem code, body keys),
+ * both to an agency with no relationship and to an agency "related otherwise" (Lancashire, holding
+ * only an unconfirmed claim made after every record in {@link MatrixWorld}); refusals are audited.
+ * Routes that name a child or an agency in the query string answer a real value as a random one.
  */
 @QuarkusTest
 class AuthorisationMatrixTest {
 
-    /** Agency B: a signatory with no relationship with any record the world below creates. */
-    private static final String OUTSIDER = "provider:SC654321";
+    /** A signatory with no relationship with any record of the world. */
+    static final String OUTSIDER = "provider:SC654321";
+    static final String[] ROLES = {"practitioner", "supervisor", "provider", "dpo"};
 
-    /** Records created by other agencies, by the path parameter they fill. */
-    record World(UUID childId, String referralId, String placementId, String episodeId, String riskId, String alertId,
-            String caseEventId) {
+    /** Per route: which record's id goes into the path. */
+    static final Map<String, Function<MatrixWorld, String>> PROBES = new LinkedHashMap<>();
+
+    static {
+        probe(w -> w.id("referral"), "GET /api/v1/referrals/{id}", "POST /api/v1/referrals/{id}/acknowledge",
+                "POST /api/v1/referrals/{id}/accept", "POST /api/v1/referrals/{id}/decline", "GET /fhir/ServiceRequest/{id}");
+        probe(w -> w.id("childId"), "GET /api/v1/children/{childId}/involvement", "POST /api/v1/children/{childId}/returns",
+                "POST /api/v1/children/{childId}/missing-episodes", "GET /api/v1/children/{childId}/philomena",
+                "PUT /api/v1/children/{childId}/philomena", "GET /api/v1/children/{childId}/risk-assessments",
+                "POST /api/v1/children/{childId}/risk-assessments", "POST /api/v1/children/{childId}/consent-overrides",
+                "POST /api/v1/children/{childId}/standing-overrides", "GET /api/v1/audit/children/{childId}/disclosures");
+        probe(w -> w.id("downgrade"), "POST /api/v1/risk-assessments/{id}/approval");
+        probe(w -> w.id("placement"), "POST /api/v1/placements/{id}/start", "POST /api/v1/placements/{id}/end",
+                "POST /api/v1/placements/{id}/move");
+        probe(w -> w.id("episode"), "POST /api/v1/missing-episodes/{id}/found",
+                "POST /api/v1/missing-episodes/{id}/return-interview", "POST /api/v1/missing-episodes/{id}/confirmation");
+        probe(w -> w.id("caseEvent"), "GET /api/v1/case-events/{id}");
+        probe(w -> w.id("alert"), "GET /api/v1/alerts/{id}", "POST /api/v1/alerts/{id}/acknowledge");
+        probe(w -> w.id("anomaly"), "POST /api/v1/audit/anomalies/{id}/resolve");
+        probe(w -> w.id("deadLetter"), "POST /api/v1/admin/dead-letters/{id}/requeue");
+        probe(w -> w.id("consent"), "GET /api/v1/consents/{id}", "POST /api/v1/consents/{id}/withdrawal",
+                "POST /api/v1/consents/{id}/approval", "GET /fhir/Consent/{id}", "GET /api/v1/audit/consents/{id}/disclosures",
+                // {operation} gets the same id: an unknown operation, refused and audited like any other.
+                "POST /fhir/Consent/{id}/{operation}");
+        probe(w -> w.id("consentOverride"), "GET /api/v1/consent-overrides/{id}", "POST /api/v1/consent-overrides/{id}/approval",
+                "POST /api/v1/audit/consent-overrides/{id}/review");
+        probe(w -> w.id("claim"), "GET /api/v1/relationship-claims/{id}", "POST /api/v1/relationship-claims/{id}/confirmation",
+                "POST /api/v1/relationship-claims/{id}/refusal");
+        probe(w -> w.id("standingOverride"), "GET /api/v1/standing-overrides/{id}", "POST /api/v1/standing-overrides/{id}/approval");
+        // Administrators' routes: the role decides before any id is looked at.
+        probe(w -> UUID.randomUUID().toString(), "POST /api/v1/admin/subscriptions/{id}/secrets",
+                "POST /api/v1/admin/subscriptions/{id}/secrets/retire-previous", "DELETE /api/v1/admin/subscriptions/{id}");
+        probe(w -> MatrixWorld.HOME, "GET /api/v1/admin/signatories/{agencyId}", "POST /api/v1/admin/signatories/{agencyId}/client-secret",
+                "POST /api/v1/admin/signatories/{agencyId}/webhook-secret",
+                "POST /api/v1/admin/signatories/{agencyId}/webhook-secret/retire-previous",
+                "POST /api/v1/admin/signatories/{agencyId}/suspend", "POST /api/v1/admin/signatories/{agencyId}/revoke",
+                "POST /api/v1/admin/signatories/{agencyId}/reinstate");
     }
 
-    private static World world;
+    /**
+     * Routes the claimant legitimately answers differently from a stranger: any agency holding a
+     * relationship may ask for the emergency path, whether its standing is asserted or confirmed, so
+     * asking tells it nothing (StandingOverrideResource).
+     */
+    static final Set<String> CLAIMANT_MAY_ASK = Set.of("POST /api/v1/children/{childId}/standing-overrides",
+            // A DPO's scope follows whose staff acted and whose information went out, not relationships: the
+            // claimant's DPO sees its own staff's claim in the child's report, and nothing older (DpoScope tests).
+            "GET /api/v1/audit/children/{childId}/disclosures");
 
-    /** Per route: which record's id goes into the path (and the purpose, when not SAFEGUARDING). */
-    private static final Map<String, Function<World, String>> PROBES = Map.ofEntries(
-            Map.entry("GET /api/v1/referrals/{id}", World::referralId),
-            Map.entry("POST /api/v1/referrals/{id}/acknowledge", World::referralId),
-            Map.entry("POST /api/v1/referrals/{id}/accept", World::referralId),
-            Map.entry("POST /api/v1/referrals/{id}/decline", World::referralId),
-            Map.entry("GET /fhir/ServiceRequest/{id}", World::referralId),
-            Map.entry("GET /api/v1/children/{childId}/involvement", w -> w.childId().toString()),
-            Map.entry("POST /api/v1/children/{childId}/returns", w -> w.childId().toString()),
-            Map.entry("POST /api/v1/children/{childId}/missing-episodes", w -> w.childId().toString()),
-            Map.entry("GET /api/v1/children/{childId}/philomena", w -> w.childId().toString()),
-            Map.entry("PUT /api/v1/children/{childId}/philomena", w -> w.childId().toString()),
-            Map.entry("GET /api/v1/children/{childId}/risk-assessments", w -> w.childId().toString()),
-            Map.entry("POST /api/v1/children/{childId}/risk-assessments", w -> w.childId().toString()),
-            Map.entry("POST /api/v1/risk-assessments/{id}/approval", World::riskId),
-            Map.entry("POST /api/v1/placements/{id}/start", World::placementId),
-            Map.entry("POST /api/v1/placements/{id}/end", World::placementId),
-            Map.entry("POST /api/v1/placements/{id}/move", World::placementId),
-            Map.entry("POST /api/v1/missing-episodes/{id}/found", World::episodeId),
-            Map.entry("POST /api/v1/missing-episodes/{id}/return-interview", World::episodeId),
-            Map.entry("POST /api/v1/missing-episodes/{id}/confirmation", World::episodeId),
-            Map.entry("POST /api/v1/consents/{id}/approval", w -> ConsentFixtures.world().get("consent")),
-            Map.entry("GET /api/v1/relationship-claims/{id}", w -> UUID.randomUUID().toString()),
-            Map.entry("POST /api/v1/relationship-claims/{id}/confirmation", w -> UUID.randomUUID().toString()),
-            Map.entry("POST /api/v1/relationship-claims/{id}/refusal", w -> UUID.randomUUID().toString()),
-            Map.entry("POST /api/v1/children/{childId}/standing-overrides", w -> w.childId().toString()),
-            Map.entry("GET /api/v1/standing-overrides/{id}", w -> UUID.randomUUID().toString()),
-            Map.entry("POST /api/v1/standing-overrides/{id}/approval", w -> UUID.randomUUID().toString()),
-            Map.entry("GET /api/v1/case-events/{id}", World::caseEventId),
-            Map.entry("GET /api/v1/alerts/{id}", World::alertId),
-            Map.entry("POST /api/v1/alerts/{id}/acknowledge", World::alertId),
-            Map.entry("GET /api/v1/audit/children/{childId}/disclosures", w -> w.childId().toString()),
-            Map.entry("POST /api/v1/audit/anomalies/{id}/resolve", w -> UUID.randomUUID().toString()),
-            // Admin-only routes: the outsider lacks the role, whatever the id.
-            Map.entry("POST /api/v1/admin/subscriptions/{id}/secrets", w -> UUID.randomUUID().toString()),
-            Map.entry("POST /api/v1/admin/subscriptions/{id}/secrets/retire-previous", w -> UUID.randomUUID().toString()),
-            Map.entry("DELETE /api/v1/admin/subscriptions/{id}", w -> UUID.randomUUID().toString()),
-            Map.entry("POST /api/v1/admin/dead-letters/{id}/requeue", w -> UUID.randomUUID().toString()),
-            // Consent (issue 6): records made by the MASH and police:met about a child the outsider never met.
-            Map.entry("GET /api/v1/consents/{id}", w -> ConsentFixtures.world().get("consent")),
-            Map.entry("POST /api/v1/consents/{id}/withdrawal", w -> ConsentFixtures.world().get("consent")),
-            Map.entry("GET /fhir/Consent/{id}", w -> ConsentFixtures.world().get("consent")),
-            // {operation} is filled with the same id, so this probe only shows an unknown operation is refused and
-            // audited; POST /api/v1/consents/{id}/withdrawal probes the same service with a real id.
-            Map.entry("POST /fhir/Consent/{id}/{operation}", w -> ConsentFixtures.world().get("consent")),
-            Map.entry("POST /api/v1/children/{childId}/consent-overrides", w -> ConsentFixtures.world().get("childId")),
-            Map.entry("GET /api/v1/consent-overrides/{id}", w -> ConsentFixtures.world().get("override")),
-            Map.entry("POST /api/v1/consent-overrides/{id}/approval", w -> ConsentFixtures.world().get("override")),
-            Map.entry("POST /api/v1/audit/consent-overrides/{id}/review", w -> ConsentFixtures.world().get("override")),
-            Map.entry("GET /api/v1/audit/consents/{id}/disclosures", w -> ConsentFixtures.world().get("consent")),
-            Map.entry("GET /api/v1/admin/signatories/{agencyId}", w -> "la:E09000030"),
-            Map.entry("POST /api/v1/admin/signatories/{agencyId}/client-secret", w -> "la:E09000030"),
-            Map.entry("POST /api/v1/admin/signatories/{agencyId}/webhook-secret", w -> "la:E09000030"),
-            Map.entry("POST /api/v1/admin/signatories/{agencyId}/webhook-secret/retire-previous", w -> "la:E09000030"),
-            Map.entry("POST /api/v1/admin/signatories/{agencyId}/suspend", w -> "la:E09000030"),
-            Map.entry("POST /api/v1/admin/signatories/{agencyId}/revoke", w -> "la:E09000030"),
-            Map.entry("POST /api/v1/admin/signatories/{agencyId}/reinstate", w -> "la:E09000030"));
+    /** Query parameters that name a child, an agency or a person, per route: a real value, then a random one. */
+    static final Map<String, Function<MatrixWorld, List<Map<String, String>>>> QUERY_PROBES = new LinkedHashMap<>();
 
-    private static synchronized World world() {
-        if (world != null) {
-            return world;
+    static {
+        Function<MatrixWorld, List<Map<String, String>>> child = w -> List.of(
+                Map.of("child", Api.NHS + "|" + w.nhs), Map.of("child", Api.NHS + "|" + Fixtures.nhsNumber()));
+        QUERY_PROBES.put("GET /api/v1/consents", child);
+        QUERY_PROBES.put("GET /api/v1/audit/disclosures", child);
+        QUERY_PROBES.put("GET /fhir/ServiceRequest", w -> List.of(Map.of("subject.identifier", Api.NHS + "|" + w.nhs),
+                Map.of("subject.identifier", Api.NHS + "|" + Fixtures.nhsNumber())));
+        QUERY_PROBES.put("GET /fhir/Consent", w -> List.of(Map.of("patient.identifier", Api.NHS + "|" + w.nhs),
+                Map.of("patient.identifier", Api.NHS + "|" + Fixtures.nhsNumber())));
+        for (String audit : List.of("GET /api/v1/audit/events", "GET /api/v1/audit/export")) {
+            QUERY_PROBES.put(audit, w -> List.of(Map.of("child", Api.NHS + "|" + w.nhs, "agency", MatrixWorld.HOME,
+                    "childId", "", "user", "sw-matrix"), Map.of("child", Api.NHS + "|" + Fixtures.nhsNumber(),
+                    "agency", "la:E00000001", "childId", "", "user", "nobody-" + UUID.randomUUID())));
         }
-        UUID childId = AlertFixtures.placedChild();
-        given().auth().oauth2(AlertFixtures.provider("provider:SC123456")).header(PurposeOfUse.HEADER, "MISSING-RESPONSE")
-                .contentType(ContentType.JSON).body(Map.of("circumstances", "did not return", "lastSeenLocation", "town centre"))
-                .when().post("/api/v1/children/" + childId + "/missing-episodes").then().statusCode(201);
-        String referralId = given().auth().oauth2(TestTokens.police()).header(PurposeOfUse.HEADER, "SAFEGUARDING")
-                .contentType(ContentType.JSON).body(Fixtures.load("police-cse.json", Fixtures.nhsNumber()))
-                .when().post("/api/v1/referrals").then().statusCode(201).extract().path("id");
-        world = new World(childId, referralId,
-                one("SELECT id FROM placement WHERE child_id = ?", childId),
-                one("SELECT id FROM missing_episode WHERE child_id = ?", childId),
-                Db.query("SELECT id FROM risk_assessment WHERE child_id = ?", childId).stream().findFirst()
-                        .map(r -> r.get("id").toString()).orElse(UUID.randomUUID().toString()),
-                one("SELECT id FROM alert WHERE child_id = ?", childId),
-                one("SELECT id FROM case_event WHERE child_id = ?", childId));
-        return world;
+        QUERY_PROBES.put("GET /api/v1/audit/anomalies", w -> List.of(Map.of("user", "sw-matrix"),
+                Map.of("user", "nobody-" + UUID.randomUUID())));
     }
 
-    private static String one(String sql, Object param) {
-        return Db.query(sql + " LIMIT 1", param).get(0).get("id").toString();
+    static final Set<String> IDENTIFYING = Set.of("child", "childId", "agency", "user", "subject.identifier",
+            "subject:Patient.identifier", "patient.identifier", "patient", "subject");
+
+    private static void probe(Function<MatrixWorld, String> id, String... routes) {
+        for (String r : routes) {
+            PROBES.put(r, id);
+        }
     }
 
     /** A body valid in form, so the refusal comes from authorisation, not from validation. */
-    private static final Map<String, String> BODIES = Map.of(
+    static final Map<String, String> BODIES = Map.of(
             "POST /api/v1/referrals/{id}/decline", "{\"reason\":\"Not for this service: the child lives elsewhere\"}",
             "POST /api/v1/audit/anomalies/{id}/resolve", "{\"note\":\"Reviewed: expected access\"}",
             "PUT /api/v1/children/{childId}/philomena", "{\"profile\":{\"phones\":[\"07700 900000\"]}}",
-            "POST /api/v1/children/{childId}/returns", "{\"arrival\":\"2030-01-01T09:00:00Z\",\"homeSchool\":\"school:100000\",\"homePolice\":\"police:met\",\"homeHealth\":\"nhs:RQX\"}",
+            "POST /api/v1/children/{childId}/returns", "{\"arrival\":\"2030-01-01T09:00:00Z\",\"homeSchool\":\"school:100000\",\"homePolice\":\"police:met\"}",
             "POST /api/v1/children/{childId}/risk-assessments", "{\"level\":\"HIGH\",\"rationale\":\"New intelligence about an adult associate\"}",
-            "POST /api/v1/children/{childId}/consent-overrides", ConsentFixtures.overrideBody(),
+            "POST /api/v1/children/{childId}/consent-overrides", "{\"categories\":[\"health\"],\"justification\":\"Asking her mother would alert the adult exploiting her today.\",\"lawfulBasis\":\"dpa-sch8-p4\"}",
             "POST /api/v1/audit/consent-overrides/{id}/review", "{\"note\":\"Reviewed: justified\"}",
             "POST /api/v1/relationship-claims/{id}/refusal", "{\"reason\":\"Not the placing authority of this child\"}",
-            "POST /api/v1/children/{childId}/standing-overrides", "{\"scope\":\"relationship\",\"justification\":\"The child is missing tonight and we need the record to find her\"}");
+            "POST /api/v1/children/{childId}/standing-overrides", "{\"scope\":\"relationship\",\"justification\":\"The child is missing tonight and we need the record to find her\"}",
+            "POST /api/v1/consents/{id}/withdrawal", "{\"onWordOf\":\"child\"}");
 
-    private static String purposeFor(Route route) {
-        return route.path().startsWith("/api/v1/audit") ? "DPO-REVIEW"
-                : route.path().contains("missing") || route.path().contains("philomena") ? "MISSING-RESPONSE" : "SAFEGUARDING";
+    static String purposeFor(String path) {
+        return path.startsWith("/api/v1/audit") ? "DPO-REVIEW"
+                : path.contains("missing") || path.contains("philomena") ? "MISSING-RESPONSE" : "SAFEGUARDING";
+    }
+
+    static RequestSpecification caller(String agency, String method, String key, String requestId) {
+        var request = given().auth().oauth2(TestTokens.forAgency(agency).roles(ROLES).subject("matrix-" + agency).sign())
+                .header("Purpose-Of-Use", purposeFor(key.substring(key.indexOf(' ') + 1)))
+                .header("X-Request-Id", requestId);
+        if (!method.equals("GET") && !method.equals("DELETE")) {
+            request = request.contentType(ContentType.JSON).body(BODIES.getOrDefault(key, "{}"));
+        }
+        return request;
+    }
+
+    static ExtractableResponse<Response> call(String agency, String method, String key, String path, String requestId) {
+        return caller(agency, method, key, requestId).when().request(method, path).then().extract();
     }
 
     @TestFactory
-    Stream<DynamicTest> anAgencyWithoutARelationshipIsRefusedOnEveryIdRoute() {
+    Stream<DynamicTest> aRealIdOfAnotherAgencysRecordAnswersLikeARandomIdOnEveryIdRoute() {
         List<Route> idRoutes = Routes.all().stream().filter(Route::takesId).toList();
         assertFalse(idRoutes.isEmpty(), "the OpenAPI document lists no id-taking routes");
-        String token = TestTokens.forAgency(OUTSIDER).roles("practitioner", "supervisor", "provider", "dpo").sign();
         return idRoutes.stream().map(route -> DynamicTest.dynamicTest(route.key(), () -> {
-            Function<World, String> probe = PROBES.get(route.key());
-            assertNotNull(probe, route.key() + " takes an id but has no authorisation probe in AuthorisationMatrixTest.PROBES");
-            String id = probe.apply(world());
-            String path = route.withIds(id);
+            Function<MatrixWorld, String> probe = PROBES.get(route.key());
+            assertNotNull(probe, route.key() + " takes an id but has no probe in AuthorisationMatrixTest.PROBES");
+            MatrixWorld world = MatrixWorld.get();
             String requestId = "bola-" + UUID.randomUUID();
-            var request = given().auth().oauth2(token).header(PurposeOfUse.HEADER, purposeFor(route))
-                    .header(RequestContext.REQUEST_ID_HEADER, requestId);
-            if (!route.method().equals("GET") && !route.method().equals("DELETE")) {
-                request = request.contentType(ContentType.JSON).body(BODIES.getOrDefault(route.key(), "{}"));
+            var real = call(OUTSIDER, route.method(), route.key(), route.withIds(probe.apply(world)), requestId);
+            var random = call(OUTSIDER, route.method(), route.key(), route.withIds(UUID.randomUUID().toString()),
+                    "bola-" + UUID.randomUUID());
+            assertTrue(real.statusCode() == 404 || real.statusCode() == 403, route.key() + " answered " + real.statusCode());
+            assertEquals(shape(random), shape(real), route.key() + ": a real id answers unlike a random one");
+            if (!CLAIMANT_MAY_ASK.contains(route.key())) {
+                var claimant = call(MatrixWorld.CLAIMANT, route.method(), route.key(), route.withIds(probe.apply(world)),
+                        "bola-" + UUID.randomUUID());
+                assertEquals(shape(real), shape(claimant), route.key() + ": an unconfirmed claim gets more than a stranger");
             }
-            int status = request.when().request(route.method(), path).then().extract().statusCode();
-            assertTrue(status == 404 || status == 403, route.key() + " answered " + status + " to an unrelated agency");
             Awaitility.await().untilAsserted(() -> assertEquals(1,
                     Db.count("SELECT count(*) FROM audit_event WHERE request_id = ? AND outcome = ? AND decision <> 'PERMIT'",
-                            requestId, status), route.key() + ": the refusal is not in the audit trail"));
+                            requestId, real.statusCode()), route.key() + ": the refusal is not in the audit trail"));
         }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyOtherVerbOnAnIdPathAnswersAlikeForRealAndRandomIds() {
+        Set<String> verbs = Set.of("GET", "POST", "PUT", "DELETE", "PATCH");
+        return Routes.methodsByPath().entrySet().stream().filter(e -> e.getKey().contains("{"))
+                .flatMap(e -> verbs.stream().filter(v -> !e.getValue().contains(v)).map(v -> Map.entry(e.getKey(), v)))
+                .map(pv -> DynamicTest.dynamicTest(pv.getValue() + " " + pv.getKey(), () -> {
+                    String key = pv.getValue() + " " + pv.getKey();
+                    String declared = Routes.methodsByPath().get(pv.getKey()).iterator().next() + " " + pv.getKey();
+                    String real = new Route(pv.getValue(), pv.getKey()).withIds(PROBES.get(declared).apply(MatrixWorld.get()));
+                    String random = new Route(pv.getValue(), pv.getKey()).withIds(UUID.randomUUID().toString());
+                    var a = call(OUTSIDER, pv.getValue(), key, real, "verb-" + UUID.randomUUID());
+                    var b = call(OUTSIDER, pv.getValue(), key, random, "verb-" + UUID.randomUUID());
+                    assertTrue(a.statusCode() >= 400, key + " answered " + a.statusCode());
+                    assertEquals(shape(b), shape(a), key);
+                }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> aQueryNamingAnotherAgencysChildAnswersLikeOneNamingNobody() {
+        Map<String, Set<String>> params = Routes.queryParameters();
+        return params.entrySet().stream().filter(e -> e.getValue().stream().anyMatch(IDENTIFYING::contains))
+                .map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
+                    Function<MatrixWorld, List<Map<String, String>>> probe = QUERY_PROBES.get(e.getKey());
+                    assertNotNull(probe, e.getKey() + " takes " + e.getValue() + " but has no probe in QUERY_PROBES");
+                    List<Map<String, String>> values = probe.apply(MatrixWorld.get());
+                    String method = e.getKey().substring(0, e.getKey().indexOf(' '));
+                    String path = e.getKey().substring(e.getKey().indexOf(' ') + 1);
+                    for (String agency : List.of(OUTSIDER, MatrixWorld.CLAIMANT)) {
+                        var real = caller(agency, method, e.getKey(), "q-" + UUID.randomUUID())
+                                .queryParams(nonBlank(values.get(0))).when().request(method, path).then().extract();
+                        var random = caller(agency, method, e.getKey(), "q-" + UUID.randomUUID())
+                                .queryParams(nonBlank(values.get(1))).when().request(method, path).then().extract();
+                        assertEquals(shape(random), shape(real), e.getKey() + " as " + agency);
+                    }
+                }));
+    }
+
+    private static Map<String, String> nonBlank(Map<String, String> params) {
+        Map<String, String> out = new LinkedHashMap<>();
+        params.forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     @Test
@@ -174,13 +234,15 @@ class AuthorisationMatrixTest {
         List<String> keys = Routes.all().stream().map(Route::key).toList();
         assertEquals(List.of(), PROBES.keySet().stream().filter(k -> !keys.contains(k)).sorted().toList(),
                 "probes for routes that no longer exist");
+        assertEquals(List.of(), QUERY_PROBES.keySet().stream().filter(k -> !keys.contains(k)).sorted().toList(),
+                "query probes for routes that no longer exist");
     }
 
     @TestFactory
     Stream<DynamicTest> everyRouteRefusesACallerWithoutAToken() {
         return Routes.all().stream().filter(r -> !r.path().equals("/fhir/metadata"))
                 .map(route -> DynamicTest.dynamicTest(route.key(), () -> {
-                    var request = given().header(PurposeOfUse.HEADER, "SAFEGUARDING");
+                    var request = given().header("Purpose-Of-Use", "SAFEGUARDING");
                     if (!route.method().equals("GET") && !route.method().equals("DELETE")) {
                         request = request.contentType(ContentType.JSON).body("{}");
                     }

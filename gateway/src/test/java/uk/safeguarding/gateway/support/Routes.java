@@ -37,12 +37,8 @@ public final class Routes {
 
     /** Every route under /api and /fhir. */
     public static List<Route> all() {
-        Map<String, Map<String, Object>> paths = given().queryParam("format", "json")
-                .when().get("/q/openapi")
-                .then().statusCode(200)
-                .extract().path("paths");
         List<Route> routes = new ArrayList<>();
-        paths.forEach((path, operations) -> {
+        document().paths.forEach((path, operations) -> {
             if (!path.startsWith("/api/") && !path.startsWith("/fhir")) {
                 return;
             }
@@ -50,5 +46,57 @@ public final class Routes {
                     .forEach(method -> routes.add(new Route(method.toUpperCase(), path)));
         });
         return routes;
+    }
+
+    /** The query parameters each route declares (resolved through {@code $ref}), by route key. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Set<String>> queryParameters() {
+        Document doc = document();
+        Map<String, Set<String>> out = new java.util.TreeMap<>();
+        doc.paths.forEach((path, operations) -> operations.forEach((method, op) -> {
+            if (!METHODS.contains(method) || !(op instanceof Map<?, ?> operation)
+                    || !(path.startsWith("/api/") || path.startsWith("/fhir"))) {
+                return;
+            }
+            Set<String> names = new java.util.TreeSet<>();
+            Object params = operation.get("parameters");
+            if (params instanceof List<?> list) {
+                for (Object p : list) {
+                    Map<String, Object> param = (Map<String, Object>) p;
+                    if (param.get("$ref") instanceof String ref) {
+                        param = (Map<String, Object>) doc.parameters.getOrDefault(ref.substring(ref.lastIndexOf('/') + 1), Map.of());
+                    }
+                    if ("query".equals(param.get("in"))) {
+                        names.add((String) param.get("name"));
+                    }
+                }
+            }
+            out.put(method.toUpperCase() + " " + path, names);
+        }));
+        return out;
+    }
+
+    /** Every path the document lists, with the methods it declares. */
+    public static Map<String, Set<String>> methodsByPath() {
+        Map<String, Set<String>> out = new java.util.TreeMap<>();
+        document().paths.forEach((path, operations) -> {
+            if (!path.startsWith("/api/") && !path.startsWith("/fhir")) {
+                return;
+            }
+            Set<String> methods = new java.util.TreeSet<>();
+            operations.keySet().stream().filter(METHODS::contains).forEach(m -> methods.add(m.toUpperCase()));
+            out.put(path, methods);
+        });
+        return out;
+    }
+
+    private record Document(Map<String, Map<String, Object>> paths, Map<String, Object> parameters) {
+    }
+
+    private static Document document() {
+        var json = given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        Map<String, Map<String, Object>> paths = json.getMap("paths");
+        Map<String, Object> parameters = json.getMap("components.parameters");
+        return new Document(paths, parameters == null ? Map.of() : parameters);
     }
 }
