@@ -74,6 +74,10 @@ public final class Journey extends Narration {
         return childId;
     }
 
+    String nhsNumber() {
+        return nhsNumber;
+    }
+
     /** Homerton's referral with the health section her refusal covers (step 2), overridden in step 4. */
     String healthReferralId() {
         return healthReferralId;
@@ -262,7 +266,11 @@ public final class Journey extends Narration {
         begin(3, "The council places her out of area",
                 "Tower Hamlets places her in a children's home in Lancashire from " + start + ". Everyone in the host"
                         + " area must know before she arrives: the host council, host police, host health body, her"
-                        + " school and the home. Each sees only what the protocol gives it (the school gets no address).");
+                        + " school and the home. Each sees only what the protocol gives it (the school gets no address)."
+                        + " A council that says it is a child's placing authority is believed only as far as the agencies"
+                        + " already involved confirm it.");
+        new ClaimRefused(this).play(referralId);
+        say("Tower Hamlets received the referral about her, so its own claim to be her placing authority stands at once.");
         String council = api.client("la-tower-hamlets");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("child", Map.of("system", NHS, "value", nhsNumber));

@@ -88,11 +88,17 @@ public class Cases {
                 .map(rows -> rows.iterator().hasNext() ? Optional.of(placement(rows.iterator().next())) : Optional.empty());
     }
 
-    /** The child's newest placement that has not ended, or else its newest placement. */
+    /**
+     * The child's current placement: placements whose placing authority's standing is confirmed come
+     * first (an unconfirmed claim must not redirect the alerts of everyone else's events to the agencies
+     * its claimant named), then the newest that has not ended, else the newest.
+     */
     public Uni<Optional<Placement>> currentPlacement(SqlClient client, UUID childId) {
         return client.preparedQuery("""
-                        SELECT * FROM placement WHERE child_id = $1
-                        ORDER BY (status IN ('PLANNED', 'STARTED')) DESC, created_at DESC LIMIT 1
+                        SELECT p.* FROM placement p WHERE p.child_id = $1
+                        ORDER BY EXISTS (SELECT 1 FROM relationship r WHERE r.source_type = 'placement' AND r.source_id = p.id
+                                AND r.kind = 'placing-authority' AND r.standing = 'confirmed' AND r.ended_at IS NULL) DESC,
+                            (p.status IN ('PLANNED', 'STARTED')) DESC, p.created_at DESC LIMIT 1
                         """).execute(Tuple.of(childId))
                 .map(rows -> rows.iterator().hasNext() ? Optional.of(placement(rows.iterator().next())) : Optional.empty());
     }

@@ -204,6 +204,23 @@ class StandingTest {
     }
 
     @Test
+    void anUnconfirmedPlacementDoesNotRedirectTheAlertsOfOtherAgenciesEvents() {
+        String nhs = Fixtures.nhsNumber();
+        Map<String, Object> real = new java.util.LinkedHashMap<>(Api.placement(Api.NHS, nhs));
+        real.put("provider", "provider:SC123456");
+        real.put("hostCouncil", HOME);
+        UUID child = UUID.fromString(practitioner(HOME, "CARE-PLANNING").body(real).when().post("/api/v1/placements")
+                .then().statusCode(201).extract().path("childId"));
+        claim(Api.NHS, nhs);
+        as("provider:SC123456", "staff-1", "MISSING-RESPONSE", "provider").body(Map.of("circumstances", "Did not return"))
+                .when().post("/api/v1/children/" + child + "/missing-episodes").then().statusCode(201);
+        assertEquals(0L, Db.count("SELECT count(*) FROM alert WHERE child_id = ? AND recipient_agency = ? AND event = 'child-missing'",
+                child, CLAIMANT), "the claimant's own placement is not the child's current one");
+        assertEquals(1L, Db.count("SELECT count(*) FROM alert WHERE child_id = ? AND recipient_agency = ? AND event = 'child-missing'",
+                child, HOME));
+    }
+
+    @Test
     void theHomeCouncilPlacingItsOwnKnownChildNeedsNoConfirmation() {
         Known k = known(Api.NHS);
         practitioner(HOME, "CARE-PLANNING").body(Api.placement(Api.NHS, k.value())).when().post("/api/v1/placements")
