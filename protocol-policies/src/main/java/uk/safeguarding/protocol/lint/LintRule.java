@@ -35,7 +35,10 @@ public enum LintRule {
     INVALID_DATE_RANGE("invalid-date-range"),
     DUPLICATE_CLAUSE_ID("duplicate-clause-id"),
     DUPLICATE_PROTOCOL_ID("duplicate-protocol-id"),
-    MISSING_FILE("missing-file");
+    MISSING_FILE("missing-file"),
+    PARTNERSHIP_WITHOUT_LEAD_DPO("partnership-without-lead-dpo"),
+    LEAD_DPO_NOT_SIGNATORY("lead-dpo-not-signatory"),
+    PARTNERSHIP_ROLE_NOT_LEAD_DPO("partnership-role-not-lead-dpo");
 
     public enum Severity { ERROR, WARNING }
 

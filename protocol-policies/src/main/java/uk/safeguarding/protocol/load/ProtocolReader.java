@@ -41,7 +41,7 @@ import uk.safeguarding.protocol.model.Signatory;
 final class ProtocolReader {
 
     private static final Set<String> TOP = keys("protocol", "version", "title", "description", "status",
-            "effective", "owner", "retention", "signatories", "lawful-bases", "categories", "rules", "duties");
+            "effective", "owner", "lead-dpo", "retention", "signatories", "lawful-bases", "categories", "rules", "duties");
     private static final Set<String> EFFECTIVE = keys("from", "to");
     private static final Set<String> RETENTION = keys("period", "after", "source");
     private static final Set<String> SIGNATORY = keys("agency", "dpo", "since", "until");
@@ -96,6 +96,7 @@ final class ProtocolReader {
             to = eff.date("to", true);
         }
         String owner = top.string("owner", true);
+        String leadDpo = top.string("lead-dpo", false);
         Retention retention = retention(top.map("retention", true, "'retention'", RETENTION));
         List<Signatory> signatories = new ArrayList<>();
         for (Node n : top.nodes("signatories", true)) {
@@ -121,7 +122,7 @@ final class ProtocolReader {
             }
         }
         return new Protocol(id, version, title, status, from, to, owner, signatories, bases, categories, rules,
-                duties, retention, new Origin(file, top.line(), lines));
+                duties, retention, new Origin(file, top.line(), lines), leadDpo);
     }
 
     private Retention retention(YamlMap m) {
@@ -216,8 +217,8 @@ final class ProtocolReader {
         Choice notify = deny ? null : m.choice("notify-owner", false);
         Map<String, String> handling = deny ? Map.of() : m.stringMap("handling");
         String scope = deny ? null : m.string("scope", false);
-        if (scope != null && !scope.equals("own-agency")) {
-            m.report(m.raw("scope"), LintRule.INVALID_VALUE, "scope '" + scope + "' is not 'own-agency'");
+        if (scope != null && !scope.equals(SharingRule.OWN_AGENCY) && !scope.equals(SharingRule.PARTNERSHIP)) {
+            m.report(m.raw("scope"), LintRule.INVALID_VALUE, "scope '" + scope + "' is not 'own-agency' or 'partnership'");
         }
         String description = m.string("description", false);
         String source = source(m, "rule '" + id + "'");

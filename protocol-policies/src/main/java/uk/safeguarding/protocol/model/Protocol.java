@@ -9,6 +9,8 @@ import java.util.Optional;
  * covers, its sharing rules and its notification duties. Immutable.
  *
  * @param effectiveTo inclusive; null for open-ended (the linter warns, since protocols need review)
+ * @param leadDpo the signatory whose DPO may take the partnership-wide view of the audit (rules with
+ *     {@code scope: partnership}); null when the protocol names none
  */
 public record Protocol(
         String id,
@@ -24,7 +26,16 @@ public record Protocol(
         List<SharingRule> rules,
         List<Duty> duties,
         Retention retention,
-        Origin origin) {
+        Origin origin,
+        String leadDpo) {
+
+    /** A protocol that names no lead DPO. */
+    public Protocol(String id, String version, String title, ProtocolStatus status, LocalDate effectiveFrom,
+            LocalDate effectiveTo, String owner, List<Signatory> signatories, List<String> lawfulBases,
+            List<String> categories, List<SharingRule> rules, List<Duty> duties, Retention retention, Origin origin) {
+        this(id, version, title, status, effectiveFrom, effectiveTo, owner, signatories, lawfulBases, categories, rules,
+                duties, retention, origin, null);
+    }
 
     public Protocol {
         signatories = List.copyOf(signatories);

@@ -76,6 +76,9 @@ class LintTest {
             duplicate-clause-id.yaml,      27, duplicate-clause-id
             duplicate-protocol-id,          2, duplicate-protocol-id
             missing-file,                   3, missing-file
+            partnership-without-lead-dpo.yaml, 36, partnership-without-lead-dpo
+            lead-dpo-not-signatory.yaml,    8, lead-dpo-not-signatory
+            partnership-role-not-lead-dpo.yaml, 31, partnership-role-not-lead-dpo
             """)
     void eachBrokenFileIsReportedWithFileLineAndRule(String name, int line, String rule) throws Exception {
         ProtocolLoader.Result result = lint(name);
