@@ -353,6 +353,8 @@ public class ReferralService {
             Referral referral = fromJson(row.getJsonObject("body"));
             return attachments(pool, id).chain(attachments -> policy.authorise(pool, childId, "read",
                             present(referral, attachments), b -> b.counterparty(row.getString("requester_agency")))
+                    // Permitted: the referrer's information goes out, so its DPO sees this read (DPO scope).
+                    .invoke(decision -> context.disclosedInformationOf(row.getString("requester_agency")))
                     .chain(decision -> recipients(pool, id)
                             .map(recipients -> view(row, referral, attachments, decision, recipients))));
         });
