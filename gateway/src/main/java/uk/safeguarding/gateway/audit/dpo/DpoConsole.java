@@ -116,7 +116,7 @@ public class DpoConsole {
         pages.purpose(PurposeOfUse.DPO_REVIEW);
         String chosen = "RESOLVED".equals(status) || "ALL".equals(status) ? status : "OPEN";
         return anomalies.list(chosen, null, null, "200", scope).map(list -> Pages.ok(pages.page("dpo-anomalies", "/console/dpo/anomalies")
-                .data("anomalies", list).data("status", chosen)
+                .data("anomalies", list).data("status", chosen).data("q", query(scope))
                 .data("notice", resolved == null ? null : "The anomaly was resolved and your note recorded.")));
     }
 
@@ -124,7 +124,7 @@ public class DpoConsole {
     @Path("/anomalies/{id}")
     public Uni<Response> anomaly(@PathParam("id") String id, @QueryParam("scope") String scope) {
         pages.purpose(PurposeOfUse.DPO_REVIEW);
-        return one(id, scope).map(a -> Pages.ok(reviewPage(a, "")));
+        return one(id, scope).map(a -> Pages.ok(reviewPage(a, "", scope)));
     }
 
     @POST
@@ -133,12 +133,13 @@ public class DpoConsole {
     public Uni<Response> resolve(@PathParam("id") String id, @QueryParam("scope") String scope, @FormParam("note") String note) {
         pages.purpose(PurposeOfUse.DPO_REVIEW);
         return Uni.createFrom().deferred(() -> anomalies.resolve(id, scope, new AnomalyResource.Resolution(note)))
-                .map(done -> Response.seeOther(URI.create("/console/dpo/anomalies?resolved=" + done.id())).build())
+                .map(done -> Response.seeOther(URI.create("/console/dpo/anomalies?resolved=" + done.id()
+                        + query(scope).replace('?', '&'))).build())
                 .onFailure(DpoConsole::invalidRequest)
                 .recoverWithUni(e -> {
                     List<Problem.FieldError> errors = ((ApiException) e).errors().stream()
                             .map(f -> new Problem.FieldError(f.field().replace("/", ""), f.rule(), f.message())).toList();
-                    return one(id, scope).map(a -> Pages.invalid(reviewPage(a, note), errors));
+                    return one(id, scope).map(a -> Pages.invalid(reviewPage(a, note, scope), errors));
                 });
     }
 
@@ -147,8 +148,13 @@ public class DpoConsole {
         return e instanceof ApiException a && a.status() == 400;
     }
 
-    private io.quarkus.qute.TemplateInstance reviewPage(AnomalyResource.Anomaly anomaly, String note) {
-        return pages.page("dpo-anomaly", "/console/dpo/anomalies").data("a", anomaly).data("note", note)
+    /** The partnership view carried from page to page (the only scope a link may carry). */
+    private static String query(String scope) {
+        return DpoScope.asksPartnership(scope) ? "?scope=" + DpoScope.PARTNERSHIP : "";
+    }
+
+    private io.quarkus.qute.TemplateInstance reviewPage(AnomalyResource.Anomaly anomaly, String note, String scope) {
+        return pages.page("dpo-anomaly", "/console/dpo/anomalies").data("a", anomaly).data("note", note).data("q", query(scope))
                 .data("evidence", anomaly.firstEventId() == null ? null
                         : "/console/dpo/audit?user=" + enc(anomaly.subject() == null ? "" : anomaly.subject())
                                 + "&from=" + enc(anomaly.windowStart().toString()));

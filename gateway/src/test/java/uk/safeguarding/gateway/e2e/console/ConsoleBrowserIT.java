@@ -202,6 +202,33 @@ class ConsoleBrowserIT {
         }
     }
 
+    @Test
+    @Order(4)
+    void theLeadDpoSeesAnotherAgencysFlagOnlyInThePartnershipView() throws Exception {
+        // The provider's attempt on another provider's alert (test 2) names no child: it is the provider's
+        // DPO's to review, and the partnership's lead DPO's when they ask for the partnership view.
+        String row = "//table[@id='anomalies']//tr[td[contains(., 'provider:SC123456')] and td[contains(., 'NO_RELATIONSHIP')]]//a";
+        try (Browser b = new Browser()) {
+            b.signIn("lead-dpo.towerhamlets");
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+            WebElement flag = null;
+            while (flag == null && Instant.now().isBefore(deadline)) {
+                b.open("/console/dpo/anomalies?scope=partnership");
+                flag = b.driver.findElements(By.xpath(row)).stream().findFirst().orElse(null);
+                if (flag == null) {
+                    Thread.sleep(3000);
+                }
+            }
+            assertTrue(flag != null, "the provider's flag is in the partnership view");
+            b.shot("dpo-partnership-anomalies");
+            flag.click();
+            assertTrue(b.driver.getCurrentUrl().endsWith("?scope=partnership"), b.driver.getCurrentUrl());
+            assertTrue(b.text("anomaly-status").contains("OPEN"));
+            b.open("/console/dpo/anomalies");
+            assertTrue(b.driver.findElements(By.xpath(row)).isEmpty(), "not in the lead DPO's own agency's view");
+        }
+    }
+
     private static Map<String, String> cookies(Browser b) {
         Map<String, String> cookies = new LinkedHashMap<>();
         b.driver.manage().getCookies().forEach(c -> cookies.put(c.getName(), c.getValue()));
