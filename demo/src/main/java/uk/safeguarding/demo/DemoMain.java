@@ -87,6 +87,8 @@ public final class DemoMain {
         System.out.println("    officer.met, supervisor.met            the Metropolitan Police (practitioner; supervisor)");
         System.out.println("    social.worker, supervisor.towerhamlets Tower Hamlets children's services");
         System.out.println("    dpo.towerhamlets                       Tower Hamlets data protection officer");
+        System.out.println("    lead-dpo.towerhamlets                  the partnership's lead DPO (?scope=partnership)");
+        System.out.println("    dpo.lancashire                         Lancashire data protection officer");
         System.out.println("    provider.manager                       the children's home SC123456");
         System.out.println("    admin.gateway                          gateway administrator (subscriptions)");
         System.out.println("  Agency systems (client credentials, secret dev-secret-<client>): police-met, police-lancashire,");

@@ -29,20 +29,22 @@ final class DpoReview {
 
     void play() throws Exception {
         j.begin(7, "The DPO checks the record, and catches a forgery",
-                "Tower Hamlets' data protection officer verifies the audit chain, reads the disclosure report for"
+                "Tower Hamlets' data protection officer, the partnership's lead DPO, verifies the audit chain, reads the disclosure report for"
                         + " the child (who received what, when, why, on which lawful basis), and sees the override flags:"
                         + " the Met's override of her refusal, in the override list, the anomaly queue and the report,"
                         + " and the downgrade's second approvals. Then someone with database superuser rights quietly"
                         + " changes one audit row; verification names the row.");
         String childId = j.childId();
         String overrideId = (String) j.stepFact(4, "override.id");
-        String dpo = api.user("dpo.towerhamlets");
-        Api.Call verify = j.show(api.get("/api/v1/audit/verify", "dpo.towerhamlets", dpo, "DPO-REVIEW"), "verify the chain");
+        // The override released Homerton's health to the Met: Homerton's and the Met's DPOs see it in their own
+        // scope; Tower Hamlets' DPO, the partnership's lead, sees it in the partnership view (itself flagged).
+        String dpo = api.user("lead-dpo.towerhamlets");
+        Api.Call verify = j.show(api.get("/api/v1/audit/verify", "lead-dpo.towerhamlets", dpo, "DPO-REVIEW"), "verify the chain");
         j.check("audit chain intact", verify.status() == 200 && Boolean.TRUE.equals(Json.at(verify.body(), "intact")),
                 verify.str("entriesChecked") + " entries checked, " + verify.str("checkpointsChecked") + " signed checkpoints");
 
-        Api.Call report = j.show(api.get("/api/v1/audit/children/" + childId + "/disclosures?requester=child",
-                "dpo.towerhamlets", dpo, "DPO-REVIEW"), "disclosure report for the child");
+        Api.Call report = j.show(api.get("/api/v1/audit/children/" + childId + "/disclosures?requester=child&scope=partnership",
+                "lead-dpo.towerhamlets", dpo, "DPO-REVIEW"), "disclosure report for the child");
         List<Object> disclosures = Json.list(report.body(), "disclosures");
         Map<String, Integer> byRecipient = new LinkedHashMap<>();
         for (Object d : disclosures) {
@@ -61,7 +63,8 @@ final class DpoReview {
                 .anyMatch(d -> Journey.HOME_POLICE.equals(Json.str(d, "recipient", "agency"))
                         && Json.list(d, "categories").contains("health")), overridden.size() + " marked");
 
-        Api.Call list = j.show(api.get("/api/v1/audit/consent-overrides", "dpo.towerhamlets", dpo, "DPO-REVIEW"),
+        Api.Call list = j.show(api.get("/api/v1/audit/consent-overrides?scope=partnership", "lead-dpo.towerhamlets", dpo,
+                "DPO-REVIEW"),
                 "consent overrides awaiting the DPO's review");
         Object ours = Json.list(list.body()).stream().filter(o -> Objects.equals(overrideId, Json.str(o, "id")))
                 .findFirst().orElse(null);
@@ -75,8 +78,8 @@ final class DpoReview {
                 && MissingAndFound.JUSTIFICATION.equals(Json.str(ours, "justification"))
                 && "supervisor.met".equals(api.who(Json.str(ours, "approvedBy"))), ours == null ? "not listed" : "listed");
 
-        Api.Call flaggedCall = j.show(api.get("/api/v1/audit/events?childId=" + childId + "&override=true",
-                "dpo.towerhamlets", dpo, "DPO-REVIEW"), "audit events with an override or second approver");
+        Api.Call flaggedCall = j.show(api.get("/api/v1/audit/events?childId=" + childId + "&override=true&scope=partnership",
+                "lead-dpo.towerhamlets", dpo, "DPO-REVIEW"), "audit events with an override or second approver");
         List<Object> flagged = Json.list(flaggedCall.body(), "items");
         for (Object e : flagged) {
             j.say(Json.str(e, "recordedAt") + " " + Json.str(e, "action") + " by " + api.who(Json.str(e, "actor", "subject"))
@@ -107,7 +110,7 @@ final class DpoReview {
         j.say("a superuser switches the append-only trigger off for one UPDATE and turns the record of the host"
                 + " police reading the Philomena profile (event " + altered.eventId() + ", chain position " + altered.seq()
                 + ") from outcome " + altered.oldOutcome() + " into " + altered.newOutcome() + ", as if the read had been refused");
-        Api.Call again = j.show(api.get("/api/v1/audit/verify", "dpo.towerhamlets", dpo, "DPO-REVIEW"), "verify again");
+        Api.Call again = j.show(api.get("/api/v1/audit/verify", "lead-dpo.towerhamlets", dpo, "DPO-REVIEW"), "verify again");
         String kind = Json.str(again.body(), "firstProblem", "kind");
         String seq = Json.str(again.body(), "firstProblem", "seq");
         String eventId = Json.str(again.body(), "firstProblem", "eventId");
@@ -131,7 +134,8 @@ final class DpoReview {
         long deadline = System.nanoTime() + ANOMALY_WAIT.toNanos();
         int polls = 0;
         while (true) {
-            Api.Call queue = api.get("/api/v1/audit/anomalies?kind=OVERRIDE&limit=500", "dpo.towerhamlets", dpo, "DPO-REVIEW");
+            Api.Call queue = api.get("/api/v1/audit/anomalies?kind=OVERRIDE&limit=500&scope=partnership", "lead-dpo.towerhamlets",
+                    dpo, "DPO-REVIEW");
             polls++;
             List<Object> ours = Json.list(queue.body()).stream().filter(a -> childId.equals(Json.str(a, "childId"))).toList();
             boolean readFlagged = ours.stream().anyMatch(a -> "referral.read".equals(actions.get(Json.str(a, "firstEventId"))));

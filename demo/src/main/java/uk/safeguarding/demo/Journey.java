@@ -209,11 +209,13 @@ public final class Journey extends Narration {
                 "an NHS body with no relationship asks for the referral");
         check("refused with 404, as if it did not exist", refused.status() == 404 && "NOT_FOUND".equals(refused.code()),
                 refused.status() + " " + refused.code());
-        Api.Call audit = api.get("/api/v1/audit/events?agency=" + HOST_HEALTH + "&limit=20", "dpo.towerhamlets",
-                api.user("dpo.towerhamlets"), "DPO-REVIEW");
+        // Another agency's refused attempt is not Tower Hamlets' to see in its own scope (it disclosed nothing):
+        // the partnership's lead DPO sees it in the partnership view.
+        Api.Call audit = api.get("/api/v1/audit/events?agency=" + HOST_HEALTH + "&limit=20&scope=partnership",
+                "lead-dpo.towerhamlets", api.user("lead-dpo.towerhamlets"), "DPO-REVIEW");
         Object denial = Json.list(audit.body(), "items").stream()
                 .filter(e -> referralId.equals(Json.str(e, "resourceId"))).findFirst().orElse(null);
-        say("the DPO's audit search for nhs:QE1 shows: " + (denial == null ? "nothing"
+        say("the lead DPO's partnership search for nhs:QE1 shows: " + (denial == null ? "nothing"
                 : Json.str(denial, "action") + ", decision " + Json.str(denial, "decision") + ", outcome "
                         + Json.str(denial, "outcome") + ", at " + Json.str(denial, "recordedAt")));
         check("the refusal is in the audit trail", denial != null && "404".equals(Json.str(denial, "outcome")),

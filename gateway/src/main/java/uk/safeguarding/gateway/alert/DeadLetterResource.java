@@ -3,6 +3,7 @@ package uk.safeguarding.gateway.alert;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -10,20 +11,26 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import uk.safeguarding.gateway.audit.AuditTrail;
+import uk.safeguarding.gateway.audit.dpo.DpoAccess;
 import uk.safeguarding.gateway.problem.ApiException;
+import uk.safeguarding.gateway.security.Actor;
 import uk.safeguarding.gateway.security.NoPurposeRequired;
+import uk.safeguarding.gateway.security.PurposeOfUse;
 import uk.safeguarding.gateway.security.RequestContext;
 
 /**
  * Alerts given up after the retry window: visible to administrators and DPOs as metadata only
- * (recipient, event, attempts, last error), never their content. An administrator can requeue one
- * once the recipient's endpoint is fixed.
+ * (recipient, event, attempts, last error), never their content. An administrator sees all of them
+ * (the operator must fix endpoints); a DPO sees those in their scope: addressed to their agency, or
+ * raised by it (see {@link #RAISED_BY}). An administrator can requeue one once the recipient's endpoint
+ * is fixed.
  */
 @Path("/api/v1/admin/dead-letters")
 @NoPurposeRequired
@@ -35,34 +42,57 @@ public class DeadLetterResource {
             Instant createdAt, Instant deadAt) {
     }
 
+    /**
+     * The agency whose act an alert reports, from its payload (case events, referrals, referral
+     * outcomes, access notifications). Written exactly as index alert_dead_raised_by (V61_1) has it.
+     */
+    public static final String RAISED_BY = "coalesce(payload->>'raisedBy', payload->>'from', payload->>'decidedBy', payload->>'readerAgency')";
+    private static final String COLUMNS = "SELECT id, recipient_agency, event, child_id, attempts, last_error, created_at, dead_at FROM alert";
+
     private final Pool pool;
     private final RequestContext context;
     private final AuditTrail audit;
     private final GatewayClock clock;
+    private final DpoAccess dpo;
 
-    DeadLetterResource(Pool pool, RequestContext context, AuditTrail audit, GatewayClock clock) {
+    DeadLetterResource(Pool pool, RequestContext context, AuditTrail audit, GatewayClock clock, DpoAccess dpo) {
         this.pool = pool;
         this.context = context;
         this.audit = audit;
         this.clock = clock;
+        this.dpo = dpo;
     }
 
     @GET
     @RolesAllowed({"admin", "dpo"})
-    public Uni<List<DeadLetter>> list() {
-        return pool.preparedQuery("""
-                        SELECT id, recipient_agency, event, child_id, attempts, last_error, created_at, dead_at
-                        FROM alert WHERE status = 'DEAD' ORDER BY dead_at DESC LIMIT 500
-                        """).execute()
-                .map(rows -> {
-                    List<DeadLetter> out = new ArrayList<>();
-                    for (Row r : rows) {
-                        out.add(new DeadLetter(r.getUUID("id"), r.getString("recipient_agency"), r.getString("event"),
-                                r.getUUID("child_id"), r.getInteger("attempts"), r.getString("last_error"),
-                                AlertResource.instant(r, "created_at"), AlertResource.instant(r, "dead_at")));
-                    }
-                    return out;
-                });
+    public Uni<List<DeadLetter>> list(@QueryParam("scope") String scope) {
+        Actor actor = context.requireActor();
+        if (actor.roles().contains("admin")) {
+            return pool.preparedQuery(COLUMNS + " WHERE status = 'DEAD' ORDER BY dead_at DESC LIMIT 500").execute().map(DeadLetterResource::read);
+        }
+        if (context.purpose().isEmpty()) {
+            // The route takes no Purpose-Of-Use (administrators have none); a DPO here is reviewing.
+            context.purposeOfPage(PurposeOfUse.DPO_REVIEW);
+        }
+        return dpo.open(DpoAccess.SEARCH, "audit.dead-letters", "alert", null, null, scope).chain(granted -> {
+            List<Object> params = new ArrayList<>();
+            String recipient = granted.agencyColumn("recipient_agency", params);
+            String raiser = granted.agencyColumn(RAISED_BY, params);
+            // A UNION of two index scans (alert_dead_recipient, alert_dead_raised_by) rather than one OR.
+            return pool.preparedQuery(COLUMNS + " WHERE status = 'DEAD' AND " + recipient + " UNION " + COLUMNS
+                            + " WHERE status = 'DEAD' AND " + raiser + " ORDER BY dead_at DESC LIMIT 500")
+                    .execute(Tuple.from(params));
+        }).map(DeadLetterResource::read);
+    }
+
+    private static List<DeadLetter> read(RowSet<Row> rows) {
+        List<DeadLetter> out = new ArrayList<>();
+        for (Row r : rows) {
+            out.add(new DeadLetter(r.getUUID("id"), r.getString("recipient_agency"), r.getString("event"),
+                    r.getUUID("child_id"), r.getInteger("attempts"), r.getString("last_error"),
+                    AlertResource.instant(r, "created_at"), AlertResource.instant(r, "dead_at")));
+        }
+        return out;
     }
 
     /** Puts a dead letter back in the queue, with a fresh retry window. */

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.child.ChildIndex;
 import uk.safeguarding.gateway.policy.PolicyService;
@@ -234,14 +235,25 @@ public class ConsentService {
      * of consent, between its recording and {@code until}. Only the permitted categories are listed.
      */
     public Uni<List<PriorDisclosure>> priorDisclosures(SqlClient client, ConsentRecord c, Instant until) {
+        return priorDisclosures(client, c, until, params -> "true");
+    }
+
+    /**
+     * The same, narrowed by a condition on audit_event (alias {@code e}) that {@code scope} writes,
+     * appending its parameters to the list it is given: a DPO's view (audit.dpo.DpoScope).
+     */
+    public Uni<List<PriorDisclosure>> priorDisclosures(SqlClient client, ConsentRecord c, Instant until,
+            Function<List<Object>, String> scope) {
+        List<Object> params = new ArrayList<>(List.of(c.childId(), ConsentStore.utc(c.recorded().at()), ConsentStore.utc(until),
+                config.maxPriorDisclosures() + 1));
+        String condition = scope.apply(params);
         return client.preparedQuery("""
-                        SELECT id, recorded_at, actor_agency, categories, purpose, action, lawful_basis FROM audit_event
+                        SELECT id, recorded_at, actor_agency, categories, purpose, action, lawful_basis FROM audit_event e
                         WHERE child_id = $1 AND decision = 'PERMIT' AND recorded_at >= $2 AND recorded_at < $3
-                            AND 'consent' = ANY (string_to_array(lawful_basis, ', '))
+                            AND 'consent' = ANY (string_to_array(lawful_basis, ', ')) AND %s
                         ORDER BY recorded_at, id LIMIT $4
-                        """)
-                .execute(Tuple.of(c.childId(), ConsentStore.utc(c.recorded().at()), ConsentStore.utc(until),
-                        config.maxPriorDisclosures() + 1))
+                        """.formatted(condition))
+                .execute(Tuple.from(params))
                 .map(rows -> {
                     List<PriorDisclosure> out = new ArrayList<>();
                     for (Row r : rows) {

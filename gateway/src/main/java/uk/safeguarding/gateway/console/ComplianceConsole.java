@@ -5,14 +5,18 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import uk.safeguarding.gateway.security.NoPurposeRequired;
 import uk.safeguarding.gateway.security.PurposeOfUse;
-import uk.safeguarding.gateway.security.RequestContext;
+import uk.safeguarding.gateway.audit.dpo.DpoAccess;
 
-/** The DPO's compliance dashboard; audited like every DPO page (by the audit safety net). */
+/**
+ * The DPO's compliance dashboard, in the scope the engine grants ({@link DpoAccess}; {@code ?scope=partnership}
+ * for a lead DPO); audited like every DPO page (by the audit safety net).
+ */
 @Path("/console/dpo/compliance")
 @RolesAllowed("dpo")
 @NoPurposeRequired
@@ -21,20 +25,19 @@ public class ComplianceConsole {
 
     private final Pages pages;
     private final Compliance compliance;
-    private final RequestContext context;
+    private final DpoAccess dpo;
 
-    ComplianceConsole(Pages pages, Compliance compliance, RequestContext context) {
+    ComplianceConsole(Pages pages, Compliance compliance, DpoAccess dpo) {
         this.pages = pages;
         this.compliance = compliance;
-        this.context = context;
+        this.dpo = dpo;
     }
 
     @GET
-    public Uni<Response> dashboard() {
+    public Uni<Response> dashboard(@QueryParam("scope") String scope) {
         pages.purpose(PurposeOfUse.DPO_REVIEW);
-        context.describe("console.compliance", "Compliance", null, null);
-        context.decided(new RequestContext.AuditedDecision("PERMIT", List.of(), List.of("role:dpo"), null, null, null, null));
-        return compliance.figures(context.requireActor().agencyId())
+        return dpo.open(DpoAccess.SEARCH, "console.compliance", "Compliance", null, null, scope)
+                .chain(compliance::figures)
                 .map(f -> Pages.ok(pages.page("dpo-compliance", "/console/dpo/compliance").data("metrics", List.of(
                         new Metric("notices", "Notices sent on time", "Alerts that reached the recipient before the "
                                 + "deadline of the protocol duty that required them.", "On time", f.notices()),

@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import uk.safeguarding.gateway.support.Db;
+import uk.safeguarding.gateway.support.TestTokens;
 import uk.safeguarding.gateway.support.WebhookReceiver;
 
 /** At-least-once delivery: receivers down then up, failing, a dispatcher dying mid-delivery, two dispatchers, dead letters. */
@@ -159,9 +160,15 @@ class DeliveryResilienceTest {
         String id = ids.iterator().next();
         await().atMost(Duration.ofSeconds(20)).until(() -> status(ids, "DEAD") == 1);
         assertEquals(1, Db.count("SELECT count(*) FROM audit_event WHERE action = 'alert.dead-letter' AND resource_id = ?", id));
-        given().auth().oauth2(TestTokensDpo.dpo()).when().get("/api/v1/admin/dead-letters")
+        // The recipient's DPO sees it, as metadata; the placing council's DPO does not (neither addressed
+        // to it nor raised by it: DPO scope).
+        given().auth().oauth2(TestTokens.forAgency(HOME_HEALTH).roles("dpo").sign()).when().get("/api/v1/admin/dead-letters")
                 .then().statusCode(200).body("find { it.id == '" + id + "' }.recipient", equalTo(HOME_HEALTH))
                 .body("find { it.id == '" + id + "' }.payload", org.hamcrest.Matchers.nullValue());
+        given().auth().oauth2(TestTokensDpo.dpo()).when().get("/api/v1/admin/dead-letters")
+                .then().statusCode(200).body("find { it.id == '" + id + "' }", org.hamcrest.Matchers.nullValue());
+        given().auth().oauth2(admin()).when().get("/api/v1/admin/dead-letters")
+                .then().statusCode(200).body("find { it.id == '" + id + "' }.recipient", equalTo(HOME_HEALTH));
         given().auth().oauth2(practitioner(HOME_HEALTH)).when().get("/api/v1/admin/dead-letters").then().statusCode(403);
         given().auth().oauth2(TestTokensDpo.dpo()).when().post("/api/v1/admin/dead-letters/" + id + "/requeue")
                 .then().statusCode(403);

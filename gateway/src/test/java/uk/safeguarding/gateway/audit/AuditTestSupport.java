@@ -34,6 +34,12 @@ public final class AuditTestSupport {
                 .header("Purpose-Of-Use", purpose);
     }
 
+    /** A request as a DPO of {@code agency} reviewing the trail (DPO-REVIEW): their scope is that agency. */
+    public static RequestSpecification dpoOf(String agency) {
+        return given().auth().oauth2(TestTokens.forAgency(agency).roles("dpo").subject("dpo-" + UUID.randomUUID()).sign())
+                .header("Purpose-Of-Use", "DPO-REVIEW");
+    }
+
     public static JsonPath verify() {
         return dpo().when().get("/api/v1/audit/verify").then().statusCode(200).extract().jsonPath();
     }
@@ -78,6 +84,8 @@ public final class AuditTestSupport {
         private String justification;
         private String approver;
         private int outcome = 200;
+        private List<String> owners;
+        private List<String> reasons = List.of("test-protocol@1.0.0#rule");
 
         public static Entry permit() {
             return new Entry();
@@ -136,6 +144,17 @@ public final class AuditTestSupport {
             return this;
         }
 
+        public Entry reasons(String... reasons) {
+            this.reasons = List.of(reasons);
+            return this;
+        }
+
+        /** Whose information the event disclosed (data_owners); unset writes a row as before the column (NULL). */
+        public Entry owners(String... agencies) {
+            this.owners = List.of(agencies);
+            return this;
+        }
+
         public Entry override(String justification, String approver) {
             this.justification = justification;
             this.approver = approver;
@@ -145,8 +164,8 @@ public final class AuditTestSupport {
         public AuditEntry build() {
             return new AuditEntry(UUID.randomUUID(), at, "test-" + UUID.randomUUID(), subject, "test-client", kind, agency,
                     List.of("practitioner"), purpose, action, child == null ? null : "Child", child == null ? null : child.toString(),
-                    child, categories, decision, List.of("test-protocol@1.0.0#rule"), denialCode, lawfulBasis, justification,
-                    approver, outcome, "192.0.2.10");
+                    child, categories, decision, reasons, denialCode, lawfulBasis, justification,
+                    approver, outcome, "192.0.2.10", owners);
         }
 
         /** Writes the entry through the real AuditTrail (event and queue row in one transaction). */

@@ -223,17 +223,22 @@ class ConsentApiTest {
         as(POLICE, "pc-other", "SAFEGUARDING", "practitioner").when().get("/api/v1/referrals/" + referralId).then()
                 .statusCode(200).body("redactedCategories", hasItem("health"));
 
-        RequestSpecification dpo = given().auth().oauth2(TestTokens.forAgency(MASH).roles("dpo").subject("dpo-2").sign())
+        // On the review list of the DPO whose council's information the override released (Lancashire
+        // referred), not of a council that neither asked for it nor contributed what it released.
+        String referrer = "la:E10000017";
+        RequestSpecification dpo = given().auth().oauth2(TestTokens.forAgency(referrer).roles("dpo").subject("dpo-2").sign())
                 .header("Purpose-Of-Use", "DPO-REVIEW");
         dpo.when().get("/api/v1/audit/consent-overrides").then().statusCode(200).body("id", hasItem(id));
-        given().auth().oauth2(TestTokens.forAgency(MASH).roles("dpo").subject("dpo-2").sign()).header("Purpose-Of-Use", "DPO-REVIEW")
+        given().auth().oauth2(TestTokens.forAgency(MASH).roles("dpo").subject("dpo-3").sign()).header("Purpose-Of-Use", "DPO-REVIEW")
+                .when().get("/api/v1/audit/consent-overrides").then().statusCode(200).body("id", not(hasItem(id)));
+        given().auth().oauth2(TestTokens.forAgency(referrer).roles("dpo").subject("dpo-2").sign()).header("Purpose-Of-Use", "DPO-REVIEW")
                 .when().get("/api/v1/audit/children/" + childId + "/disclosures").then().statusCode(200)
                 .body("disclosures.findAll { it.override != null }.recipient.agency", hasItem(POLICE));
-        given().auth().oauth2(TestTokens.forAgency(MASH).roles("dpo").subject("dpo-2").sign()).header("Purpose-Of-Use", "DPO-REVIEW")
-                .contentType(ContentType.JSON).body("{\"note\":\"Reviewed with the MASH manager: justified\"}")
+        given().auth().oauth2(TestTokens.forAgency(referrer).roles("dpo").subject("dpo-2").sign()).header("Purpose-Of-Use", "DPO-REVIEW")
+                .contentType(ContentType.JSON).body("{\"note\":\"Reviewed with the referring team: justified\"}")
                 .when().post("/api/v1/audit/consent-overrides/" + id + "/review").then().statusCode(200)
-                .body("dpoNote", equalTo("Reviewed with the MASH manager: justified"));
-        given().auth().oauth2(TestTokens.forAgency(MASH).roles("dpo").subject("dpo-2").sign()).header("Purpose-Of-Use", "DPO-REVIEW")
+                .body("dpoNote", equalTo("Reviewed with the referring team: justified"));
+        given().auth().oauth2(TestTokens.forAgency(referrer).roles("dpo").subject("dpo-2").sign()).header("Purpose-Of-Use", "DPO-REVIEW")
                 .when().get("/api/v1/audit/consent-overrides").then().statusCode(200).body("id", not(hasItem(id)));
         // No override is needed where consent is already granted.
         record(consent(nhsNumber, "permit", "police", "health", "SAFEGUARDING"));

@@ -43,6 +43,7 @@ public final class Ask {
             "  --consent S            granted, refused, withdrawn, not-sought (default)",
             "  --missing              the child is missing now",
             "  --counterparty ID      owning agency of a read, or recipient of a referral",
+            "  --scope partnership    ask for a lead DPO's partnership-wide view (search/export of audit)",
             "  --subject S            the asking user (default cli-user)",
             "  --justification TEXT   override: written justification",
             "  --basis CODE           override: lawful basis relied on",
@@ -105,6 +106,7 @@ public final class Ask {
                 .override(override(opts))
                 .missing(opts.containsKey("missing"))
                 .counterparty(opts.get("counterparty"))
+                .scope(opts.get("scope"))
                 .at(at)
                 .build();
         Decision d = engine.decide(request);
@@ -158,7 +160,7 @@ public final class Ask {
     private static Map<String, String> parse(String[] args) {
         Set<String> flags = Set.of("missing", "help");
         Set<String> valued = Set.of("agency", "category", "purpose", "action", "roles", "relationship", "consent",
-                "counterparty", "subject", "justification", "basis", "approver", "approver-roles", "at", "protocols");
+                "counterparty", "scope", "subject", "justification", "basis", "approver", "approver-roles", "at", "protocols");
         Map<String, String> opts = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];

@@ -28,7 +28,9 @@ final class CompiledRule {
     static final int STAGE_PURPOSE = 2;
     static final int STAGE_RELATIONSHIP = 3;
     static final int STAGE_CHILD_STATE = 4;
-    static final int STAGE_CONSENT = 5;
+    /** After every other condition, so a wrong purpose is still reported as such to a lead DPO. */
+    static final int STAGE_SCOPE = 5;
+    static final int STAGE_CONSENT = 6;
 
     static final String SUPERVISOR = "supervisor";
 
@@ -47,6 +49,9 @@ final class CompiledRule {
     private final RelationshipRequirement.Kind relKind;
     private final long relationships;
     private final Boolean whenMissing;
+    private final boolean partnership;
+    /** The agency whose DPO a partnership rule serves (the protocol's lead DPO); null if none. */
+    private final String leadDpo;
     private final Outcome grant;
     private final Outcome grantOnConsent;
     private final Vocabulary vocab;
@@ -68,6 +73,8 @@ final class CompiledRule {
         this.relKind = rule.relationship().kind();
         this.relationships = codes.relationships.mask(rule.relationship().kinds());
         this.whenMissing = rule.whenChildMissing();
+        this.partnership = rule.isPartnership();
+        this.leadDpo = protocol.leadDpo();
         this.inForce = window(protocol.status() == ProtocolStatus.ACTIVE,
                 protocol.effectiveFrom(), protocol.effectiveTo());
         this.signatories = new HashMap<>();
@@ -115,6 +122,12 @@ final class CompiledRule {
         if (deny) {
             return Outcome.MATCHED_DENY;
         }
+        // A partnership view is granted only by a partnership rule, only when asked for, and only to the
+        // agency the protocol names as lead DPO (roles alone are not enough: a realm role is an agency's
+        // own assertion, the lead DPO is the partnership's decision); a partnership rule grants nothing else.
+        if (partnership != v.partnership || (partnership && !v.agencyId.equals(leadDpo))) {
+            return Outcome.SCOPE_NOT_PERMITTED;
+        }
         Outcome consent = consent(v, category, settings);
         if (!consent.granted() || rule.secondApproverRole() == null) {
             return consent;
@@ -149,6 +162,7 @@ final class CompiledRule {
         static final Outcome PURPOSE_NOT_PERMITTED = fail(STAGE_PURPOSE, DenialCode.PURPOSE_NOT_PERMITTED);
         static final Outcome NO_RELATIONSHIP = fail(STAGE_RELATIONSHIP, DenialCode.NO_RELATIONSHIP);
         static final Outcome CHILD_STATE_NOT_MET = fail(STAGE_CHILD_STATE, DenialCode.CHILD_STATE_NOT_MET);
+        static final Outcome SCOPE_NOT_PERMITTED = fail(STAGE_SCOPE, DenialCode.SCOPE_NOT_PERMITTED);
         static final Outcome CONSENT_REQUIRED = fail(STAGE_CONSENT, DenialCode.CONSENT_REQUIRED);
         static final Outcome MATCHED_DENY = new Outcome(Integer.MAX_VALUE, null, null, false);
 

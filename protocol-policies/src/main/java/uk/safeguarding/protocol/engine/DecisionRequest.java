@@ -18,6 +18,8 @@ import java.util.Set;
  *     must match the rule's other side
  * @param override null unless the actor asks to share without consent
  * @param approval null unless the action needs a rationale and a second approver
+ * @param scope null for an ordinary request, or {@code partnership} when the actor asks for results
+ *     across a protocol's signatories (only rules with that scope can grant it, and they grant nothing else)
  */
 public record DecisionRequest(
         Actor actor,
@@ -30,7 +32,15 @@ public record DecisionRequest(
         Approval approval,
         ChildState child,
         String counterparty,
-        Instant at) {
+        Instant at,
+        String scope) {
+
+    /** A request with no scope asked for (every request but a DPO's partnership view). */
+    public DecisionRequest(Actor actor, String action, Set<String> relationships, List<String> categories, String purpose,
+            ConsentState consent, ConsentOverride override, Approval approval, ChildState child, String counterparty,
+            Instant at) {
+        this(actor, action, relationships, categories, purpose, consent, override, approval, child, counterparty, at, null);
+    }
 
     public DecisionRequest {
         Objects.requireNonNull(actor, "actor");
@@ -63,6 +73,7 @@ public record DecisionRequest(
         private ChildState child = ChildState.NOT_MISSING;
         private String counterparty;
         private Instant at;
+        private String scope;
 
         private Builder(Actor actor) {
             this.actor = actor;
@@ -128,9 +139,15 @@ public record DecisionRequest(
             return this;
         }
 
+        /** {@code partnership} to ask for the lead DPO's partnership-wide view; null (default) otherwise. */
+        public Builder scope(String scope) {
+            this.scope = scope;
+            return this;
+        }
+
         public DecisionRequest build() {
             return new DecisionRequest(actor, action, relationships, categories, purpose, consent, override, approval,
-                    child, counterparty, at);
+                    child, counterparty, at, scope);
         }
     }
 }

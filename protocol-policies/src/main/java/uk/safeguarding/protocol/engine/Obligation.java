@@ -21,6 +21,11 @@ public record Obligation(Type type, String category, String detail, String claus
         /** Limit results to records of the actor's own agency. */
         RESTRICT_TO_OWN_AGENCY,
         /** Store the rationale and the approver with the record (second-approver acts). */
-        RECORD_APPROVAL
+        RECORD_APPROVAL,
+        /**
+         * Results span every signatory of the clause's protocol (the lead DPO's partnership view); tell
+         * each signatory's DPO that the view was taken.
+         */
+        PARTNERSHIP_VIEW
     }
 }

@@ -15,6 +15,7 @@ final class ObligationCollector {
 
     static final String NOTIFY = "tell the owning agency who used this record, and under which clause";
     static final String OWN_AGENCY = "limit results to records of the actor's own agency";
+    static final String PARTNERSHIP = "results across every signatory of the protocol; flag the view to each signatory's DPO";
 
     private final List<Obligation> items = new ArrayList<>(4);
     private AuditLevel audit = null;
@@ -35,8 +36,11 @@ final class ObligationCollector {
         if (handling != null) {
             put(Obligation.Type.HANDLING, category, handling, compiled.ref);
         }
-        if ("own-agency".equals(rule.scope())) {
+        if (SharingRule.OWN_AGENCY.equals(rule.scope())) {
             put(Obligation.Type.RESTRICT_TO_OWN_AGENCY, null, OWN_AGENCY, compiled.ref);
+        }
+        if (rule.isPartnership()) {
+            put(Obligation.Type.PARTNERSHIP_VIEW, null, PARTNERSHIP, compiled.ref);
         }
         if (outcome.viaOverride()) {
             put(Obligation.Type.FLAG_DPO_REVIEW, null, "consent " + r.consent().code() + ": shared on a justified override under "

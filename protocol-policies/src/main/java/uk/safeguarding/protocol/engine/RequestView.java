@@ -2,6 +2,7 @@ package uk.safeguarding.protocol.engine;
 
 import java.time.LocalDate;
 import java.time.ZoneId;
+import uk.safeguarding.protocol.model.SharingRule;
 import uk.safeguarding.protocol.model.Vocabulary;
 
 /** A request with its codes turned into masks once, so each candidate rule is checked with a few ANDs. */
@@ -17,6 +18,7 @@ final class RequestView {
     final long relationships;
     final long counterpartyTypeBit;
     final long epochDay;
+    final boolean partnership;
 
     RequestView(DecisionRequest r, EngineCodes codes) {
         this.request = r;
@@ -30,5 +32,6 @@ final class RequestView {
         this.counterpartyTypeBit = r.counterparty() != null && cp == 0 ? Long.MIN_VALUE : cp;
         // protocols and signatures are dated in UK local days: a request at 00:30 BST on 1 April is 1 April
         this.epochDay = LocalDate.ofInstant(r.at(), LONDON).toEpochDay();
+        this.partnership = SharingRule.PARTNERSHIP.equals(r.scope());
     }
 }

@@ -38,7 +38,10 @@ public enum LintRule {
     MISSING_FILE("missing-file"),
     STANDING_WITHOUT_CONFIRMATION("standing-without-confirmation"),
     DUPLICATE_STANDING("duplicate-standing"),
-    CONFIRMATION_WITHOUT_DUTY("confirmation-without-duty");
+    CONFIRMATION_WITHOUT_DUTY("confirmation-without-duty"),
+    PARTNERSHIP_WITHOUT_LEAD_DPO("partnership-without-lead-dpo"),
+    LEAD_DPO_NOT_SIGNATORY("lead-dpo-not-signatory"),
+    PARTNERSHIP_ROLE_NOT_LEAD_DPO("partnership-role-not-lead-dpo");
 
     public enum Severity { ERROR, WARNING }
 

@@ -30,6 +30,9 @@ public final class Linter {
     /** A protocol ending within this many days draws a warning, so its review is scheduled in time. */
     static final int ENDING_SOON_DAYS = 90;
 
+    /** The realm role of a protocol's lead DPO, the only role a partnership rule may name. */
+    static final String LEAD_DPO_ROLE = "lead-dpo";
+
     private final Vocabulary vocab;
     private final LocalDate asOf;
     private final Findings findings;
@@ -116,6 +119,11 @@ public final class Linter {
                 && !signatoryIds.contains(p.owner())) {
             add(o, "owner", LintRule.OWNER_NOT_SIGNATORY, "owner " + p.owner() + " is not among the signatories of '" + p.id() + "'");
         }
+        if (p.leadDpo() != null && known(o, "lead-dpo", p.leadDpo(), vocab.agencies().keySet(), LintRule.UNKNOWN_AGENCY, "agency")
+                && !signatoryIds.contains(p.leadDpo())) {
+            add(o, "lead-dpo", LintRule.LEAD_DPO_NOT_SIGNATORY, "lead DPO " + p.leadDpo() + " is not among the signatories of '"
+                    + p.id() + "'; only a signatory's DPO can oversee the partnership");
+        }
         codes(o, "lawful-bases", p.lawfulBases(), vocab.lawfulBases().keySet(), LintRule.UNKNOWN_LAWFUL_BASIS, "lawful basis");
         codes(o, "categories", p.categories(), vocab.categories().keySet(), LintRule.UNKNOWN_CATEGORY, "category");
         Map<String, Origin> clauseIds = new HashMap<>();
@@ -175,7 +183,31 @@ public final class Linter {
         if (!r.isDeny()) {
             lintPermit(p, r);
         }
+        if (r.isPartnership()) {
+            partnership(p, r);
+        }
         usable(p, r, signatoryTypes);
+    }
+
+    /**
+     * A partnership view is a role of its own, held by one named agency: the protocol must name its lead
+     * DPO, and the rule's actor side must ask for the lead-dpo role and no other (a rule open to every
+     * DPO would rest the whole partnership's oversight on a role any agency can give its own staff).
+     */
+    private void partnership(Protocol p, SharingRule r) {
+        if (p.leadDpo() == null) {
+            add(r.origin(), "scope", LintRule.PARTNERSHIP_WITHOUT_LEAD_DPO, "rule '" + r.id() + "' grants a partnership view but '"
+                    + p.id() + "' names no lead-dpo");
+        }
+        for (String action : r.actions()) {
+            String side = vocab.actorIsSender(action) ? "from" : "to";
+            Party actor = side.equals("from") ? r.from() : r.to();
+            if (actor.roles().any() || !actor.roles().values().equals(java.util.Set.of(LEAD_DPO_ROLE))) {
+                add(r.origin(), side + ".roles", LintRule.PARTNERSHIP_ROLE_NOT_LEAD_DPO, "rule '" + r.id() + "' grants a partnership view to roles "
+                        + actor.roles() + "; only the role '" + LEAD_DPO_ROLE + "' takes it");
+                return;
+            }
+        }
     }
 
     private void lintPermit(Protocol p, SharingRule r) {

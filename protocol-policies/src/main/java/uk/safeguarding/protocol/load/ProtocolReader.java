@@ -42,7 +42,7 @@ import uk.safeguarding.protocol.model.StandingClause;
 final class ProtocolReader {
 
     private static final Set<String> TOP = keys("protocol", "version", "title", "description", "status",
-            "effective", "owner", "retention", "signatories", "lawful-bases", "categories", "rules", "duties",
+            "effective", "owner", "lead-dpo", "retention", "signatories", "lawful-bases", "categories", "rules", "duties",
             "relationships");
     private static final Set<String> STANDING = keys("id", "description", "kinds", "event", "established-by",
             "asserted-by", "confirmation", "scope", "source");
@@ -101,6 +101,7 @@ final class ProtocolReader {
             to = eff.date("to", true);
         }
         String owner = top.string("owner", true);
+        String leadDpo = top.string("lead-dpo", false);
         Retention retention = retention(top.map("retention", true, "'retention'", RETENTION));
         List<Signatory> signatories = new ArrayList<>();
         for (Node n : top.nodes("signatories", true)) {
@@ -133,7 +134,7 @@ final class ProtocolReader {
             }
         }
         return new Protocol(id, version, title, status, from, to, owner, signatories, bases, categories, rules,
-                duties, standing, retention, new Origin(file, top.line(), lines));
+                duties, standing, retention, new Origin(file, top.line(), lines), leadDpo);
     }
 
     private Retention retention(YamlMap m) {
@@ -228,8 +229,8 @@ final class ProtocolReader {
         Choice notify = deny ? null : m.choice("notify-owner", false);
         Map<String, String> handling = deny ? Map.of() : m.stringMap("handling");
         String scope = deny ? null : m.string("scope", false);
-        if (scope != null && !scope.equals("own-agency")) {
-            m.report(m.raw("scope"), LintRule.INVALID_VALUE, "scope '" + scope + "' is not 'own-agency'");
+        if (scope != null && !scope.equals(SharingRule.OWN_AGENCY) && !scope.equals(SharingRule.PARTNERSHIP)) {
+            m.report(m.raw("scope"), LintRule.INVALID_VALUE, "scope '" + scope + "' is not 'own-agency' or 'partnership'");
         }
         String description = m.string("description", false);
         String source = source(m, "rule '" + id + "'");

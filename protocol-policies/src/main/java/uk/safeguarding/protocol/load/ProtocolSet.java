@@ -75,7 +75,7 @@ public final class ProtocolSet {
             }
             copies.add(new Protocol(p.id(), versions.getOrDefault(p.id(), p.version()), p.title(), p.status(),
                     p.effectiveFrom(), p.effectiveTo(), p.owner(), signatories, p.lawfulBases(), p.categories(),
-                    p.rules(), p.duties(), p.standing(), p.retention(), p.origin()));
+                    p.rules(), p.duties(), p.standing(), p.retention(), p.origin(), p.leadDpo()));
         }
         Vocabulary v = vocabulary;
         Vocabulary widened = new Vocabulary(v.agencyTypes(), agencies, v.roles(), v.actions(), v.purposes(),

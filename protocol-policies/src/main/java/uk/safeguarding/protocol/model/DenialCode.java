@@ -58,5 +58,10 @@ public enum DenialCode {
     /** The request names a data category the vocabulary does not know. */
     UNKNOWN_CATEGORY,
     /** The actor's declared agency type differs from the prefix of its agency id. */
-    AGENCY_TYPE_MISMATCH
+    AGENCY_TYPE_MISMATCH,
+    /**
+     * The request asks for a scope of results no rule grants this actor: a partnership-wide view is
+     * only for the lead DPO named by the protocol, and a partnership rule grants nothing else.
+     */
+    SCOPE_NOT_PERMITTED
 }

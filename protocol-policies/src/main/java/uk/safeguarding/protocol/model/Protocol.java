@@ -10,6 +10,8 @@ import java.util.Optional;
  * from (its standing clauses). Immutable.
  *
  * @param effectiveTo inclusive; null for open-ended (the linter warns, since protocols need review)
+ * @param leadDpo the signatory whose DPO may take the partnership-wide view of the audit (rules with
+ *     {@code scope: partnership}); null when the protocol names none
  */
 public record Protocol(
         String id,
@@ -26,7 +28,16 @@ public record Protocol(
         List<Duty> duties,
         List<StandingClause> standing,
         Retention retention,
-        Origin origin) {
+        Origin origin,
+        String leadDpo) {
+
+    /** A protocol that names no lead DPO and says nothing of where relationships come from. */
+    public Protocol(String id, String version, String title, ProtocolStatus status, LocalDate effectiveFrom,
+            LocalDate effectiveTo, String owner, List<Signatory> signatories, List<String> lawfulBases,
+            List<String> categories, List<SharingRule> rules, List<Duty> duties, Retention retention, Origin origin) {
+        this(id, version, title, status, effectiveFrom, effectiveTo, owner, signatories, lawfulBases, categories, rules,
+                duties, List.of(), retention, origin, null);
+    }
 
     public Protocol {
         signatories = List.copyOf(signatories);

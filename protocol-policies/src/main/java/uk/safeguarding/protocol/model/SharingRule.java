@@ -16,7 +16,9 @@ import java.util.Map;
  * @param notifyOwner the actor roles whose use of this rule notifies the owning agency (empty: silent)
  * @param handling category to the handling condition that travels with the data
  * @param secondApproverRole when set, the act needs a rationale and a second approver with this role
- * @param scope null, or {@code own-agency} when results must be limited to the actor's own agency
+ * @param scope null; {@code own-agency} when results must be limited to the actor's own agency; or
+ *     {@code partnership}: results across the protocol's signatories, for the protocol's lead DPO only,
+ *     and only when the request asks for that scope ({@link #PARTNERSHIP})
  */
 public record SharingRule(
         String id,
@@ -40,6 +42,11 @@ public record SharingRule(
         String citation,
         Origin origin) {
 
+    /** Scope: results limited to the actor's own agency. */
+    public static final String OWN_AGENCY = "own-agency";
+    /** Scope: results across every signatory of the protocol; only its lead DPO's agency, only when asked. */
+    public static final String PARTNERSHIP = "partnership";
+
     public SharingRule {
         actions = List.copyOf(actions);
         categories = List.copyOf(categories);
@@ -48,5 +55,9 @@ public record SharingRule(
 
     public boolean isDeny() {
         return effect == Effect.DENY;
+    }
+
+    public boolean isPartnership() {
+        return PARTNERSHIP.equals(scope);
     }
 }

@@ -79,6 +79,9 @@ class LintTest {
             standing-without-confirmation.yaml, 40, standing-without-confirmation
             confirmation-without-duty.yaml, 39, confirmation-without-duty
             duplicate-standing.yaml,       40, duplicate-standing
+            partnership-without-lead-dpo.yaml, 36, partnership-without-lead-dpo
+            lead-dpo-not-signatory.yaml,    8, lead-dpo-not-signatory
+            partnership-role-not-lead-dpo.yaml, 31, partnership-role-not-lead-dpo
             """)
     void eachBrokenFileIsReportedWithFileLineAndRule(String name, int line, String rule) throws Exception {
         ProtocolLoader.Result result = lint(name);

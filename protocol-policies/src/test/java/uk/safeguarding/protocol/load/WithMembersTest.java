@@ -45,6 +45,8 @@ class WithMembersTest {
         assertEquals("New council", widened.vocabulary().agencies().get(NEW_COUNCIL));
         // the shipped set is untouched
         assertEquals("1.0.0", shipped.protocol("mash-referral").orElseThrow().version());
+        // the copy keeps the lead DPO, or the partnership view would vanish the day an agency joins
+        assertEquals("la:E09000030", widened.protocol("dpo-oversight").orElseThrow().leadDpo());
     }
 
     @Test

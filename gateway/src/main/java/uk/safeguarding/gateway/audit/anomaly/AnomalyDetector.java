@@ -109,12 +109,39 @@ public class AnomalyDetector {
                 last = row.getLong("seq");
             }
             long lastSeq = last;
-            return upsert(tx, UPSERT_ADD, rules.perEvent(events))
+            return involved(tx, rules.perEvent(events)).chain(flags -> upsert(tx, UPSERT_ADD, flags))
                     .chain(() -> windows(tx, rules.windows(events)))
                     .chain(() -> tx.preparedQuery("UPDATE audit_anomaly_cursor SET last_seq = $1 WHERE id = 1")
                             .execute(Tuple.of(lastSeq)))
                     .map(ignored -> events.size());
         });
+    }
+
+    /**
+     * An attempt without a relationship on a child other agencies are involved with concerns them too:
+     * their DPOs see the flag (an outsider tried to reach records they hold). A child nobody knows, or a
+     * random id, adds nobody, so the flag tells no agency more than it already knew.
+     */
+    private static Uni<List<AnomalyRules.Flag>> involved(SqlClient tx, List<AnomalyRules.Flag> flags) {
+        UUID[] children = flags.stream().filter(f -> f.kind().equals("NO_RELATIONSHIP") && f.childId() != null)
+                .map(AnomalyRules.Flag::childId).distinct().toArray(UUID[]::new);
+        if (children.length == 0) {
+            return Uni.createFrom().item(flags);
+        }
+        return tx.preparedQuery("SELECT child_id, array_agg(DISTINCT agency_id) AS agencies FROM relationship"
+                        + " WHERE child_id = ANY($1) GROUP BY child_id").execute(Tuple.of(children))
+                .map(rows -> {
+                    java.util.Map<UUID, List<String>> byChild = new java.util.HashMap<>();
+                    for (Row r : rows) {
+                        byChild.put(r.getUUID("child_id"), List.of(r.getArrayOfStrings("agencies")));
+                    }
+                    List<AnomalyRules.Flag> out = new ArrayList<>(flags.size());
+                    for (AnomalyRules.Flag f : flags) {
+                        List<String> more = f.kind().equals("NO_RELATIONSHIP") ? byChild.get(f.childId()) : null;
+                        out.add(more == null ? f : f.concerning(more));
+                    }
+                    return out;
+                });
     }
 
     private Uni<Void> windows(SqlClient tx, List<AnomalyRules.Window> windows) {

@@ -28,7 +28,9 @@ import uk.safeguarding.gateway.security.RequestContext;
 
 /**
  * The DPO's review queue of anomaly flags. Listing is audited like every DPO request; resolving
- * writes the flag's new state and its audit record in one transaction.
+ * writes the flag's new state and its audit record in one transaction. A DPO sees and resolves only
+ * flags whose {@code agencies} include their scope's (the engine's decision, {@link DpoAccess}); another
+ * agency's flag answers exactly as an id that does not exist, whatever its state.
  */
 @Path("/api/v1/audit/anomalies")
 @RolesAllowed("dpo")
@@ -57,11 +59,13 @@ public class AnomalyResource {
     private final Pool pool;
     private final AuditTrail trail;
     private final RequestContext context;
+    private final DpoAccess dpo;
 
-    AnomalyResource(Pool pool, AuditTrail trail, RequestContext context) {
+    AnomalyResource(Pool pool, AuditTrail trail, RequestContext context, DpoAccess dpo) {
         this.pool = pool;
         this.trail = trail;
         this.context = context;
+        this.dpo = dpo;
     }
 
     /**
@@ -71,7 +75,7 @@ public class AnomalyResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<List<Anomaly>> list(@QueryParam("status") String status, @QueryParam("kind") String kind,
-            @QueryParam("user") String user, @QueryParam("limit") String limit) {
+            @QueryParam("user") String user, @QueryParam("limit") String limit, @QueryParam("scope") String scope) {
         List<Problem.FieldError> errors = new ArrayList<>();
         String chosen = status == null || status.isBlank() ? "OPEN" : status;
         if (!STATUSES.contains(chosen)) {
@@ -94,14 +98,15 @@ public class AnomalyResource {
         if (!errors.isEmpty()) {
             throw new ApiException(400, "INVALID_FILTER", "One or more filters are invalid; see errors.", errors);
         }
-        DpoAccess.permit(context, "audit.anomalies.review", "AuditAnomaly", null, null);
-        return pool.preparedQuery("SELECT " + COLUMNS + """
-                         FROM audit_anomaly WHERE ($1 = 'ALL' OR status = $1) AND ($2::text IS NULL OR kind = $2)
-                          AND ($3::text IS NULL OR actor_subject = $3)
-                        ORDER BY detected_at DESC, id DESC LIMIT $4""")
-                .execute(Tuple.of(chosen, kind == null || kind.isBlank() ? null : kind,
-                        user == null || user.isBlank() ? null : user, max))
-                .map(rows -> {
+        int most = max;
+        return dpo.open(DpoAccess.SEARCH, "audit.anomalies.review", "AuditAnomaly", null, null, scope).chain(granted -> {
+            List<Object> params = new ArrayList<>(java.util.Arrays.asList(chosen, kind == null || kind.isBlank() ? null : kind,
+                    user == null || user.isBlank() ? null : user, most));
+            return pool.preparedQuery("SELECT " + COLUMNS + " FROM audit_anomaly a WHERE ($1 = 'ALL' OR status = $1)"
+                            + " AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR actor_subject = $3)"
+                            + " AND " + granted.anomalies("a", params) + " ORDER BY detected_at DESC, id DESC LIMIT $4")
+                    .execute(Tuple.from(params));
+        }).map(rows -> {
                     List<Anomaly> anomalies = new ArrayList<>();
                     for (Row row : rows) {
                         anomalies.add(read(row));
@@ -110,12 +115,15 @@ public class AnomalyResource {
                 });
     }
 
-    /** Closes a flag with the DPO's note; 409 if it was already resolved. */
+    /**
+     * Closes a flag in the DPO's scope with their note; 409 if it was already resolved. A flag out of
+     * scope is 404 like a random id: scope is checked before state, in the same statement.
+     */
     @POST
     @Path("/{id}/resolve")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Anomaly> resolve(@PathParam("id") String id, Resolution resolution) {
+    public Uni<Anomaly> resolve(@PathParam("id") String id, @QueryParam("scope") String scope, Resolution resolution) {
         List<Problem.FieldError> errors = new ArrayList<>();
         UUID anomalyId = null;
         try {
@@ -133,14 +141,21 @@ public class AnomalyResource {
             throw new ApiException(400, "INVALID_RESOLUTION", "The resolution is invalid; see errors.", errors);
         }
         UUID flag = anomalyId;
-        DpoAccess.permit(context, "audit.anomalies.resolve", "AuditAnomaly", id, null);
         String resolver = context.requireActor().subject();
-        return pool.withTransaction(tx -> tx.preparedQuery("UPDATE audit_anomaly SET status = 'RESOLVED', resolved_at = now(), "
-                                + "resolved_by = $2, resolution_note = $3 WHERE id = $1 AND status = 'OPEN' RETURNING " + COLUMNS)
-                        .execute(Tuple.of(flag, resolver, note))
+        return dpo.open(DpoAccess.SEARCH, "audit.anomalies.resolve", "AuditAnomaly", id, null, scope)
+                .chain(granted -> pool.withTransaction(tx -> {
+                    List<Object> update = new ArrayList<>(List.of(flag, resolver, note));
+                    String inScope = granted.anomalies("a", update);
+                    List<Object> exists = new ArrayList<>(List.of(flag));
+                    String existsInScope = granted.anomalies("a", exists);
+                    return tx.preparedQuery("UPDATE audit_anomaly a SET status = 'RESOLVED', resolved_at = now(), "
+                                + "resolved_by = $2, resolution_note = $3 WHERE id = $1 AND status = 'OPEN' AND " + inScope
+                                + " RETURNING " + COLUMNS)
+                        .execute(Tuple.from(update))
                         .chain(rows -> {
                             if (rows.size() == 0) {
-                                return tx.preparedQuery("SELECT 1 FROM audit_anomaly WHERE id = $1").execute(Tuple.of(flag))
+                                return tx.preparedQuery("SELECT 1 FROM audit_anomaly a WHERE id = $1 AND " + existsInScope)
+                                        .execute(Tuple.from(exists))
                                         .map(found -> {
                                             throw found.size() == 0 ? ApiException.notFound()
                                                     : new ApiException(409, "ALREADY_RESOLVED", "This flag was already resolved.", List.of());
@@ -150,7 +165,8 @@ public class AnomalyResource {
                             context.describe("audit.anomalies.resolve", "AuditAnomaly", id, resolved.childId());
                             // The resolution and its audit record commit together, or neither does.
                             return trail.record(tx, trail.entryFor(context, "audit.anomalies.resolve", 200)).replaceWith(resolved);
-                        }))
+                        });
+                }))
                 .invoke(ignored -> context.markAudited());
     }
 

@@ -37,6 +37,14 @@ final class AnomalyRules {
             this(kind, dedupeKey, agency, subject, childId, windowStart, windowEnd, count, firstEventId, lastEventAt,
                     summary, agency == null ? List.of() : List.of(agency));
         }
+
+        /** The same flag, shown also to the DPOs of {@code more}. */
+        Flag concerning(List<String> more) {
+            java.util.TreeSet<String> all = new java.util.TreeSet<>(agencies);
+            all.addAll(more);
+            return new Flag(kind, dedupeKey, agency, subject, childId, windowStart, windowEnd, count, firstEventId,
+                    lastEventAt, summary, List.copyOf(all));
+        }
     }
 
     /** An hour of one subject's activity whose total the detector must count. */

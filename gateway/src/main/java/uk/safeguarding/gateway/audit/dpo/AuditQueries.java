@@ -15,7 +15,10 @@ import uk.safeguarding.gateway.audit.AuditEntry;
 import uk.safeguarding.gateway.audit.chain.EventRows;
 import uk.safeguarding.gateway.child.ChildIndex;
 
-/** Read-only queries over the audit trail for the DPO API (search, export, disclosure reports). */
+/**
+ * Read-only queries over the audit trail for the DPO API (search, export, disclosure reports). Every
+ * query takes the {@link DpoScope} the engine granted and applies it in its WHERE clause.
+ */
 @ApplicationScoped
 class AuditQueries {
 
@@ -36,19 +39,42 @@ class AuditQueries {
         return children.find(pool, system, value);
     }
 
-    /** Resolves an identifier filter to the child's id; empty when no such child (so: no results). */
-    Uni<Optional<AuditFilter>> resolve(AuditFilter filter) {
+    /**
+     * The child an identifier names, only if the scope holds a permitted event about it; otherwise
+     * empty, exactly as for an identifier nobody knows. Existence of a child is itself information: a
+     * DPO learns it only through their scope. Refusals do not count (a refused probe by the DPO's own
+     * staff must not tell the DPO that the child exists), nor do the DPO API's own records
+     * ({@code audit.*}), or a DPO's first look-up of another agency's child would open it to their second.
+     */
+    Uni<Optional<UUID>> childInScope(String system, String value, DpoScope scope) {
+        return childFor(system, value).chain(id -> id.isEmpty() ? Uni.createFrom().item(id)
+                : knows(id.get(), scope).map(known -> known ? id : Optional.empty()));
+    }
+
+    /** True when the scope holds a permitted event about the child other than the DPO API's own. */
+    Uni<Boolean> knows(UUID childId, DpoScope scope) {
+        List<Object> params = new ArrayList<>();
+        params.add(childId);
+        params.add(DpoScope.OVERSIGHT_ACTIONS);
+        String sql = "SELECT EXISTS (SELECT 1 FROM audit_event e WHERE e.child_id = $1 AND e.decision = 'PERMIT'"
+                + " AND e.action NOT LIKE $2 AND "
+                + scope.auditEvents("e", params) + ") AS known";
+        return pool.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> rows.iterator().next().getBoolean("known"));
+    }
+
+    /** Resolves an identifier filter to the child's id; empty when no such child in scope (so: no results). */
+    Uni<Optional<AuditFilter>> resolve(AuditFilter filter, DpoScope scope) {
         if (!filter.byIdentifier()) {
             return Uni.createFrom().item(Optional.of(filter));
         }
-        return childFor(filter.childSystem(), filter.childValue()).map(id -> id.map(filter::withChildId));
+        return childInScope(filter.childSystem(), filter.childValue(), scope).map(id -> id.map(filter::withChildId));
     }
 
-    Uni<Page> search(AuditFilter filter) {
+    Uni<Page> search(AuditFilter filter, DpoScope scope) {
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT c.seq, ").append(EventRows.COLUMNS).append("""
                  FROM audit_event e LEFT JOIN audit_chain c ON c.recorded_at = e.recorded_at AND c.event_id = e.id
-                WHERE true""");
+                WHERE """).append(scope.auditEvents("e", params));
         if (filter.childId() != null) {
             sql.append(" AND e.child_id = $").append(add(params, filter.childId()));
         }
@@ -97,18 +123,21 @@ class AuditQueries {
     }
 
     /**
-     * Every disclosure about the child, oldest first: permitted requests that released at least one
-     * data category. At most {@code max + 1} rows, so the caller can tell the report was cut short.
+     * Every disclosure about the child in the scope, oldest first: permitted requests that released at
+     * least one data category, to the scope's agencies or of their information. At most {@code max + 1}
+     * rows, so the caller can tell the report was cut short.
      */
-    Uni<List<AuditEntry>> disclosures(UUID childId, Instant from, Instant to, int max) {
+    Uni<List<AuditEntry>> disclosures(UUID childId, Instant from, Instant to, int max, DpoScope scope) {
+        List<Object> params = new ArrayList<>(List.of(childId, (from == null ? Instant.EPOCH : from).atOffset(ZoneOffset.UTC),
+                (to == null ? Instant.parse("9999-01-01T00:00:00Z") : to).atOffset(ZoneOffset.UTC), max + 1));
+        String inScope = scope.auditEvents("e", params);
         return pool.preparedQuery("""
                         SELECT %s FROM audit_event e
                         WHERE e.child_id = $1 AND e.decision = 'PERMIT' AND jsonb_array_length(e.categories) > 0
-                          AND e.recorded_at >= $2 AND e.recorded_at < $3
+                          AND e.recorded_at >= $2 AND e.recorded_at < $3 AND %s
                         ORDER BY e.recorded_at, e.id LIMIT $4
-                        """.formatted(EventRows.COLUMNS))
-                .execute(Tuple.of(childId, (from == null ? Instant.EPOCH : from).atOffset(ZoneOffset.UTC),
-                        (to == null ? Instant.parse("9999-01-01T00:00:00Z") : to).atOffset(ZoneOffset.UTC), max + 1))
+                        """.formatted(EventRows.COLUMNS, inScope))
+                .execute(Tuple.from(params))
                 .map(rows -> {
                     List<AuditEntry> entries = new ArrayList<>();
                     for (Row row : rows) {

@@ -41,6 +41,8 @@ public class AuditSearchResource {
         @QueryParam("to") String to;
         @QueryParam("limit") String limit;
         @QueryParam("cursor") String cursor;
+        /** own (default) or partnership: a lead DPO's partnership-wide view, itself flagged. */
+        @QueryParam("scope") String scope;
 
         AuditFilter.Raw raw() {
             AuditFilter.Raw raw = new AuditFilter.Raw();
@@ -63,32 +65,40 @@ public class AuditSearchResource {
     private final AuditConfig config;
     private final RequestContext context;
     private final FhirContext fhir;
+    private final DpoAccess dpo;
 
-    AuditSearchResource(AuditQueries queries, AuditConfig config, RequestContext context, FhirContext fhir) {
+    AuditSearchResource(AuditQueries queries, AuditConfig config, RequestContext context, FhirContext fhir, DpoAccess dpo) {
         this.queries = queries;
         this.config = config;
         this.context = context;
         this.fhir = fhir;
+        this.dpo = dpo;
     }
 
     /**
      * Audit records, newest first, filtered by child identifier ({@code system|value}) or id, agency,
-     * user (token subject), purpose, decision, override, and a time range [from, to).
+     * user (token subject), purpose, decision, override, and a time range [from, to); always within the
+     * DPO's scope (their agency's actions and disclosures of its information, or the partnership's).
      */
     @GET
     @Path("/events")
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<AuditQueries.Page> search(@BeanParam FilterParams params) {
         AuditFilter filter = AuditFilter.parse(params.raw(), 50, config.api().maxPageSize());
-        DpoAccess.permit(context, "audit.search", "AuditEvent", null, filter.childId());
-        return queries.resolve(filter).chain(resolved -> resolved.isEmpty()
+        return dpo.open(DpoAccess.SEARCH, "audit.search", "AuditEvent", null, filter.childId(), params.scope)
+                .chain(scope -> page(filter, scope));
+    }
+
+    /** The page in scope; a child named by identifier is resolved (and recorded) only within the scope. */
+    private Uni<AuditQueries.Page> page(AuditFilter filter, DpoScope scope) {
+        return queries.resolve(filter, scope).chain(resolved -> resolved.isEmpty()
                 ? Uni.createFrom().item(new AuditQueries.Page(List.of(), null))
-                : queries.search(resolved.get()).invoke(page -> describeChild(resolved)));
+                : queries.search(resolved.get(), scope).invoke(page -> describeChild(resolved)));
     }
 
     /**
-     * The same records as a FHIR R4 searchset Bundle of AuditEvent (IHE BALP shape) or as CSV; pages
-     * follow the {@code next} link (FHIR) or the {@code Link} header (both).
+     * The same records as a FHIR R4 searchset Bundle of AuditEvent (IHE BALP shape), as CSV, or as the
+     * search's JSON page; pages follow the {@code next} link (FHIR) or the {@code Link} header (all).
      */
     @GET
     @Path("/export")
@@ -96,16 +106,13 @@ public class AuditSearchResource {
     public Uni<Response> export(@QueryParam("format") String format, @BeanParam FilterParams params,
             @Context UriInfo uri) {
         String chosen = format == null || format.isBlank() ? "fhir" : format;
-        if (!chosen.equals("fhir") && !chosen.equals("csv")) {
-            throw new ApiException(400, "INVALID_FILTER", "format must be fhir or csv.",
-                    List.of(new Problem.FieldError("format", "UNKNOWN_FORMAT", "format must be fhir or csv.")));
+        if (!chosen.equals("fhir") && !chosen.equals("csv") && !chosen.equals("json")) {
+            throw new ApiException(400, "INVALID_FILTER", "format must be fhir, csv or json.",
+                    List.of(new Problem.FieldError("format", "UNKNOWN_FORMAT", "format must be fhir, csv or json.")));
         }
         AuditFilter filter = AuditFilter.parse(params.raw(), 1000, config.api().maxExportSize());
-        DpoAccess.permit(context, "audit.export." + chosen, "AuditEvent", null, filter.childId());
-        return queries.resolve(filter)
-                .chain(resolved -> resolved.isEmpty()
-                        ? Uni.createFrom().item(new AuditQueries.Page(List.of(), null))
-                        : queries.search(resolved.get()).invoke(page -> describeChild(resolved)))
+        return dpo.open(DpoAccess.EXPORT, "audit.export." + chosen, "AuditEvent", null, filter.childId(), params.scope)
+                .chain(scope -> page(filter, scope))
                 // HAPI encoding of up to max-export-size resources is CPU work: never on the event loop.
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(page -> {
@@ -115,6 +122,7 @@ public class AuditSearchResource {
                     Response.ResponseBuilder response = chosen.equals("csv")
                             ? Response.ok(AuditCsv.write(page.items()), CSV + "; charset=utf-8")
                                     .header("Content-Disposition", "attachment; filename=\"audit-export.csv\"")
+                            : chosen.equals("json") ? Response.ok(page, MediaType.APPLICATION_JSON_TYPE)
                             : Response.ok(fhir.newJsonParser().encodeResourceToString(
                                     FhirAuditEvents.bundle(page.items(), self, next)), FHIR_JSON + "; charset=utf-8");
                     if (next != null) {

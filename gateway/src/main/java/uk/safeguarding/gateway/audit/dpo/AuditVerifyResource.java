@@ -13,7 +13,6 @@ import uk.safeguarding.gateway.audit.chain.AuditSealer;
 import uk.safeguarding.gateway.audit.chain.CheckpointSigner;
 import uk.safeguarding.gateway.audit.verify.JdbcAuditSource;
 import uk.safeguarding.gateway.audit.verify.VerificationReport;
-import uk.safeguarding.gateway.security.RequestContext;
 
 /**
  * Verifies the whole audit trail now: chain links, event hashes, checkpoint roots and signatures,
@@ -27,20 +26,22 @@ public class AuditVerifyResource {
     private final DataSource dataSource;
     private final AuditSealer sealer;
     private final CheckpointSigner signer;
-    private final RequestContext context;
+    private final DpoAccess dpo;
 
-    AuditVerifyResource(DataSource dataSource, AuditSealer sealer, CheckpointSigner signer, RequestContext context) {
+    AuditVerifyResource(DataSource dataSource, AuditSealer sealer, CheckpointSigner signer, DpoAccess dpo) {
         this.dataSource = dataSource;
         this.sealer = sealer;
         this.signer = signer;
-        this.context = context;
+        this.dpo = dpo;
     }
 
     /** 200 with {@code intact} true or false; the first bad position is {@code firstProblem.seq}. */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public VerificationReport verify() throws SQLException {
-        DpoAccess.permit(context, "audit.verify", "AuditChain", null, null);
+        // Access is the engine's; no scope applies: the report names positions and kinds of problem in
+        // the one chain every agency shares, never an event's content.
+        dpo.decide(DpoAccess.SEARCH, "audit.verify", "AuditChain", null, null, null);
         // Seal what is queued first, so the report covers events up to this request.
         sealer.sealAvailable(true).await().atMost(Duration.ofSeconds(30));
         try (Connection connection = dataSource.getConnection()) {

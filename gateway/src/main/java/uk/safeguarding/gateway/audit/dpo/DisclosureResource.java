@@ -1,8 +1,6 @@
 package uk.safeguarding.gateway.audit.dpo;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
@@ -27,7 +25,8 @@ import uk.safeguarding.gateway.security.RequestContext;
 /**
  * Disclosure reports for subject access requests: by the child's internal id, or by an identifier
  * ({@code ?child=system|value}). JSON for the DPO, printable HTML for the requester
- * ({@code Accept: text/html} or {@code ?format=html}).
+ * ({@code Accept: text/html} or {@code ?format=html}). Only disclosures in the DPO's scope (to their
+ * agency, or of its information); a child with none answers exactly as a child that does not exist.
  */
 @Path("/api/v1/audit")
 @RolesAllowed("dpo")
@@ -45,6 +44,8 @@ public class DisclosureResource {
         @QueryParam("to") String to;
         /** json or html; overrides the Accept header. */
         @QueryParam("format") String format;
+        /** own (default) or partnership (a lead DPO's view, for DPO-REVIEW only). */
+        @QueryParam("scope") String scope;
     }
 
     /** The parameters the console sends: who asked, and json (to show) or html (the printable copy). */
@@ -59,15 +60,15 @@ public class DisclosureResource {
     }
 
     private final AuditQueries queries;
-    private final Pool pool;
     private final AuditConfig config;
     private final RequestContext context;
+    private final DpoAccess dpo;
 
-    DisclosureResource(AuditQueries queries, Pool pool, AuditConfig config, RequestContext context) {
+    DisclosureResource(AuditQueries queries, AuditConfig config, RequestContext context, DpoAccess dpo) {
         this.queries = queries;
-        this.pool = pool;
         this.config = config;
         this.context = context;
+        this.dpo = dpo;
     }
 
     @GET
@@ -78,13 +79,14 @@ public class DisclosureResource {
         List<Problem.FieldError> errors = new ArrayList<>();
         UUID id = AuditFilter.uuid(childId, "childId", errors);
         Parsed parsed = parse(params, headers, errors);
-        DpoAccess.permit(context, "audit.disclosures", "Child", childId, id);
-        return exists(id).chain(found -> {
-            if (!found) {
-                throw ApiException.notFound();
-            }
-            return report(id, parsed);
-        });
+        // The id is recorded as given: a real child out of scope and a random id leave the same record.
+        return dpo.open(DpoAccess.EXPORT, "audit.disclosures", "Child", childId, id, params.scope)
+                .chain(scope -> queries.knows(id, scope).chain(known -> {
+                    if (!known) {
+                        throw ApiException.notFound();
+                    }
+                    return report(id, parsed, scope);
+                }));
     }
 
     @GET
@@ -99,35 +101,26 @@ public class DisclosureResource {
                     "Give the child's identifier as system|value, e.g. https://fhir.nhs.uk/Id/nhs-number|9434765919."));
         }
         Parsed parsed = parse(params, headers, errors);
-        DpoAccess.permit(context, "audit.disclosures", "Child", null, null);
-        return queries.childFor(child.substring(0, bar), child.substring(bar + 1)).chain(id -> {
-            if (id.isEmpty()) {
-                throw ApiException.notFound();
-            }
-            context.describe("audit.disclosures", "Child", id.get().toString(), id.get());
-            return report(id.get(), parsed);
-        });
+        return dpo.open(DpoAccess.EXPORT, "audit.disclosures", "Child", null, null, params.scope)
+                .chain(scope -> queries.childInScope(child.substring(0, bar), child.substring(bar + 1), scope).chain(id -> {
+                    if (id.isEmpty()) {
+                        throw ApiException.notFound();
+                    }
+                    // Named in the record only once it is in scope, or the DPO's own record would be an oracle.
+                    context.describe("audit.disclosures", "Child", id.get().toString(), id.get());
+                    return report(id.get(), parsed, scope);
+                }));
     }
 
-    private Uni<Response> report(UUID childId, Parsed parsed) {
+    private Uni<Response> report(UUID childId, Parsed parsed, DpoScope scope) {
         int max = config.api().maxExportSize();
-        return queries.disclosures(childId, parsed.from(), parsed.to(), max).map(entries -> {
+        return queries.disclosures(childId, parsed.from(), parsed.to(), max, scope).map(entries -> {
             DisclosureReport report = DisclosureReport.build(childId, parsed.from(), parsed.to(), parsed.requester(),
                     parsed.withhold(), config.disclosure().childAbuseCategories(), entries, max);
             return parsed.html()
                     ? Response.ok(DisclosureHtml.render(report), MediaType.TEXT_HTML_TYPE.withCharset("utf-8")).build()
                     : Response.ok(report, MediaType.APPLICATION_JSON_TYPE).build();
         });
-    }
-
-    /**
-     * A DPO answers for the disclosures of children their own agency is or was involved with; any
-     * other child is answered like a child that does not exist (no cross-agency browsing).
-     */
-    private Uni<Boolean> exists(UUID childId) {
-        return pool.preparedQuery("SELECT 1 FROM relationship WHERE child_id = $1 AND agency_id = $2 LIMIT 1")
-                .execute(Tuple.of(childId, context.requireActor().agencyId()))
-                .map(rows -> rows.size() > 0);
     }
 
     private static Parsed parse(ReportParams p, HttpHeaders headers, List<Problem.FieldError> errors) {

@@ -111,33 +111,35 @@ public class DpoConsole {
 
     @GET
     @Path("/anomalies")
-    public Uni<Response> anomalyQueue(@QueryParam("status") String status, @QueryParam("resolved") String resolved) {
+    public Uni<Response> anomalyQueue(@QueryParam("status") String status, @QueryParam("resolved") String resolved,
+            @QueryParam("scope") String scope) {
         pages.purpose(PurposeOfUse.DPO_REVIEW);
         String chosen = "RESOLVED".equals(status) || "ALL".equals(status) ? status : "OPEN";
-        return anomalies.list(chosen, null, null, "200").map(list -> Pages.ok(pages.page("dpo-anomalies", "/console/dpo/anomalies")
-                .data("anomalies", list).data("status", chosen)
+        return anomalies.list(chosen, null, null, "200", scope).map(list -> Pages.ok(pages.page("dpo-anomalies", "/console/dpo/anomalies")
+                .data("anomalies", list).data("status", chosen).data("q", query(scope))
                 .data("notice", resolved == null ? null : "The anomaly was resolved and your note recorded.")));
     }
 
     @GET
     @Path("/anomalies/{id}")
-    public Uni<Response> anomaly(@PathParam("id") String id) {
+    public Uni<Response> anomaly(@PathParam("id") String id, @QueryParam("scope") String scope) {
         pages.purpose(PurposeOfUse.DPO_REVIEW);
-        return one(id).map(a -> Pages.ok(reviewPage(a, "")));
+        return one(id, scope).map(a -> Pages.ok(reviewPage(a, "", scope)));
     }
 
     @POST
     @Path("/anomalies/{id}/resolve")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Uni<Response> resolve(@PathParam("id") String id, @FormParam("note") String note) {
+    public Uni<Response> resolve(@PathParam("id") String id, @QueryParam("scope") String scope, @FormParam("note") String note) {
         pages.purpose(PurposeOfUse.DPO_REVIEW);
-        return Uni.createFrom().deferred(() -> anomalies.resolve(id, new AnomalyResource.Resolution(note)))
-                .map(done -> Response.seeOther(URI.create("/console/dpo/anomalies?resolved=" + done.id())).build())
+        return Uni.createFrom().deferred(() -> anomalies.resolve(id, scope, new AnomalyResource.Resolution(note)))
+                .map(done -> Response.seeOther(URI.create("/console/dpo/anomalies?resolved=" + done.id()
+                        + query(scope).replace('?', '&'))).build())
                 .onFailure(DpoConsole::invalidRequest)
                 .recoverWithUni(e -> {
                     List<Problem.FieldError> errors = ((ApiException) e).errors().stream()
                             .map(f -> new Problem.FieldError(f.field().replace("/", ""), f.rule(), f.message())).toList();
-                    return one(id).map(a -> Pages.invalid(reviewPage(a, note), errors));
+                    return one(id, scope).map(a -> Pages.invalid(reviewPage(a, note, scope), errors));
                 });
     }
 
@@ -146,15 +148,21 @@ public class DpoConsole {
         return e instanceof ApiException a && a.status() == 400;
     }
 
-    private io.quarkus.qute.TemplateInstance reviewPage(AnomalyResource.Anomaly anomaly, String note) {
-        return pages.page("dpo-anomaly", "/console/dpo/anomalies").data("a", anomaly).data("note", note)
+    /** The partnership view carried from page to page (the only scope a link may carry). */
+    private static String query(String scope) {
+        return DpoScope.asksPartnership(scope) ? "?scope=" + DpoScope.PARTNERSHIP : "";
+    }
+
+    private io.quarkus.qute.TemplateInstance reviewPage(AnomalyResource.Anomaly anomaly, String note, String scope) {
+        return pages.page("dpo-anomaly", "/console/dpo/anomalies").data("a", anomaly).data("note", note).data("q", query(scope))
                 .data("evidence", anomaly.firstEventId() == null ? null
                         : "/console/dpo/audit?user=" + enc(anomaly.subject() == null ? "" : anomaly.subject())
                                 + "&from=" + enc(anomaly.windowStart().toString()));
     }
 
-    private Uni<AnomalyResource.Anomaly> one(String id) {
-        return anomalies.list("ALL", null, null, "500").map(list -> {
+    /** One flag, found among those the DPO's scope lists (another agency's is a 404 page). */
+    private Uni<AnomalyResource.Anomaly> one(String id, String scope) {
+        return anomalies.list("ALL", null, null, "500", scope).map(list -> {
             Optional<AnomalyResource.Anomaly> found = list.stream().filter(a -> a.id().toString().equals(id)).findFirst();
             return found.orElseThrow(ApiException::notFound);
         });
@@ -183,6 +191,7 @@ public class DpoConsole {
         p.from = blank(p.from);
         p.to = blank(p.to);
         p.cursor = blank(p.cursor);
+        p.scope = blank(p.scope);
     }
 
     private static String blank(String s) {
@@ -200,6 +209,7 @@ public class DpoConsole {
         kept.put("decision", p.decision);
         kept.put("from", p.from);
         kept.put("to", p.to);
+        kept.put("scope", p.scope);
         kept.put("cursor", cursor);
         kept.forEach((k, v) -> {
             if (v != null) {

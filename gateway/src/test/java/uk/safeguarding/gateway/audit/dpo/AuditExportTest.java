@@ -44,17 +44,22 @@ class AuditExportTest {
     private Instant to;
     private UUID child;
 
-    /** Four different kinds of record in a time window of their own. */
+    /**
+     * Four different kinds of record in the DPO's scope (Tower Hamlets' own actions, or disclosures of
+     * its information) in a time window of their own, and one out of scope that no format may carry.
+     */
     @BeforeEach
     void seed() {
         from = Instant.parse("2001-01-01T00:00:00Z").plusSeconds((long) (Math.random() * 300_000_000L));
         to = from.plusSeconds(60);
         child = AuditTestSupport.child("https://fhir.nhs.uk/Id/nhs-number", "9" + (System.nanoTime() % 1_000_000_000L));
-        Entry.permit().at(from.plusSeconds(1)).child(child).categories("identity", "risk").record(trail);
-        Entry.permit().at(from.plusSeconds(2)).client().agency("la:E10000017").denied("NOT_FOUND").child(child).record(trail);
+        Entry.permit().at(from.plusSeconds(1)).child(child).categories("identity", "risk").owners("la:E09000030").record(trail);
+        Entry.permit().at(from.plusSeconds(2)).client().agency("la:E09000030").denied("NOT_FOUND").child(child).record(trail);
         Entry.permit().at(from.plusSeconds(3)).child(child).categories("placement").purpose("MISSING-RESPONSE")
-                .override("=cmd|' /C calc'!A0, child at immediate risk", "sup-123").record(trail);
-        Entry.permit().at(from.plusSeconds(4)).action("POST ReferralResource.create").record(trail);
+                .owners("la:E09000030").override("=cmd|' /C calc'!A0, child at immediate risk", "sup-123").record(trail);
+        Entry.permit().at(from.plusSeconds(4)).agency("la:E09000030").action("POST ReferralResource.create").record(trail);
+        // Out of scope: the Met reading information Lancashire contributed.
+        Entry.permit().at(from.plusSeconds(5)).child(child).categories("identity").owners("la:E10000017").record(trail);
     }
 
     private Response export(String format, String more) {
@@ -135,6 +140,14 @@ class AuditExportTest {
         assertTrue(csv.contains("\"'=cmd|' /C calc'!A0, child at immediate risk\""), csv);
         assertTrue(lines[2].contains(",MISSING-RESPONSE,"), lines[2]);
         assertTrue(lines[4].contains(",identity;risk,"), lines[4]);
+    }
+
+    @Test
+    void theJsonExportIsTheSearchPageInScope() {
+        var page = export("json", "").then().statusCode(200).contentType(org.hamcrest.Matchers.startsWith("application/json"))
+                .extract().jsonPath();
+        assertEquals(4, page.getList("items").size());
+        assertEquals(List.of("la:E09000030", "police:met", "la:E09000030", "police:met"), page.getList("items.actor.agency"));
     }
 
     @Test

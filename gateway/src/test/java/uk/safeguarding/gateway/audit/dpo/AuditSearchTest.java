@@ -36,7 +36,7 @@ class AuditSearchTest {
     private String nhsNumber;
     private UUID child;
     private String officer;
-    private String teacher;
+    private String worker;
     private Instant base;
 
     @BeforeEach
@@ -44,16 +44,26 @@ class AuditSearchTest {
         nhsNumber = "9" + (System.nanoTime() % 1_000_000_000L);
         child = AuditTestSupport.child(NHS, nhsNumber);
         officer = "officer-" + UUID.randomUUID();
-        teacher = "teacher-" + UUID.randomUUID();
+        worker = "worker-" + UUID.randomUUID();
         base = Instant.now().minusSeconds(600);
-        Entry.permit().at(base.plusSeconds(1)).subject(officer).child(child).categories("identity").record(trail);
-        Entry.permit().at(base.plusSeconds(2)).subject(officer).child(child).categories("risk").purpose("INVESTIGATION").record(trail);
-        Entry.permit().at(base.plusSeconds(3)).subject(officer).child(child).categories("missing").record(trail);
-        Entry.permit().at(base.plusSeconds(4)).subject(teacher).agency("school:100000").child(child).denied("NOT_FOUND").record(trail);
+        // In the Tower Hamlets DPO's scope: the Met reading what Tower Hamlets contributed, a Tower Hamlets
+        // worker refused, Lancashire overriding to read Tower Hamlets' information.
+        Entry.permit().at(base.plusSeconds(1)).subject(officer).child(child).categories("identity").owners(DPO).record(trail);
+        Entry.permit().at(base.plusSeconds(2)).subject(officer).child(child).categories("risk").purpose("INVESTIGATION")
+                .owners(DPO, "nhs:RQX").record(trail);
+        Entry.permit().at(base.plusSeconds(3)).subject(officer).child(child).categories("missing").owners(DPO).record(trail);
+        Entry.permit().at(base.plusSeconds(4)).subject(worker).agency(DPO).child(child).denied("NOT_FOUND").record(trail);
         Entry.permit().at(base.plusSeconds(5)).subject("sw-" + UUID.randomUUID()).agency("la:E10000017").child(child)
-                .categories("placement").override("child missing overnight", "supervisor-9").record(trail);
-        Entry.permit().at(base.plusSeconds(6)).subject(officer).child(UUID.randomUUID()).categories("identity").record(trail);
+                .categories("placement").owners(DPO).override("child missing overnight", "supervisor-9").record(trail);
+        Entry.permit().at(base.plusSeconds(6)).subject(officer).child(UUID.randomUUID()).categories("identity").owners(DPO).record(trail);
+        // Out of scope: other agencies' information, a refusal of another agency (it disclosed nothing),
+        // and a row from before data owners were recorded.
+        Entry.permit().at(base.plusSeconds(7)).subject(officer).child(child).categories("health").owners("nhs:RQX").record(trail);
+        Entry.permit().at(base.plusSeconds(8)).subject(officer).child(child).denied("NO_RELATIONSHIP").owners().record(trail);
+        Entry.permit().at(base.plusSeconds(9)).subject(officer).child(child).categories("identity").record(trail);
     }
+
+    private static final String DPO = AuditTestSupport.DPO_AGENCY;
 
     private JsonPath search(String query) {
         return AuditTestSupport.dpo().when().get(PATH + "?" + query).then().statusCode(200).extract().jsonPath();
@@ -79,7 +89,7 @@ class AuditSearchTest {
         assertEquals(5, search("childId=" + child).getList("items").size());
         assertEquals(3, search(byChild() + "&agency=police:met").getList("items").size());
         assertEquals(2, search(byChild() + "&agency=police:met&purpose=SAFEGUARDING").getList("items").size());
-        assertEquals(List.of(teacher), search(byChild() + "&decision=DENY").getList("items.actor.subject"));
+        assertEquals(List.of(worker), search(byChild() + "&decision=DENY").getList("items.actor.subject"));
         assertEquals(List.of("la:E10000017"), search(byChild() + "&override=true").getList("items.actor.agency"));
         assertEquals(4, search("user=" + officer).getList("items").size());
         assertEquals(2, search("user=" + officer + "&from=" + base.plusSeconds(2) + "&to=" + base.plusSeconds(4))

