@@ -114,9 +114,17 @@ public class Standings {
             uk.safeguarding.gateway.child.Standing mine, Actor actor, Instant now) {
         Optional<Standing> toConfirm = self.stream().filter(s -> s.rule().needsConfirmationWhenKnown()).findFirst();
         if (toConfirm.isEmpty()) {
-            // Nothing asserted about the whole child: naming follows the namer's standing as it is.
-            return Uni.createFrom().item(mine.reachesWholeChild() ? new Established(Relationships.CONFIRMED, null)
-                    : new Established(Relationships.ASSERTED, null));
+            // Nothing asserted about the whole child: naming follows the namer's own standing as it is,
+            // never an override's (which lasts a day; what it names would outlive it), and is confirmed or
+            // refused with the namer's pending claim, if it has one.
+            if (!mine.confirmedKinds().isEmpty()) {
+                return Uni.createFrom().item(new Established(Relationships.CONFIRMED, null));
+            }
+            return tx.preparedQuery("SELECT id FROM relationship_claim WHERE child_id = $1 AND agency_id = $2 "
+                            + "AND status = 'PENDING' ORDER BY asserted_at LIMIT 1")
+                    .execute(Tuple.of(e.childId(), actor.agencyId()))
+                    .map(rows -> new Established(Relationships.ASSERTED,
+                            rows.iterator().hasNext() ? rows.iterator().next().getUUID("id") : null));
         }
         Standing clause = toConfirm.get();
         // Nothing existed before this request, or the agency already holds a kind whose holders would be

@@ -201,6 +201,14 @@ class StandingTest {
                 .get("/api/v1/children/" + k.childId() + "/risk-assessments").then().statusCode(404);
         assertEquals(1L, Db.count("SELECT count(*) FROM audit_anomaly WHERE kind = 'STANDING_OVERRIDE' AND child_id = ? "
                 + "AND ? = ANY(agencies) AND ? = ANY(agencies)", k.childId(), HOME, MET));
+        // What it names meanwhile stands with its claim, not with the override (which lasts a day).
+        as(CLAIMANT, "sw-claimant", "SAFEGUARDING", "practitioner")
+                .body(Map.of("arrival", Instant.now().plus(Duration.ofDays(2)).toString(), "homeSchool", "school:100000",
+                        "homePolice", MET))
+                .when().post("/api/v1/children/" + k.childId() + "/returns").then().statusCode(201);
+        assertEquals(List.of("asserted"), Db.query("SELECT DISTINCT standing FROM relationship WHERE child_id = ? "
+                + "AND source_type = 'return-home' AND claim_id IS NOT NULL", k.childId()).stream()
+                .map(r -> r.get("standing")).toList());
     }
 
     @Test
