@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import uk.safeguarding.gateway.audit.AuditTrail;
+import uk.safeguarding.gateway.audit.anomaly.Flags;
+import uk.safeguarding.gateway.audit.anomaly.SecretIssued;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.security.NoPurposeRequired;
@@ -61,8 +63,10 @@ public class SubscriptionResource {
     private final RequestContext context;
     private final AuditTrail audit;
     private final PolicyService policy;
+    private final Flags flags;
 
-    SubscriptionResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy) {
+    SubscriptionResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Flags flags) {
+        this.flags = flags;
         this.pool = pool;
         this.context = context;
         this.audit = audit;
@@ -110,6 +114,8 @@ public class SubscriptionResource {
                     }
                     return audit.record(tx, audit.entryFor(context, "subscription.create", 201));
                 })
+                .call(() -> flags.raise(tx, SecretIssued.flag(body.agency(), "Webhook signing secret",
+                        "subscription created", context.requireActor())))
                 .invoke(context::markAudited)
                 .map(v -> Response.status(201).location(URI.create("/api/v1/admin/subscriptions/" + id))
                         .entity(new Created(id, body.agency(), body.url(), secret, 1)).build()));
@@ -147,6 +153,8 @@ public class SubscriptionResource {
                             .execute(Tuple.of(id, live));
                 })
                 .chain(rows -> audit.record(tx, audit.entryFor(context, "subscription.rotate", 201))
+                        .chain(() -> flags.raise(tx, SecretIssued.flag(rows.iterator().next().getString("agency_id"),
+                                "Webhook signing secret", "rotation", context.requireActor())))
                         .replaceWith(rows.iterator().next()))
                 .invoke(context::markAudited)
                 .map(r -> Response.status(201).entity(new Created(id, r.getString("agency_id"), r.getString("url"),

@@ -23,6 +23,8 @@ import org.jboss.logging.Logger;
 import uk.safeguarding.gateway.alert.WebhookSigner;
 import uk.safeguarding.gateway.audit.AuditEntry;
 import uk.safeguarding.gateway.audit.AuditTrail;
+import uk.safeguarding.gateway.audit.anomaly.Flags;
+import uk.safeguarding.gateway.audit.anomaly.SecretIssued;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.problem.Problem;
@@ -73,10 +75,13 @@ public class SignatoryResource {
     private final AgencyClients clients;
     private final SignatoryStore store;
     private final SignatoryDirectory directory;
+    private final Flags flags;
     private final String tokenUrl;
 
     SignatoryResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, AgencyClients clients,
-            SignatoryStore store, SignatoryDirectory directory, @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) {
+            SignatoryStore store, SignatoryDirectory directory, Flags flags,
+            @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) {
+        this.flags = flags;
         this.pool = pool;
         this.context = context;
         this.audit = audit;
@@ -115,7 +120,9 @@ public class SignatoryResource {
                     .call(w -> {
                         context.decided(membership(w.versions()));
                         return audit.record(tx, audit.entryFor(context, "signatory.onboard", 201));
-                    })));
+                    })
+                    .call(() -> flags.raise(tx, SecretIssued.flag(agencyId, webhookSecret == null ? "Client secret"
+                            : "Client secret and webhook signing secret", "onboarding", context.requireActor())))));
         } catch (RuntimeException e) {
             context.decided(null);
             throw compensate(created.internalId(), clientId, agencyId, e);
@@ -152,7 +159,8 @@ public class SignatoryResource {
         String secret = identityProvider(() -> clients.rotateSecret(row.getString("keycloak_client_id")));
         await(pool.withTransaction(tx -> tx.preparedQuery("UPDATE signatory SET updated_at = now() WHERE agency_id = $1")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(agencyId))
-                .chain(() -> audit.record(tx, audit.entryFor(context, "signatory.rotate-client-secret", 200)))));
+                .chain(() -> audit.record(tx, audit.entryFor(context, "signatory.rotate-client-secret", 200)))
+                .chain(() -> flags.raise(tx, SecretIssued.flag(agencyId, "Client secret", "rotation", context.requireActor())))));
         context.markAudited();
         return new ClientSecret(agencyId, row.getString("client_id"), secret);
     }
@@ -165,7 +173,9 @@ public class SignatoryResource {
         String secret = WebhookSigner.newSecret();
         return pool.withTransaction(tx -> store.addWebhookSecret(tx, agencyId, secret)
                         .invoke(live -> live.orElseThrow(() -> noWebhook(agencyId)))
-                        .call(live -> audit.record(tx, audit.entryFor(context, "signatory.rotate-webhook-secret", 201))))
+                        .call(live -> audit.record(tx, audit.entryFor(context, "signatory.rotate-webhook-secret", 201)))
+                        .call(live -> flags.raise(tx, SecretIssued.flag(agencyId, "Webhook signing secret", "rotation",
+                                context.requireActor()))))
                 .invoke(context::markAudited)
                 .map(live -> Response.status(201).entity(new Webhook(null, null, secret, live.orElseThrow())).build());
     }
