@@ -30,6 +30,7 @@ import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.security.NoPurposeRequired;
 import uk.safeguarding.gateway.security.RequestContext;
+import uk.safeguarding.gateway.signatory.SignatoryDirectory;
 
 /**
  * Webhook subscriptions, one per agency, managed by gateway administrators. A secret is shown once,
@@ -64,9 +65,12 @@ public class SubscriptionResource {
     private final AuditTrail audit;
     private final PolicyService policy;
     private final Flags flags;
+    private final SignatoryDirectory signatories;
 
-    SubscriptionResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Flags flags) {
+    SubscriptionResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Flags flags,
+            SignatoryDirectory signatories) {
         this.flags = flags;
+        this.signatories = signatories;
         this.pool = pool;
         this.context = context;
         this.audit = audit;
@@ -101,7 +105,13 @@ public class SubscriptionResource {
         JsonObject oauthColumn = oauth;
         UUID id = UUID.randomUUID();
         context.describe("subscription.create", "subscription", id.toString(), null);
-        return pool.withTransaction(tx -> tx.preparedQuery("""
+        // A suspended or revoked agency named in the YAML is still a signatory there; its deliveries must stay paused.
+        return signatories.current().invoke(registry -> {
+            if (registry.revoked().contains(body.agency())) {
+                throw new ApiException(409, "AGENCY_CUT_OFF", body.agency() + " is suspended or revoked; reinstate it first.",
+                        List.of(new uk.safeguarding.gateway.problem.Problem.FieldError("agency", "AGENCY_CUT_OFF", "suspended or revoked")));
+            }
+        }).chain(() -> pool.withTransaction(tx -> tx.preparedQuery("""
                         INSERT INTO alert_subscription (id, agency_id, url, secrets, created_by, oauth)
                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (agency_id) DO NOTHING
                         """)
@@ -118,7 +128,7 @@ public class SubscriptionResource {
                         "subscription created", context.requireActor())))
                 .invoke(context::markAudited)
                 .map(v -> Response.status(201).location(URI.create("/api/v1/admin/subscriptions/" + id))
-                        .entity(new Created(id, body.agency(), body.url(), secret, 1)).build()));
+                        .entity(new Created(id, body.agency(), body.url(), secret, 1)).build())));
     }
 
     @GET
