@@ -23,6 +23,20 @@ class KeycloakTokensIT {
 
     private static final String WHOAMI = "/api/v1/whoami";
 
+    /** The packaged gateway runs the prod profile here: only health and metrics answer without a token. */
+    @Test
+    void inProductionOnlyHealthAndMetricsAreOpen() {
+        given().when().get("/q/health/ready").then().statusCode(200);
+        given().when().get("/q/metrics").then().statusCode(200);
+        for (String closed : new String[] {"/q/openapi", "/q/openapi?format=json", "/q/swagger-ui/", "/fhir/metadata", WHOAMI}) {
+            given().when().get(closed).then().statusCode(org.hamcrest.Matchers.oneOf(401, 403));
+        }
+        // With a token the API description is still closed in production: it is for the tooling of dev and test.
+        given().auth().oauth2(KeycloakTokens.clientToken("police-met")).when().get("/q/openapi")
+                .then().statusCode(org.hamcrest.Matchers.oneOf(401, 403));
+        given().auth().oauth2(KeycloakTokens.clientToken("police-met")).when().get("/fhir/metadata").then().statusCode(200);
+    }
+
     @ParameterizedTest
     @CsvSource({
             "police-met, police:met",
