@@ -66,12 +66,18 @@ final class Browser implements AutoCloseable {
                 .filter(m -> m.contains("Content Security Policy") || m.contains("Content-Security-Policy")).toList();
     }
 
-    /** Whether GOV.UK Frontend's JavaScript ran: supported.js marks the body, initAll enhances components. */
-    boolean govukScriptsRan() {
-        return Boolean.TRUE.equals(driver.executeScript(
-                "return document.body.classList.contains('govuk-frontend-supported')"
-                        + " && document.querySelector('[data-module=\"govuk-service-navigation\"]') !== null"
-                        + " && getComputedStyle(document.querySelector('.govuk-template__body')).fontFamily.indexOf('GDS Transport') >= 0"));
+    /**
+     * What of GOV.UK Frontend did not run, empty if all did: supported.js marks the body, and the style
+     * sheet gives text its GDS Transport font (initAll is shown by the error summary taking focus).
+     */
+    String govukMissing() {
+        Object missing = driver.executeScript("""
+                var out = [];
+                if (!document.body.classList.contains('govuk-frontend-supported')) out.push('supported.js');
+                var text = document.querySelector('.govuk-body-s');
+                if (!text || getComputedStyle(text).fontFamily.indexOf('GDS Transport') < 0) out.push('stylesheet');
+                return out.join(',');""");
+        return String.valueOf(missing);
     }
 
     WebElement find(String id) {
