@@ -28,6 +28,7 @@ import uk.safeguarding.gateway.audit.anomaly.Flags;
 import uk.safeguarding.gateway.audit.anomaly.SecretIssued;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.problem.ApiException;
+import uk.safeguarding.gateway.problem.Problem;
 import uk.safeguarding.gateway.security.NoPurposeRequired;
 import uk.safeguarding.gateway.security.RequestContext;
 import uk.safeguarding.gateway.signatory.SignatoryDirectory;
@@ -109,7 +110,7 @@ public class SubscriptionResource {
         return signatories.current().invoke(registry -> {
             if (registry.revoked().contains(body.agency())) {
                 throw new ApiException(409, "AGENCY_CUT_OFF", body.agency() + " is suspended or revoked; reinstate it first.",
-                        List.of(new uk.safeguarding.gateway.problem.Problem.FieldError("agency", "AGENCY_CUT_OFF", "suspended or revoked")));
+                        List.of(new Problem.FieldError("agency", "AGENCY_CUT_OFF", "suspended or revoked")));
             }
         }).chain(() -> pool.withTransaction(tx -> tx.preparedQuery("""
                         INSERT INTO alert_subscription (id, agency_id, url, secrets, created_by, oauth)

@@ -47,8 +47,4 @@ public class SecurityHeaders {
             routing.next();
         });
     }
-
-    String consolePolicy() {
-        return consolePolicy;
-    }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -141,10 +142,10 @@ public class TokenRejections {
                 .collect().asList().map(written -> written.stream().mapToInt(Integer::intValue).sum());
     }
 
-    private java.util.Optional<AuditEntry> summary(long minute, String address, String label, Tally tally) {
+    private Optional<AuditEntry> summary(long minute, String address, String label, Tally tally) {
         int suppressed = tally.suppressed();
         if (suppressed == 0) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String minuteLabel = Instant.ofEpochMilli(minute * 60_000).toString();
         List<String> reasons = new ArrayList<>();
@@ -154,7 +155,7 @@ public class TokenRejections {
         }
         new TreeMap<>(tally.suppressedByCode).forEach((code, n) -> reasons.add("code:" + code + "=" + n.get()));
         boolean onlyUnavailable = tally.suppressedByCode.keySet().stream().allMatch(AgencyRejectedException.LIST_UNAVAILABLE::equals);
-        return java.util.Optional.of(new AuditEntry(UUID.randomUUID(), Instant.now(), UUID.randomUUID().toString(), null, null,
+        return Optional.of(new AuditEntry(UUID.randomUUID(), Instant.now(), UUID.randomUUID().toString(), null, null,
                 null, null, List.of(), null, SUMMARY_ACTION, "source-minute", minuteLabel, null, List.of(), "DENY", reasons,
                 null, null, null, null, onlyUnavailable ? 503 : 401, address, List.of()));
     }
