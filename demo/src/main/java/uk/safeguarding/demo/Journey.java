@@ -203,7 +203,12 @@ public final class Journey extends Narration {
                 Map.of("level", "HIGH", "rationale", "CSE indicators, repeated missing episodes")), "risk: HIGH");
         check("risk recorded as HIGH and in effect", risk.status() == 201 && Boolean.TRUE.equals(Json.at(risk.body(), "inEffect")),
                 String.valueOf(risk.status()));
-        told("risk-changed", childId, Set.of(HOME_POLICE, HOME_HEALTH), started);
+        told("risk-changed", childId, Set.of(HOME_HEALTH), started);
+        // The Met referred her, and follows its referral; it is not involved with her record as a whole
+        // (it was the MASH's police partner for the referral it made itself, so it was not routed as one).
+        check("the Met, which only referred her, is not sent her risk (a referrer follows its own referral)",
+                !receivers.received("risk-changed", childId, started).containsKey(HOME_POLICE),
+                receivers.received("risk-changed", childId, started).keySet().toString());
 
         Api.Call refused = show(api.get("/api/v1/referrals/" + referralId, "nhs-lsc-icb (nhs:QE1)", api.client("nhs-lsc-icb"), SG),
                 "an NHS body with no relationship asks for the referral");

@@ -24,10 +24,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import uk.safeguarding.gateway.audit.AuditTrail;
+import uk.safeguarding.gateway.audit.anomaly.Flags;
+import uk.safeguarding.gateway.audit.anomaly.SecretIssued;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.problem.ApiException;
+import uk.safeguarding.gateway.problem.Problem;
 import uk.safeguarding.gateway.security.NoPurposeRequired;
 import uk.safeguarding.gateway.security.RequestContext;
+import uk.safeguarding.gateway.signatory.SignatoryDirectory;
 
 /**
  * Webhook subscriptions, one per agency, managed by gateway administrators. A secret is shown once,
@@ -61,8 +65,13 @@ public class SubscriptionResource {
     private final RequestContext context;
     private final AuditTrail audit;
     private final PolicyService policy;
+    private final Flags flags;
+    private final SignatoryDirectory signatories;
 
-    SubscriptionResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy) {
+    SubscriptionResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Flags flags,
+            SignatoryDirectory signatories) {
+        this.flags = flags;
+        this.signatories = signatories;
         this.pool = pool;
         this.context = context;
         this.audit = audit;
@@ -97,7 +106,13 @@ public class SubscriptionResource {
         JsonObject oauthColumn = oauth;
         UUID id = UUID.randomUUID();
         context.describe("subscription.create", "subscription", id.toString(), null);
-        return pool.withTransaction(tx -> tx.preparedQuery("""
+        // A suspended or revoked agency named in the YAML is still a signatory there; its deliveries must stay paused.
+        return signatories.current().invoke(registry -> {
+            if (registry.revoked().contains(body.agency())) {
+                throw new ApiException(409, "AGENCY_CUT_OFF", body.agency() + " is suspended or revoked; reinstate it first.",
+                        List.of(new Problem.FieldError("agency", "AGENCY_CUT_OFF", "suspended or revoked")));
+            }
+        }).chain(() -> pool.withTransaction(tx -> tx.preparedQuery("""
                         INSERT INTO alert_subscription (id, agency_id, url, secrets, created_by, oauth)
                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (agency_id) DO NOTHING
                         """)
@@ -110,9 +125,11 @@ public class SubscriptionResource {
                     }
                     return audit.record(tx, audit.entryFor(context, "subscription.create", 201));
                 })
+                .call(() -> flags.raise(tx, SecretIssued.flag(body.agency(), "Webhook signing secret",
+                        "subscription created", context.requireActor())))
                 .invoke(context::markAudited)
                 .map(v -> Response.status(201).location(URI.create("/api/v1/admin/subscriptions/" + id))
-                        .entity(new Created(id, body.agency(), body.url(), secret, 1)).build()));
+                        .entity(new Created(id, body.agency(), body.url(), secret, 1)).build())));
     }
 
     @GET
@@ -147,6 +164,8 @@ public class SubscriptionResource {
                             .execute(Tuple.of(id, live));
                 })
                 .chain(rows -> audit.record(tx, audit.entryFor(context, "subscription.rotate", 201))
+                        .chain(() -> flags.raise(tx, SecretIssued.flag(rows.iterator().next().getString("agency_id"),
+                                "Webhook signing secret", "rotation", context.requireActor())))
                         .replaceWith(rows.iterator().next()))
                 .invoke(context::markAudited)
                 .map(r -> Response.status(201).entity(new Created(id, r.getString("agency_id"), r.getString("url"),

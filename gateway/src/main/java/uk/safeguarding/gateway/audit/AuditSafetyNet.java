@@ -33,7 +33,7 @@ public class AuditSafetyNet {
         String path = request.getUriInfo().getPath();
         context.adoptIdentity(identity);
         // Console pages are audited like API calls: a page that called no API method is recorded here.
-        // No verified actor (a missing or rejected token): nothing is written, as for any 401.
+        // No verified actor (a missing or rejected token): TokenRejections has recorded the 401, capped.
         if (context.audited() || context.actor().isEmpty() || !(path.startsWith("/api/") || path.startsWith("/fhir")
                 || path.startsWith("/console/"))) {
             return Uni.createFrom().voidItem();

@@ -2,6 +2,7 @@ package uk.safeguarding.gateway.console;
 
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -35,9 +36,13 @@ public class ConsoleResource {
         return Response.seeOther(URI.create(user.menu().get(0).path())).build();
     }
 
-    /** Where Keycloak sends the browser after sign-out; open to anyone. */
+    /**
+     * Where Keycloak sends the browser after sign-out: the one public page of the console (it shows
+     * nothing but a link to sign in again), so it is the one JAX-RS method that is {@code @PermitAll}.
+     */
     @GET
     @Path("/signed-out")
+    @PermitAll
     public Response signedOut() {
         return Pages.ok(pages.page("signed-out", null));
     }

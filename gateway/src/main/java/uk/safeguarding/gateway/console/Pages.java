@@ -22,19 +22,24 @@ public class Pages {
     private final Engine engine;
     private final SecurityIdentity identity;
     private final RequestContext context;
+    private final ConsoleCsrf csrf;
 
-    Pages(Engine engine, SecurityIdentity identity, RequestContext context) {
+    Pages(Engine engine, SecurityIdentity identity, RequestContext context, ConsoleCsrf csrf) {
         this.engine = engine;
         this.identity = identity;
         this.context = context;
+        this.csrf = csrf;
     }
 
-    /** The page template {@code templates/console/<name>.html} with the common data filled in. */
+    /**
+     * The page template {@code templates/console/<name>.html} with the common data filled in, including
+     * the CSRF token every form must carry ({@code <input type="hidden" name="csrf-token" value="{csrf}">}).
+     */
     public TemplateInstance page(String name, String section) {
         TemplateInstance page = engine.getTemplate("console/" + name).instance().data("section", section)
                 .data("errors", List.of());
         if (!identity.isAnonymous()) {
-            page.data("user", ConsoleUser.of(identity));
+            page.data("user", ConsoleUser.of(identity)).data("csrf", csrf.token());
         }
         return page;
     }

@@ -2,7 +2,7 @@ package uk.safeguarding.gateway.fhir;
 
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
-import jakarta.annotation.security.PermitAll;
+import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -172,9 +172,10 @@ public class ReferralFhirResource {
         });
     }
 
+    /** Any verified token, no purpose: the statement says what the server does, nothing about a child. */
     @GET
     @Path("/metadata")
-    @PermitAll
+    @Authenticated
     @NoPurposeRequired
     @Blocking
     public Response metadata() {

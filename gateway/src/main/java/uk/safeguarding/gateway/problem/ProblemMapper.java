@@ -24,10 +24,13 @@ public class ProblemMapper {
     private final io.quarkus.security.identity.SecurityIdentity identity;
 
     private final jakarta.enterprise.inject.Instance<uk.safeguarding.gateway.console.Pages> consolePages;
+    private final uk.safeguarding.gateway.security.TokenRejections rejections;
 
     ProblemMapper(RequestContext context, OperationOutcomes outcomes, uk.safeguarding.gateway.audit.AuditTrail trail,
             io.quarkus.security.identity.SecurityIdentity identity,
-            jakarta.enterprise.inject.Instance<uk.safeguarding.gateway.console.Pages> consolePages) {
+            jakarta.enterprise.inject.Instance<uk.safeguarding.gateway.console.Pages> consolePages,
+            uk.safeguarding.gateway.security.TokenRejections rejections) {
+        this.rejections = rejections;
         this.consolePages = consolePages;
         this.context = context;
         this.outcomes = outcomes;
@@ -42,8 +45,12 @@ public class ProblemMapper {
                 ? Response.fromResponse(response).header("Retry-After", e.retryAfterSeconds()).build() : response;
     }
 
+    /** No token at all: refused like a bad one, and audited through the same per-address cap. */
     @ServerExceptionMapper
-    public Response unauthorized(io.quarkus.security.UnauthorizedException e, UriInfo uri) {
+    public Response unauthorized(io.quarkus.security.UnauthorizedException e, UriInfo uri,
+            io.vertx.core.http.HttpServerRequest http) {
+        rejections.rejected(http.remoteAddress() == null ? null : http.remoteAddress().hostAddress(), 401, "TOKEN_REQUIRED",
+                http.method() + " " + uri.getPath(), null, context.requestId());
         return Response.fromResponse(respond(401, "TOKEN_REQUIRED", "A bearer token from the safeguarding realm is required.",
                 List.of(new Problem.FieldError("Authorization", "TOKEN_REQUIRED", "missing")), uri))
                 .header("WWW-Authenticate", "Bearer").build();

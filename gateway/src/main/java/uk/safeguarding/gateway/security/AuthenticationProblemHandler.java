@@ -16,7 +16,8 @@ import uk.safeguarding.gateway.problem.Problem;
  * Turns a rejected token into a 401 problem+json with a stable code (503 with Retry-After when the
  * revocation list cannot be read). Token checks run before
  * JAX-RS (proactive authentication), so this hooks the HTTP router's failure handling.
- * The body says which rule failed, never the token.
+ * The body says which rule failed, never the token. Each refusal is counted and audited by
+ * {@link TokenRejections} (capped per source address and minute), without the 401 waiting for it.
  */
 @ApplicationScoped
 public class AuthenticationProblemHandler {
@@ -24,9 +25,11 @@ public class AuthenticationProblemHandler {
     private static final Logger LOG = Logger.getLogger(AuthenticationProblemHandler.class);
 
     private final ObjectMapper json;
+    private final TokenRejections rejections;
 
-    AuthenticationProblemHandler(ObjectMapper json) {
+    AuthenticationProblemHandler(ObjectMapper json, TokenRejections rejections) {
         this.json = json;
+        this.rejections = rejections;
     }
 
     void register(@Observes Router router) {
@@ -46,6 +49,10 @@ public class AuthenticationProblemHandler {
             // Refused either way; but a list the gateway cannot read is its own fault, not the token's.
             boolean unavailable = AgencyRejectedException.LIST_UNAVAILABLE.equals(code);
             int status = unavailable ? 503 : 401;
+            var remote = event.request().remoteAddress();
+            rejections.rejected(remote == null ? null : remote.hostAddress(), status, code,
+                    event.request().method() + " " + event.normalizedPath(),
+                    ClaimedClient.label(event.request().getHeader("Authorization"), json).orElse(null), requestId);
             Problem problem = new Problem("urn:safeguarding-gateway:problem:" + code.toLowerCase().replace('_', '-'),
                     unavailable ? "Service Unavailable" : "Unauthorized", status, detail, event.normalizedPath(), code,
                     requestId, List.of(new Problem.FieldError("Authorization", code, detail)), List.of());

@@ -23,6 +23,8 @@ import org.jboss.logging.Logger;
 import uk.safeguarding.gateway.alert.WebhookSigner;
 import uk.safeguarding.gateway.audit.AuditEntry;
 import uk.safeguarding.gateway.audit.AuditTrail;
+import uk.safeguarding.gateway.audit.anomaly.Flags;
+import uk.safeguarding.gateway.audit.anomaly.SecretIssued;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.problem.Problem;
@@ -62,8 +64,12 @@ public class SignatoryResource {
     public record ClientSecret(String agencyId, String clientId, String clientSecret) {
     }
 
-    /** The outcome of a membership or status change, with the protocol versions it created. */
-    public record Changed(SignatoryStore.View signatory, List<String> protocolVersions) {
+    /**
+     * The outcome of a membership or status change, with the protocol versions it created, and what
+     * became of the agency's Keycloak client: {@code disabled}, {@code enabled}, or {@code not-managed}
+     * for an agency named in the YAML, whose client (if any) is not the gateway's to change.
+     */
+    public record Changed(SignatoryStore.View signatory, List<String> protocolVersions, String keycloakClient) {
     }
 
     private final Pool pool;
@@ -73,10 +79,13 @@ public class SignatoryResource {
     private final AgencyClients clients;
     private final SignatoryStore store;
     private final SignatoryDirectory directory;
+    private final Flags flags;
     private final String tokenUrl;
 
     SignatoryResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, AgencyClients clients,
-            SignatoryStore store, SignatoryDirectory directory, @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) {
+            SignatoryStore store, SignatoryDirectory directory, Flags flags,
+            @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) {
+        this.flags = flags;
         this.pool = pool;
         this.context = context;
         this.audit = audit;
@@ -115,7 +124,9 @@ public class SignatoryResource {
                     .call(w -> {
                         context.decided(membership(w.versions()));
                         return audit.record(tx, audit.entryFor(context, "signatory.onboard", 201));
-                    })));
+                    })
+                    .call(() -> flags.raise(tx, SecretIssued.flag(agencyId, webhookSecret == null ? "Client secret"
+                            : "Client secret and webhook signing secret", "onboarding", context.requireActor())))));
         } catch (RuntimeException e) {
             context.decided(null);
             throw compensate(created.internalId(), clientId, agencyId, e);
@@ -139,7 +150,7 @@ public class SignatoryResource {
     @Path("/{agencyId}")
     public Uni<SignatoryStore.View> get(@PathParam("agencyId") String agencyId) {
         context.describe("signatory.read", "signatory", agencyId, null);
-        return store.find(pool, agencyId, false).map(row -> SignatoryStore.view(row.orElseThrow(ApiException::notFound)));
+        return store.viewOf(pool, agencyId).map(view -> view.orElseThrow(ApiException::notFound));
     }
 
     /** A new Keycloak client secret, shown once; tokens already issued stay valid until they expire (revoke to end them). */
@@ -148,11 +159,15 @@ public class SignatoryResource {
     @Path("/{agencyId}/client-secret")
     public ClientSecret rotateClientSecret(@PathParam("agencyId") String agencyId) {
         context.describe("signatory.rotate-client-secret", "signatory", agencyId, null);
-        Row row = await(store.find(pool, agencyId, false)).orElseThrow(ApiException::notFound);
+        Row row = await(store.find(pool, agencyId, false)).orElseThrow(() -> store.yamlProtocols(agencyId).isEmpty()
+                ? ApiException.notFound()
+                : new ApiException(409, "CLIENT_NOT_MANAGED", agencyId + " is a signatory in the protocol YAML; its Keycloak "
+                        + "client is not managed by the gateway, so rotate its secret in Keycloak.", List.of()));
         String secret = identityProvider(() -> clients.rotateSecret(row.getString("keycloak_client_id")));
         await(pool.withTransaction(tx -> tx.preparedQuery("UPDATE signatory SET updated_at = now() WHERE agency_id = $1")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(agencyId))
-                .chain(() -> audit.record(tx, audit.entryFor(context, "signatory.rotate-client-secret", 200)))));
+                .chain(() -> audit.record(tx, audit.entryFor(context, "signatory.rotate-client-secret", 200)))
+                .chain(() -> flags.raise(tx, SecretIssued.flag(agencyId, "Client secret", "rotation", context.requireActor())))));
         context.markAudited();
         return new ClientSecret(agencyId, row.getString("client_id"), secret);
     }
@@ -165,7 +180,9 @@ public class SignatoryResource {
         String secret = WebhookSigner.newSecret();
         return pool.withTransaction(tx -> store.addWebhookSecret(tx, agencyId, secret)
                         .invoke(live -> live.orElseThrow(() -> noWebhook(agencyId)))
-                        .call(live -> audit.record(tx, audit.entryFor(context, "signatory.rotate-webhook-secret", 201))))
+                        .call(live -> audit.record(tx, audit.entryFor(context, "signatory.rotate-webhook-secret", 201)))
+                        .call(live -> flags.raise(tx, SecretIssued.flag(agencyId, "Webhook signing secret", "rotation",
+                                context.requireActor()))))
                 .invoke(context::markAudited)
                 .map(live -> Response.status(201).entity(new Webhook(null, null, secret, live.orElseThrow())).build());
     }
@@ -207,64 +224,64 @@ public class SignatoryResource {
     public Changed reinstate(@PathParam("agencyId") String agencyId, Reason body) {
         String reason = reason(body);
         context.describe("signatory.reinstate", "signatory", agencyId, null);
-        Row row = await(store.find(pool, agencyId, false)).orElseThrow(ApiException::notFound);
-        if ("ACTIVE".equals(row.getString("status"))) {
+        SignatoryStore.Target target = await(store.target(pool, agencyId)).orElseThrow(ApiException::notFound);
+        if ("ACTIVE".equals(target.status())) {
             throw new ApiException(409, "NOT_CUT_OFF", agencyId + " is active; there is nothing to reinstate.", List.of());
         }
-        String keycloakId = row.getString("keycloak_client_id");
-        identityProvider(() -> {
-            clients.setEnabled(keycloakId, true);
-            return null;
-        });
+        String keycloakId = target.keycloakClientId();
+        setEnabled(keycloakId, true);
         List<String> versions;
         try {
             versions = await(pool.withTransaction(tx -> store.reinstate(tx, agencyId)
-                    .chain(() -> store.status(tx, agencyId, "ACTIVE", reason))
-                    .chain(() -> store.membershipChange(tx, agencyId, "ADDED", context.requireActor().subject(), context.requestId()))
+                    .chain(() -> target.inYaml() ? Uni.createFrom().item(List.<String>of())
+                            : store.status(tx, agencyId, "ACTIVE", reason).chain(() -> store.membershipChange(tx, agencyId,
+                                    target.protocols(), "ADDED", context.requireActor().subject(), context.requestId())))
                     .call(v -> {
-                        context.decided(membership(v));
+                        context.decided(membership(target, v));
                         return audit.record(tx, audit.entryFor(context, "signatory.reinstate", 200));
                     })));
         } catch (RuntimeException e) {
             context.decided(null);
             // The agency stays cut off: put Keycloak back as the database still says.
-            undo("disable client " + keycloakId, () -> clients.setEnabled(keycloakId, false));
+            if (keycloakId != null) {
+                undo("disable client " + keycloakId, () -> clients.setEnabled(keycloakId, false));
+            }
             throw e;
         }
         context.markAudited();
         await(directory.refresh());
-        return new Changed(SignatoryStore.view(await(store.find(pool, agencyId, false)).orElseThrow()), versions);
+        return changed(target, versions, true);
     }
 
     private Changed cutOff(String agencyId, Reason body, String status) {
         String reason = reason(body);
         String action = "signatory." + (status.equals("SUSPENDED") ? "suspend" : "revoke");
         context.describe(action, "signatory", agencyId, null);
-        Row row = await(store.find(pool, agencyId, false)).orElseThrow(ApiException::notFound);
-        if (status.equals(row.getString("status"))) {
+        SignatoryStore.Target target = await(store.target(pool, agencyId)).orElseThrow(ApiException::notFound);
+        if (status.equals(target.status())) {
             throw new ApiException(409, "ALREADY_" + status, agencyId + " is already " + status.toLowerCase() + ".", List.of());
         }
-        boolean wasActive = "ACTIVE".equals(row.getString("status"));
+        boolean rejoin = "ACTIVE".equals(target.status()) && !target.inYaml();
         // Keycloak first: from here no new token is issued. If the database then fails, the client
-        // stays disabled (the safe side) and the administrator repeats the call.
-        identityProvider(() -> {
-            clients.setEnabled(row.getString("keycloak_client_id"), false);
-            return null;
-        });
+        // stays disabled (the safe side) and the administrator repeats the call. An agency named in the
+        // YAML has no client the gateway manages: the revocation list alone refuses its tokens.
+        setEnabled(target.keycloakClientId(), false);
         String actor = context.requireActor().subject();
         List<String> versions;
         try {
             versions = await(pool.withTransaction(tx -> store.revoke(tx, agencyId, status, actor, reason)
-                    .chain(() -> store.status(tx, agencyId, status, reason))
-                    .chain(() -> wasActive ? store.membershipChange(tx, agencyId, "REMOVED", actor, context.requestId())
-                            : Uni.createFrom().item(List.<String>of()))
+                    .chain(() -> target.inYaml() ? Uni.createFrom().item(List.<String>of())
+                            : store.status(tx, agencyId, status, reason).chain(() -> rejoin
+                                    ? store.membershipChange(tx, agencyId, target.protocols(), "REMOVED", actor, context.requestId())
+                                    : Uni.createFrom().item(List.<String>of())))
                     .call(v -> {
-                        context.decided(membership(v));
+                        context.decided(membership(target, v));
                         AuditEntry entry = audit.entryFor(context, action, 200);
                         return audit.record(tx, entry).chain(() -> store.tellDpo(tx, agencyId, "SIGNATORY_" + status, actor,
-                                entry.id(), "Agency " + agencyId + " (" + row.getString("display_name") + ", DPO "
-                                        + row.getString("dpo_contact") + ") " + status.toLowerCase() + " by an administrator: "
-                                        + reason));
+                                entry.id(), "Agency " + agencyId + " (" + target.displayName() + ", DPO " + target.dpoContact()
+                                        + ") " + status.toLowerCase() + " by an administrator: " + reason
+                                        + (target.inYaml() ? " [signatory in the protocol YAML: its Keycloak client is not "
+                                                + "managed by the gateway; the revocation list refuses its tokens]" : "")));
                     })));
         } catch (RuntimeException e) {
             context.decided(null);
@@ -274,7 +291,22 @@ public class SignatoryResource {
         context.markAudited();
         await(directory.refresh());
         LOG.infof("Signatory %s %s; protocol versions %s", agencyId, status.toLowerCase(), versions);
-        return new Changed(SignatoryStore.view(await(store.find(pool, agencyId, false)).orElseThrow()), versions);
+        return changed(target, versions, false);
+    }
+
+    /** Enables or disables the agency's Keycloak client, if the gateway manages one. */
+    private void setEnabled(String keycloakId, boolean enabled) {
+        if (keycloakId != null) {
+            identityProvider(() -> {
+                clients.setEnabled(keycloakId, enabled);
+                return null;
+            });
+        }
+    }
+
+    private Changed changed(SignatoryStore.Target target, List<String> versions, boolean enabled) {
+        return new Changed(await(store.viewOf(pool, target.agencyId())).orElseThrow(), versions,
+                target.keycloakClientId() == null ? "not-managed" : enabled ? "enabled" : "disabled");
     }
 
     /** Undoes the Keycloak half of a failed onboarding, and says honestly whether that worked. */
@@ -332,6 +364,15 @@ public class SignatoryResource {
 
     private static RequestContext.AuditedDecision membership(List<String> versions) {
         return new RequestContext.AuditedDecision("NONE", List.of(), versions, null, null, null, null);
+    }
+
+    /**
+     * The audit reasons of a cut-off or reinstatement: the membership versions it created, or for an
+     * agency named in the YAML (whose membership is the YAML's and does not change) what it signed there.
+     */
+    private RequestContext.AuditedDecision membership(SignatoryStore.Target target, List<String> versions) {
+        return membership(!target.inYaml() ? versions : target.protocols().stream().map(p -> "protocol-yaml-signatory:"
+                + p + "@" + policy.shippedProtocols().protocol(p).orElseThrow().version()).toList());
     }
 
     private static ApiException exists(String agencyId) {

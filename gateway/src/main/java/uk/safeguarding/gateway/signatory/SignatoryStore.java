@@ -9,19 +9,45 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.UUID;
 import uk.safeguarding.gateway.policy.PolicyService;
+import uk.safeguarding.protocol.model.Protocol;
+import uk.safeguarding.protocol.model.Signatory;
+import uk.safeguarding.protocol.model.Vocabulary;
 
 /** The registry's rows. Every method runs inside the caller's transaction, beside its audit record. */
 @ApplicationScoped
 class SignatoryStore {
 
-    /** A registered signatory as the API shows it: never a secret. */
+    /** Where a signatory comes from: onboarded through the admin API, or named in a protocol's YAML. */
+    static final String ONBOARDED = "admin-api";
+    static final String PROTOCOL_YAML = "protocol-yaml";
+
+    /**
+     * A signatory as the API shows it: never a secret. An agency named in the YAML has no client id
+     * here (its Keycloak client, if any, is not the gateway's) and no creation time.
+     */
     record View(String agencyId, String agencyType, String displayName, String dpoContact, String clientId,
             String status, String statusReason, List<String> protocols, boolean webhook, Instant createdAt,
-            Instant updatedAt) {
+            Instant updatedAt, String source) {
+    }
+
+    /**
+     * A signatory the admin API can cut off or reinstate: its current status and what it signed, and
+     * the Keycloak client the gateway manages for it, null for an agency named in the YAML.
+     */
+    record Target(String agencyId, String displayName, String dpoContact, String status, String keycloakClientId,
+            List<String> protocols, String source) {
+
+        boolean inYaml() {
+            return PROTOCOL_YAML.equals(source);
+        }
     }
 
     static final String COLUMNS = """
@@ -44,12 +70,75 @@ class SignatoryStore {
                 .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next()) : Optional.empty());
     }
 
+    /** Every signatory, onboarded or named in the YAML, by agency id. */
     Uni<List<View>> list(SqlClient c) {
-        return c.query("SELECT " + COLUMNS + " FROM signatory s ORDER BY s.agency_id").execute().map(rows -> {
+        return c.query("SELECT " + COLUMNS + " FROM signatory s ORDER BY s.agency_id").execute().chain(rows -> {
             List<View> out = new ArrayList<>();
             rows.forEach(r -> out.add(view(r)));
-            return out;
+            return Multi.createFrom().iterable(yamlAgencies()).onItem()
+                    .transformToUniAndConcatenate(agency -> yamlView(c, agency)).collect().asList()
+                    .map(yaml -> {
+                        out.addAll(yaml);
+                        out.sort(Comparator.comparing(View::agencyId));
+                        return out;
+                    });
         });
+    }
+
+    /** One signatory as the API shows it, onboarded or named in the YAML. */
+    Uni<Optional<View>> viewOf(SqlClient c, String agencyId) {
+        return find(c, agencyId, false).chain(row -> row.isPresent() ? Uni.createFrom().item(Optional.of(view(row.get())))
+                : yamlProtocols(agencyId).isEmpty() ? Uni.createFrom().item(Optional.<View>empty())
+                : yamlView(c, agencyId).map(Optional::of));
+    }
+
+    /** The signatory to cut off or reinstate, onboarded or named in the YAML. */
+    Uni<Optional<Target>> target(SqlClient c, String agencyId) {
+        return find(c, agencyId, false).chain(row -> {
+            if (row.isPresent()) {
+                Row r = row.get();
+                return Uni.createFrom().item(Optional.of(new Target(agencyId, r.getString("display_name"),
+                        r.getString("dpo_contact"), r.getString("status"), r.getString("keycloak_client_id"),
+                        List.of(r.getArrayOfStrings("protocols")), ONBOARDED)));
+            }
+            if (yamlProtocols(agencyId).isEmpty()) {
+                return Uni.createFrom().item(Optional.<Target>empty());
+            }
+            return yamlView(c, agencyId).map(v -> Optional.of(new Target(agencyId, v.displayName(), v.dpoContact(),
+                    v.status(), null, v.protocols(), PROTOCOL_YAML)));
+        });
+    }
+
+    /** The protocols whose YAML names the agency as a signatory (empty for an onboarded or unknown agency). */
+    List<String> yamlProtocols(String agencyId) {
+        return policy.shippedProtocols().protocols().stream().filter(p -> p.signatory(agencyId).isPresent())
+                .map(Protocol::id).sorted().toList();
+    }
+
+    private SortedSet<String> yamlAgencies() {
+        SortedSet<String> agencies = new TreeSet<>();
+        policy.shippedProtocols().protocols().forEach(p -> p.signatories().forEach(s -> agencies.add(s.agencyId())));
+        return agencies;
+    }
+
+    /** An agency named in the YAML: what it signed there, and its status from the revocation list (ACTIVE if absent). */
+    private Uni<View> yamlView(SqlClient c, String agencyId) {
+        String dpo = policy.shippedProtocols().protocols().stream().flatMap(p -> p.signatory(agencyId).stream())
+                .map(Signatory::dpo).filter(Objects::nonNull).findFirst().orElse(null);
+        String name = policy.shippedProtocols().vocabulary().agencies().getOrDefault(agencyId, agencyId);
+        return c.preparedQuery("""
+                        SELECT r.status, r.reason, r.revoked_at,
+                               EXISTS (SELECT 1 FROM alert_subscription w WHERE w.agency_id = $1) AS webhook
+                        FROM (SELECT 1) one LEFT JOIN signatory_revocation r ON r.agency_id = $1
+                        """)
+                .execute(Tuple.of(agencyId)).map(rows -> {
+                    Row r = rows.iterator().next();
+                    boolean cutOff = r.getString("status") != null;
+                    return new View(agencyId, Vocabulary.agencyTypeOf(agencyId), name, dpo, null,
+                            cutOff ? r.getString("status") : "ACTIVE", cutOff ? r.getString("reason") : null,
+                            yamlProtocols(agencyId), r.getBoolean("webhook"), null,
+                            cutOff ? r.getOffsetDateTime("revoked_at").toInstant() : null, PROTOCOL_YAML);
+                });
     }
 
     /** Inserts the signatory and what it signs; returns each protocol's new membership label. */
@@ -65,21 +154,17 @@ class SignatoryStore {
                                 tx.preparedQuery("INSERT INTO signatory_protocol (agency_id, protocol_id) VALUES ($1, $2)")
                                         .execute(Tuple.of(body.agencyId(), p)))
                         .collect().last())
-                .chain(() -> membershipChange(tx, body.agencyId(), "ADDED", actor, requestId));
+                .chain(() -> membershipChange(tx, body.agencyId(), protocols, "ADDED", actor, requestId));
     }
 
     /**
      * A new membership version of every protocol the agency signed; returns the new labels
      * ({@code mash-referral@1.0.0+m2}). The per-protocol lock makes version numbers gap-free and unique.
      */
-    Uni<List<String>> membershipChange(SqlClient tx, String agencyId, String change, String actor, String requestId) {
-        return tx.preparedQuery("SELECT protocol_id FROM signatory_protocol WHERE agency_id = $1 ORDER BY protocol_id")
-                .execute(Tuple.of(agencyId))
-                .chain(rows -> {
-                    List<String> protocols = new ArrayList<>();
-                    rows.forEach(r -> protocols.add(r.getString("protocol_id")));
-                    // Lock first, in its own statement, so the insert's snapshot sees the last committed version.
-                    return Multi.createFrom().iterable(protocols).onItem().transformToUniAndConcatenate(p -> tx
+    Uni<List<String>> membershipChange(SqlClient tx, String agencyId, List<String> protocols, String change, String actor,
+            String requestId) {
+        // Lock first, in its own statement, so the insert's snapshot sees the last committed version.
+        return Multi.createFrom().iterable(protocols).onItem().transformToUniAndConcatenate(p -> tx
                             .preparedQuery("SELECT pg_advisory_xact_lock(hashtext('protocol-membership:' || $1))")
                             .execute(Tuple.of(p))
                             .chain(() -> tx.preparedQuery("""
@@ -91,7 +176,6 @@ class SignatoryStore {
                             .execute(Tuple.from(new Object[] {p, change, agencyId, actor, requestId})))
                             .map(inserted -> ref(p, inserted.iterator().next().getInteger("version"))))
                             .collect().asList();
-                });
     }
 
     Uni<Void> status(SqlClient tx, String agencyId, String status, String reason) {
@@ -165,6 +249,6 @@ class SignatoryStore {
         return new View(r.getString("agency_id"), r.getString("agency_type"), r.getString("display_name"),
                 r.getString("dpo_contact"), r.getString("client_id"), r.getString("status"), r.getString("status_reason"),
                 List.of(r.getArrayOfStrings("protocols")), r.getBoolean("webhook"),
-                r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("updated_at").toInstant());
+                r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("updated_at").toInstant(), ONBOARDED);
     }
 }

@@ -23,6 +23,23 @@ class KeycloakTokensIT {
 
     private static final String WHOAMI = "/api/v1/whoami";
 
+    /** The packaged gateway runs the prod profile here: only health and metrics answer without a token. */
+    @Test
+    void inProductionOnlyHealthAndMetricsAreOpen() {
+        // Open, so ready as soon as the FHIR warm-up is done (503 until then, never 401).
+        given().when().get("/q/health/live").then().statusCode(200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120))
+                .until(() -> given().when().get("/q/health/ready").statusCode() == 200);
+        given().when().get("/q/metrics").then().statusCode(200);
+        for (String closed : new String[] {"/q/openapi", "/q/openapi?format=json", "/q/swagger-ui/", "/fhir/metadata", WHOAMI}) {
+            given().redirects().follow(false).when().get(closed).then().statusCode(org.hamcrest.Matchers.oneOf(401, 403));
+        }
+        // With a token the API description is still closed in production: it is for the tooling of dev and test.
+        given().redirects().follow(false).auth().oauth2(KeycloakTokens.clientToken("police-met")).when().get("/q/openapi")
+                .then().statusCode(org.hamcrest.Matchers.oneOf(401, 403));
+        given().auth().oauth2(KeycloakTokens.clientToken("police-met")).when().get("/fhir/metadata").then().statusCode(200);
+    }
+
     @ParameterizedTest
     @CsvSource({
             "police-met, police:met",

@@ -29,7 +29,8 @@ import uk.safeguarding.gateway.support.KeycloakTokens;
  * API only: an administrator onboards a new council, the council's system gets a token with the
  * credentials it was given and refers a child, the administrator revokes it, its still-valid token is
  * refused within seconds and its Keycloak client is disabled; a caller without role admin cannot
- * onboard; and every step is in the audit trail.
+ * onboard; and every step is in the audit trail. An agency named in the protocol YAML is suspended and
+ * reinstated through the same API, its real tokens refused meanwhile.
  */
 @QuarkusIntegrationTest
 @QuarkusTestResource(value = KeycloakResource.class, restrictToAnnotatedClass = true)
@@ -120,6 +121,31 @@ class SignatoryLifecycleIT {
         assertEquals(1, Db.count("SELECT count(*) FROM audit_anomaly WHERE kind = 'SIGNATORY_REVOKED' AND actor_agency = ?", COUNCIL));
         assertFalse(Db.query("SELECT paused_at FROM alert_subscription WHERE agency_id = ?", COUNCIL).get(0).get("paused_at") == null,
                 "deliveries paused");
+    }
+
+    @Test
+    void anAgencyNamedInTheProtocolYamlIsSuspendedAndReinstatedToo() {
+        String admin = KeycloakTokens.clientToken("gateway-admin");
+        String lancashire = KeycloakTokens.clientToken("police-lancashire");
+        given().auth().oauth2(lancashire).when().get("/api/v1/whoami").then().statusCode(200)
+                .body("agency", equalTo("police:lancashire"));
+        try {
+            given().auth().oauth2(admin).contentType(ContentType.JSON).body("{\"reason\": \"Suspended for the e2e test\"}")
+                    .when().post(API + "/police:lancashire/suspend")
+                    .then().statusCode(200).body("signatory.status", equalTo("SUSPENDED"))
+                    .body("keycloakClient", equalTo("not-managed"));
+            // Its still-valid token is refused; Keycloak, which the gateway does not manage for it, still
+            // issues new ones, and those are refused too.
+            given().auth().oauth2(lancashire).when().get("/api/v1/whoami").then().statusCode(401)
+                    .body("code", equalTo("AGENCY_REVOKED"));
+            given().auth().oauth2(KeycloakTokens.clientToken("police-lancashire")).when().get("/api/v1/whoami").then()
+                    .statusCode(401).body("code", equalTo("AGENCY_REVOKED"));
+        } finally {
+            given().auth().oauth2(admin).contentType(ContentType.JSON).body("{\"reason\": \"e2e test over\"}")
+                    .when().post(API + "/police:lancashire/reinstate").then().statusCode(200)
+                    .body("signatory.status", equalTo("ACTIVE"));
+        }
+        given().auth().oauth2(lancashire).when().get("/api/v1/whoami").then().statusCode(200);
     }
 
     private static Map<String, Object> auditOf(String requestId) {

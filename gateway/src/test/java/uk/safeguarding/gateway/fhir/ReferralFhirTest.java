@@ -94,7 +94,7 @@ class ReferralFhirTest {
 
     @Test
     void metadataIsATrueCapabilityStatement() {
-        CapabilityStatement cs = FHIR.newRestfulGenericClient(fhirBase.toString()).capabilities()
+        CapabilityStatement cs = client("police:met").capabilities()
                 .ofType(CapabilityStatement.class).execute();
         assertEquals("4.0.1", cs.getFhirVersion().toCode());
         CapabilityStatement.CapabilityStatementRestResourceComponent sr = cs.getRestFirstRep().getResource().get(0);

@@ -24,6 +24,9 @@ class RevocationListUnavailableTest {
     @Inject
     SignatoryDirectory directory;
 
+    @Inject
+    TokenRejections rejections;
+
     @Test
     void anUnreadableRevocationListRefusesEveryoneWith503AndRetryAfter() throws Exception {
         String token = TestTokens.police();
@@ -32,15 +35,22 @@ class RevocationListUnavailableTest {
         try {
             // The list is cached per replica; wait for the copy to expire so the next request reads it.
             Thread.sleep(cacheTtl().toMillis() + 500);
-            given().auth().oauth2(token).when().get("/api/v1/whoami").then()
+            // A minute of its own, so other tests' refusals from this address never put this one over the cap.
+            rejections.clock(java.time.Clock.fixed(java.time.Instant.parse("2033-01-01T00:00:00Z"), java.time.ZoneOffset.UTC));
+            String requestId = given().auth().oauth2(token).when().get("/api/v1/whoami").then()
                     .statusCode(503)
                     .header("Retry-After", equalTo("5"))
                     .header("WWW-Authenticate", nullValue())
                     .contentType("application/problem+json")
                     .body("code", equalTo("REVOCATION_LIST_UNAVAILABLE"))
                     .body("status", equalTo(503))
-                    .body("detail", not(equalTo(null)));
+                    .body("detail", not(equalTo(null)))
+                    .extract().header(RequestContext.REQUEST_ID_HEADER);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Db.count(
+                    "SELECT count(*) FROM audit_event WHERE request_id = ? AND action = 'auth.rejected' AND outcome = 503"
+                            + " AND denial_code = 'REVOCATION_LIST_UNAVAILABLE' AND actor_agency IS NULL", requestId) == 1);
         } finally {
+            rejections.clock(java.time.Clock.systemUTC());
             Db.update("ALTER TABLE signatory_revocation_hidden RENAME TO signatory_revocation");
             directory.refresh().await().atMost(Duration.ofSeconds(10));
         }

@@ -32,6 +32,8 @@ final class Browser implements AutoCloseable {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1280,1000", "--user-data-dir=" + profile);
+        // The console log carries the browser's Content-Security-Policy reports (cspViolations).
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver")).toFile())
                 .build();
@@ -52,6 +54,30 @@ final class Browser implements AutoCloseable {
         driver.findElement(By.id("password")).sendKeys("dev-password-" + username);
         driver.findElement(By.id("kc-login")).click();
         wait(ExpectedConditions.presenceOfElementLocated(By.id("signed-in-as")));
+    }
+
+    /**
+     * What the browser refused under the gateway's Content-Security-Policy since the last call, from its
+     * console log; a blocked GOV.UK script or style would show here (and in the page not working).
+     */
+    java.util.List<String> cspViolations() {
+        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .map(org.openqa.selenium.logging.LogEntry::getMessage)
+                .filter(m -> m.contains("Content Security Policy") || m.contains("Content-Security-Policy")).toList();
+    }
+
+    /**
+     * What of GOV.UK Frontend did not run, empty if all did: supported.js marks the body, and the style
+     * sheet gives text its GDS Transport font (initAll is shown by the error summary taking focus).
+     */
+    String govukMissing() {
+        Object missing = driver.executeScript("""
+                var out = [];
+                if (!document.body.classList.contains('govuk-frontend-supported')) out.push('supported.js');
+                var text = document.querySelector('.govuk-body-s');
+                if (!text || getComputedStyle(text).fontFamily.indexOf('GDS Transport') < 0) out.push('stylesheet');
+                return out.join(',');""");
+        return String.valueOf(missing);
     }
 
     WebElement find(String id) {

@@ -75,6 +75,7 @@ class ConsoleBrowserIT {
         try (Browser b = new Browser()) {
             b.signIn("provider.manager");
             assertEquals("provider.manager", b.text("signed-in-as"));
+            assertEquals("", b.govukMissing(), "GOV.UK Frontend's script and style run under the console's CSP");
             WebElement alerts = b.find("alerts");
             b.shot("provider-alerts");
             List<WebElement> links = alerts.findElements(By.cssSelector("a.alert-link"));
@@ -100,6 +101,9 @@ class ConsoleBrowserIT {
             WebElement summary = b.wait(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".govuk-error-summary")));
             assertTrue(summary.getText().contains("Enter the time last seen"));
             assertTrue(b.driver.getTitle().startsWith("Error:"));
+            // GOV.UK Frontend's error summary module (initAll, an ES module under script-src 'self') focused it.
+            b.wait(d -> Boolean.TRUE.equals(b.driver.executeScript(
+                    "return document.activeElement && document.activeElement.classList.contains('govuk-error-summary')")));
             b.shot("provider-missing-error");
             b.find("lastSeen").clear();
             b.find("lastSeenLocation").sendKeys("Preston bus station");
@@ -109,6 +113,7 @@ class ConsoleBrowserIT {
             b.wait(ExpectedConditions.textToBePresentInElementLocated(By.id("missing-status"), "Reported missing since"));
             assertTrue(b.text("notice").startsWith("Missing report sent"));
             b.shot("provider-child-missing");
+            assertEquals(List.of(), b.cspViolations(), "nothing on the provider's pages was blocked by the CSP");
         }
         // The API agrees: the police partner's inbox has the child-missing alert (not just a page saying so).
         List<Map<String, Object>> inbox = given().auth().oauth2(KeycloakTokens.clientToken("police-lancashire"))
@@ -128,6 +133,7 @@ class ConsoleBrowserIT {
             assertEquals("Page not found", b.text("error-title"));
             assertFalse(b.driver.getPageSource().contains(otherProvidersAlert.substring(0, 8) + "-") && b.driver.getPageSource().contains("payload"));
             b.shot("provider-other-alert-404");
+            formPostsNeedTheCsrfToken(b);
             // And the same through the API with the provider's own system: 404, as for an alert that does not exist.
             given().auth().oauth2(KeycloakTokens.clientToken("provider-sc123456")).header("Purpose-Of-Use", "SAFEGUARDING")
                     .when().get(ConsoleGateway.BASE_URL + "/api/v1/alerts/" + otherProvidersAlert)
@@ -199,6 +205,7 @@ class ConsoleBrowserIT {
             b.find("notices-chart");
             assertTrue(b.text("acks-table").contains("provider:SC123456"));
             b.shot("dpo-compliance");
+            assertEquals(List.of(), b.cspViolations(), "nothing on the DPO's pages was blocked by the CSP");
         }
     }
 
@@ -227,6 +234,39 @@ class ConsoleBrowserIT {
             b.open("/console/dpo/anomalies");
             assertTrue(b.driver.findElements(By.xpath(row)).isEmpty(), "not in the lead DPO's own agency's view");
         }
+    }
+
+    /**
+     * Over plain HTTP with the signed-in provider's own cookies: a form post without the CSRF token, or
+     * with a token that is not the one in the person's cookie, is refused with the 403 page before any
+     * handler runs; with it, the post reaches the handler (here the 404 for another provider's alert).
+     * Console responses carry the security headers.
+     */
+    private static void formPostsNeedTheCsrfToken(Browser b) {
+        Map<String, String> cookies = cookies(b);
+        String csrf = cookies.get("console-csrf");
+        org.junit.jupiter.api.Assertions.assertNotNull(csrf, "a console page set the CSRF cookie");
+        String acknowledge = ConsoleGateway.BASE_URL + "/console/provider/alerts/" + otherProvidersAlert + "/acknowledge";
+        Map<String, String> withoutCsrfCookie = new LinkedHashMap<>(cookies);
+        withoutCsrfCookie.remove("console-csrf");
+        given().redirects().follow(false).cookies(withoutCsrfCookie).formParam("other", "x")
+                .when().post(acknowledge).then().statusCode(403);
+        given().redirects().follow(false).cookies(cookies).when().post(acknowledge).then().statusCode(403);
+        given().redirects().follow(false).cookies(cookies).formParam("csrf-token", csrf + "x")
+                .when().post(acknowledge).then().statusCode(403);
+        // A cookie planted by another site, with the same value in the form: equal, but not signed by the gateway.
+        Map<String, String> planted = new LinkedHashMap<>(cookies);
+        planted.put("console-csrf", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB");
+        given().redirects().follow(false).cookies(planted).formParam("csrf-token", planted.get("console-csrf"))
+                .when().post(acknowledge).then().statusCode(403);
+        given().redirects().follow(false).cookies(withoutCsrfCookie).formParam("csrf-token", csrf)
+                .when().post(acknowledge).then().statusCode(403);
+        given().redirects().follow(false).cookies(cookies).formParam("csrf-token", csrf)
+                .when().post(acknowledge).then().statusCode(404);
+        given().redirects().follow(false).cookies(cookies).when().get(ConsoleGateway.BASE_URL + "/console/provider/alerts")
+                .then().statusCode(200)
+                .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("frame-ancestors 'none'"))
+                .header("X-Content-Type-Options", "nosniff").header("Referrer-Policy", "no-referrer");
     }
 
     private static Map<String, String> cookies(Browser b) {
