@@ -11,7 +11,7 @@
 set -euo pipefail
 
 BENCH_GATEWAY_JAR="$BENCH_ROOT/gateway/target/quarkus-app/quarkus-run.jar"
-BENCH_LAUNCHER_JAR="$BENCH_ROOT/dev-launcher/target/dev-launcher.jar"
+BENCH_LAUNCHER_JAR="$BENCH_ROOT/dev-launcher/target/dev-launcher-runnable.jar"
 BENCH_ISSUER="https://bench.local/realms/safeguarding"
 _BENCH_PIDS=()
 

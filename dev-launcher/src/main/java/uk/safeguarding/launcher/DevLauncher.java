@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * the benchmarks and the end-to-end tests; production runs the gateway's own jar with GATEWAY_DB_URL.
  *
  * <pre>
- * java -jar dev-launcher/target/dev-launcher.jar [--gateway-jar JAR] [--pid-file FILE] [-- JVM options...]
+ * java -jar dev-launcher/target/dev-launcher-runnable.jar [--gateway-jar JAR] [--pid-file FILE] [-- JVM options...]
  * </pre>
  *
  * Environment: GATEWAY_EMBEDDED_DB_DIR (.local/postgres), GATEWAY_EMBEDDED_DB_PORT (15432),
@@ -128,7 +128,7 @@ public final class DevLauncher {
 
     private static void usage(String problem) {
         System.err.println("dev-launcher: " + problem);
-        System.err.println("usage: java -jar dev-launcher/target/dev-launcher.jar [--gateway-jar JAR] [--pid-file FILE]"
+        System.err.println("usage: java -jar dev-launcher/target/dev-launcher-runnable.jar [--gateway-jar JAR] [--pid-file FILE]"
                 + " [-- JVM options for the gateway]");
         System.exit(64);
     }

@@ -24,7 +24,7 @@ public final class GatewayMain {
             System.err.println("No database configured: set GATEWAY_DB_URL (for example"
                     + " postgresql://db.example:5432/gateway), GATEWAY_DB_USER and GATEWAY_DB_PASSWORD."
                     + " For a local embedded PostgreSQL, start the gateway with bin/run (it uses the development"
-                    + " launcher, dev-launcher/target/dev-launcher.jar).");
+                    + " launcher, dev-launcher/target/dev-launcher-runnable.jar).");
             System.exit(EX_CONFIG);
         }
         Quarkus.run(args);

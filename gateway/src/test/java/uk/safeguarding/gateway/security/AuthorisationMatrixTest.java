@@ -93,7 +93,20 @@ class AuthorisationMatrixTest {
             Map.entry("POST /api/v1/admin/signatories/{agencyId}/webhook-secret/retire-previous", w -> "la:E09000030"),
             Map.entry("POST /api/v1/admin/signatories/{agencyId}/suspend", w -> "la:E09000030"),
             Map.entry("POST /api/v1/admin/signatories/{agencyId}/revoke", w -> "la:E09000030"),
-            Map.entry("POST /api/v1/admin/signatories/{agencyId}/reinstate", w -> "la:E09000030"));
+            Map.entry("POST /api/v1/admin/signatories/{agencyId}/reinstate", w -> "la:E09000030"),
+            // $validate on a referral the outsider has real content for: an unknown operation name is 404.
+            Map.entry("POST /fhir/ServiceRequest/{operation}", World::referralId),
+            Map.entry("POST /fhir/Bundle/{operation}", World::referralId),
+            // Public conformance resources (docs/SECURITY.md section 8): an unknown id is 404 for everyone.
+            Map.entry("GET /fhir/StructureDefinition/{id}", w -> "no-such-profile"),
+            Map.entry("GET /fhir/CodeSystem/{id}", w -> "no-such-code-system"),
+            Map.entry("GET /fhir/ValueSet/{id}", w -> "no-such-value-set"),
+            Map.entry("GET /fhir/ImplementationGuide/{id}", w -> "no-such-guide"));
+
+    /** Routes that need no token (docs/SECURITY.md sections 2 and 8): they disclose nothing about a child. */
+    private static final java.util.Set<String> PUBLIC = java.util.Set.of("/fhir/metadata", "/fhir/package.tgz",
+            "/fhir/StructureDefinition", "/fhir/StructureDefinition/{id}", "/fhir/CodeSystem", "/fhir/CodeSystem/{id}",
+            "/fhir/ValueSet", "/fhir/ValueSet/{id}", "/fhir/ImplementationGuide/{id}");
 
     private static synchronized World world() {
         if (world != null) {
@@ -168,7 +181,7 @@ class AuthorisationMatrixTest {
 
     @TestFactory
     Stream<DynamicTest> everyRouteRefusesACallerWithoutAToken() {
-        return Routes.all().stream().filter(r -> !r.path().equals("/fhir/metadata"))
+        return Routes.all().stream().filter(r -> !PUBLIC.contains(r.path()))
                 .map(route -> DynamicTest.dynamicTest(route.key(), () -> {
                     var request = given().header(PurposeOfUse.HEADER, "SAFEGUARDING");
                     if (!route.method().equals("GET") && !route.method().equals("DELETE")) {

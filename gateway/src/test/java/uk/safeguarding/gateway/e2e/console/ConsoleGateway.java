@@ -36,7 +36,7 @@ final class ConsoleGateway implements AutoCloseable {
             throw new IllegalStateException("Package the gateway first: " + jar + " is missing");
         }
         // Started as bin/run starts it: the development launcher (embedded PostgreSQL, then the jar).
-        Path launcher = target.resolve("../../dev-launcher/target/dev-launcher.jar").normalize();
+        Path launcher = target.resolve("../../dev-launcher/target/dev-launcher-runnable.jar").normalize();
         if (!Files.exists(launcher)) {
             throw new IllegalStateException("Package the development launcher first: " + launcher + " is missing");
         }
