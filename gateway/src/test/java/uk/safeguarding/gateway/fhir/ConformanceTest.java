@@ -69,6 +69,10 @@ class ConformanceTest {
                 sr.getSearchParam().stream().map(p -> p.getName()).toList());
         List<String> errors = PublishedPackage.errors(json, "http://hl7.org/fhir/StructureDefinition/CapabilityStatement");
         assertEquals(List.of(), errors);
+        // One version, the build's: the CapabilityStatement's software and the OpenAPI document's info.
+        String openApiVersion = given().queryParam("format", "json").when().get("/q/openapi").then().extract().path("info.version");
+        assertEquals(cs.getSoftware().getVersion(), openApiVersion);
+        assertTrue(openApiVersion.matches("\\d+\\.\\d+\\.\\d+.*"), openApiVersion);
     }
 
     /**
