@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.PermitAll;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -35,6 +37,7 @@ import uk.safeguarding.gateway.security.NoPurposeRequired;
 @ApplicationScoped
 @PermitAll
 @NoPurposeRequired
+@Tag(name = "FHIR conformance", description = "The published FHIR profiles and package; public, no token (docs/SECURITY.md section 8)")
 public class ConformanceResource {
 
     /** Where the fhir-profiles jar keeps the package. */
@@ -68,6 +71,7 @@ public class ConformanceResource {
     @GET
     @Path("/StructureDefinition/{id}")
     @Produces(OperationOutcomes.FHIR_JSON)
+    @Operation(summary = "A published StructureDefinition by id", description = "safeguarding-referral, child-patient, or an extension: risk-level, requester-contact, note-section, intelligence-grading, handling-code. With its snapshot.")
     public Response structureDefinition(@PathParam("id") String id) {
         return read("StructureDefinition", id);
     }
@@ -76,6 +80,7 @@ public class ConformanceResource {
     @Path("/StructureDefinition")
     @Produces(OperationOutcomes.FHIR_JSON)
     @Blocking
+    @Operation(summary = "Search the published StructureDefinitions", description = "By canonical url (?url=); without it, all of them. A searchset Bundle.")
     public Response structureDefinitions(@QueryParam("url") String url, @Context UriInfo uri) {
         return search("StructureDefinition", url, uri);
     }
@@ -83,6 +88,7 @@ public class ConformanceResource {
     @GET
     @Path("/CodeSystem/{id}")
     @Produces(OperationOutcomes.FHIR_JSON)
+    @Operation(summary = "A published CodeSystem by id", description = "concern-category, note-section, risk-level, handling-code, intelligence-grading, data-category, agency (content not-present).")
     public Response codeSystem(@PathParam("id") String id) {
         return read("CodeSystem", id);
     }
@@ -91,6 +97,7 @@ public class ConformanceResource {
     @Path("/CodeSystem")
     @Produces(OperationOutcomes.FHIR_JSON)
     @Blocking
+    @Operation(summary = "Search the published CodeSystems", description = "By canonical url (?url=).")
     public Response codeSystems(@QueryParam("url") String url, @Context UriInfo uri) {
         return search("CodeSystem", url, uri);
     }
@@ -98,6 +105,7 @@ public class ConformanceResource {
     @GET
     @Path("/ValueSet/{id}")
     @Produces(OperationOutcomes.FHIR_JSON)
+    @Operation(summary = "A published ValueSet by id", description = "One per CodeSystem, with the same id.")
     public Response valueSet(@PathParam("id") String id) {
         return read("ValueSet", id);
     }
@@ -106,6 +114,7 @@ public class ConformanceResource {
     @Path("/ValueSet")
     @Produces(OperationOutcomes.FHIR_JSON)
     @Blocking
+    @Operation(summary = "Search the published ValueSets", description = "By canonical url (?url=).")
     public Response valueSets(@QueryParam("url") String url, @Context UriInfo uri) {
         return search("ValueSet", url, uri);
     }
@@ -113,6 +122,7 @@ public class ConformanceResource {
     @GET
     @Path("/ImplementationGuide/{id}")
     @Produces(OperationOutcomes.FHIR_JSON)
+    @Operation(summary = "The ImplementationGuide", description = "safeguarding-gateway: package id safeguarding.gateway, depending on hl7.fhir.r4.core 4.0.1.")
     public Response implementationGuide(@PathParam("id") String id) {
         return read("ImplementationGuide", id);
     }
@@ -121,6 +131,7 @@ public class ConformanceResource {
     @GET
     @Path("/package.tgz")
     @Produces("application/gzip")
+    @Operation(summary = "The FHIR NPM package", description = "package.tgz for HAPI's NpmPackageValidationSupport: package/package.json and every resource above.")
     public Response npmPackage() {
         return Response.ok(bytes(PACKAGE_TGZ)).header("Content-Disposition", "attachment; filename=\"package.tgz\"").build();
     }

@@ -3,6 +3,8 @@ package uk.safeguarding.gateway.fhir;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -47,6 +49,7 @@ import uk.safeguarding.gateway.security.NoPurposeRequired;
  */
 @Path("/fhir")
 @Produces(OperationOutcomes.FHIR_JSON)
+@Tag(name = "FHIR referrals", description = "FHIR R4 intake, $validate, reads and search of referrals")
 public class ReferralFhirResource {
 
     private static final String REDACTED_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue";
@@ -75,6 +78,7 @@ public class ReferralFhirResource {
     @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON})
     @Blocking
     @RolesAllowed({"practitioner", "supervisor", "provider"})
+    @Operation(summary = "Create a referral (ServiceRequest, profile safeguarding-referral)", description = "The child contained as #child. Every issue at once in an OperationOutcome; Idempotency-Key supported.")
     public Uni<Response> create(byte[] body, @HeaderParam("Idempotency-Key") String idempotencyKey, @Context UriInfo uri) {
         Referral referral = checkedServiceRequest(body);
         return service.create(referral, idempotencyKey, "fhir").map(created -> created(created, uri));
@@ -91,6 +95,7 @@ public class ReferralFhirResource {
     @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON})
     @Blocking
     @RolesAllowed({"practitioner", "supervisor", "provider"})
+    @Operation(summary = "$validate a referral without storing it", description = "Every check of create; 200 OperationOutcome (VALID and the language warnings) or the 400/403 create would answer.")
     public Response validateServiceRequest(@PathParam("operation") String operation, byte[] body) {
         requireValidate(operation);
         return validated(service.check(checkedServiceRequest(body), List.of()));
@@ -102,6 +107,7 @@ public class ReferralFhirResource {
     @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON})
     @Blocking
     @RolesAllowed({"practitioner", "supervisor", "provider"})
+    @Operation(summary = "$validate a transaction Bundle without storing it", description = "The same checks as POST /fhir, nothing stored.")
     public Response validateTransaction(@PathParam("operation") String operation, byte[] body) {
         requireValidate(operation);
         TransactionIntake.Submission submission = TransactionIntake.read(fhir, intake.parse(Bundle.class, StrictUtf8.decode(body, "Bundle")));
@@ -136,6 +142,7 @@ public class ReferralFhirResource {
     @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON})
     @Blocking
     @RolesAllowed({"practitioner", "supervisor", "provider"})
+    @Operation(summary = "Create a referral from a transaction Bundle", description = "One Patient (child-patient), one ServiceRequest (safeguarding-referral), optional Flag, DocumentReference and one Consent.")
     public Uni<Response> transaction(byte[] body, @HeaderParam("Idempotency-Key") String idempotencyKey,
             @Context UriInfo uri) {
         Bundle bundle = intake.parse(Bundle.class, StrictUtf8.decode(body, "Bundle"));
@@ -172,6 +179,7 @@ public class ReferralFhirResource {
     @GET
     @Path("/ServiceRequest/{id}")
     @RolesAllowed({"practitioner", "supervisor", "provider"})
+    @Operation(summary = "Read a referral, redacted for the caller", description = "404 without a relationship, exactly as for an unknown id.")
     public Uni<Response> read(@PathParam("id") UUID id) {
         return service.read(id).map(view -> Response.ok(outcomes.encode(toFhir(fhir, view))).build());
     }
@@ -184,6 +192,7 @@ public class ReferralFhirResource {
     @GET
     @Path("/ServiceRequest")
     @RolesAllowed({"practitioner", "supervisor", "provider"})
+    @Operation(summary = "Search referrals about one child", description = "subject:identifier=system|value (or subject:Patient.identifier, subject.identifier), status, authored, _lastUpdated, _count with next links.")
     public Uni<Response> search(@QueryParam("subject:identifier") String identifier,
             @QueryParam("subject:Patient.identifier") String chainedTyped, @QueryParam("subject.identifier") String chained,
             @QueryParam("status") String status, @QueryParam("authored") List<String> authored,
@@ -219,6 +228,7 @@ public class ReferralFhirResource {
     @PermitAll
     @NoPurposeRequired
     @Blocking
+    @Operation(summary = "The CapabilityStatement", description = "Public. Names the profiles (supportedProfile), the ImplementationGuide and the R4 search parameters.")
     public Response metadata() {
         return Response.ok(outcomes.encode(capabilities.statement())).build();
     }
