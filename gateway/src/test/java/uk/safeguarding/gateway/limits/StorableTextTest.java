@@ -101,6 +101,18 @@ class StorableTextTest {
     }
 
     @Test
+    void aQueryParameterHoldingNulIsRefusedNamingIt() {
+        // Both were 500 (PostgreSQL: invalid byte sequence for encoding UTF8, 22021).
+        given().urlEncodingEnabled(false).auth().oauth2(token()).header("Purpose-Of-Use", "SAFEGUARDING")
+                .when().get("/fhir/ServiceRequest?subject:identifier=https://fhir.nhs.uk/Id/nhs-number%7C94%0034765919")
+                .then().statusCode(400).body("issue[0].details.coding[0].code", equalTo(StorableText.RULE))
+                .body("issue[0].expression[0]", equalTo("subject:identifier"));
+        given().urlEncodingEnabled(false).auth().oauth2(token()).header("Purpose-Of-Use", "DPO-REVIEW")
+                .when().get("/api/v1/audit/events?child=https://fhir.nhs.uk/Id/nhs-number%7C94%0034765919")
+                .then().statusCode(400).body("errors[0].field", equalTo("child")).body("errors[0].rule", equalTo(StorableText.RULE));
+    }
+
+    @Test
     void theScannerItself() {
         assertNull(StorableText.firstUnstorable("{\"a\": \"caf\\u00e9 \\ud83d\\ude00\"}".getBytes(StandardCharsets.UTF_8), false));
         assertEquals("/a/1/b", StorableText.firstUnstorable("{\"a\": [1, {\"b\": \"x\\u0000\"}]}".getBytes(StandardCharsets.UTF_8), false));
