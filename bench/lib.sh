@@ -11,6 +11,7 @@
 set -euo pipefail
 
 BENCH_GATEWAY_JAR="$BENCH_ROOT/gateway/target/quarkus-app/quarkus-run.jar"
+BENCH_LAUNCHER_JAR="$BENCH_ROOT/dev-launcher/target/dev-launcher-runnable.jar"
 BENCH_ISSUER="https://bench.local/realms/safeguarding"
 _BENCH_PIDS=()
 
@@ -63,14 +64,15 @@ stop_pid() {
 }
 
 # --- the gateway -------------------------------------------------------------------------------
-# gateway_start [LABEL]: starts the packaged gateway (demo profile) against the embedded PostgreSQL
-# in $BENCH_RUN_DIR/postgres (or GATEWAY_DB_URL if given) and the bench token source. Sets GW_PID,
+# gateway_start [LABEL]: starts the packaged gateway (demo profile) through the development launcher,
+# against the embedded PostgreSQL in $BENCH_RUN_DIR/postgres (or GATEWAY_DB_URL if given) and the
+# bench token source. Sets GW_PID (the gateway's JVM), GW_LAUNCHER_PID,
 # GW_PORT, GW_URL, GW_LOG, GW_READY_MS (process start to /q/health/ready = 200) and GW_DB_PORT (the
 # embedded PostgreSQL's port; database "gateway", user "postgres", trust on loopback).
 # Under --quick, bench/run starts one gateway for all the HTTP steps (bench/run: shared_gateway_start)
 # and gateway_start hands that one out instead (GW_SHARED=1; GW_READY_MS is its first start, on a
 # fresh database folder; GW_RSS_AT_REST_KB was sampled before any step loaded it).
-GW_PID="" GW_SHARED=0
+GW_PID="" GW_LAUNCHER_PID="" GW_SHARED=0
 gateway_start() {
   local label="${1:-gateway}" t0
   if [[ "${BENCH_QUICK:-0}" == 1 && -z "${BENCH_SHARED_STARTING:-}" && -f "$BENCH_RUN_DIR/shared-gateway.env" ]]; then
@@ -87,13 +89,22 @@ gateway_start() {
   GW_DB_PORT="$db_port"
   mkdir -p "$BENCH_RUN_DIR/logs"
   t0=$(now_ms)
+  # The development launcher starts the embedded PostgreSQL (unless GATEWAY_DB_URL is given), then the
+  # gateway as its child: GW_PID is the gateway's own JVM (measured), GW_LAUNCHER_PID the one to stop
+  # (it stops the gateway, then its PostgreSQL).
+  local pidfile="$BENCH_RUN_DIR/gateway-$label.pid"
+  rm -f "$pidfile"
   # shellcheck disable=SC2086
   (cd "$BENCH_RUN_DIR" && GATEWAY_HTTP_PORT="$GW_PORT" \
       GATEWAY_EMBEDDED_DB_DIR="$BENCH_RUN_DIR/postgres" GATEWAY_EMBEDDED_DB_PORT="$db_port" \
-      GATEWAY_OIDC_ISSUER="$BENCH_ISSUER" GATEWAY_OIDC_JWKS_URL="file:$BENCH_KEYS/jwks.json" \
-      exec "$JAVA" ${BENCH_GATEWAY_JAVA_OPTS:-} -Dquarkus.profile=demo -jar "$BENCH_GATEWAY_JAR") >"$GW_LOG" 2>&1 &
-  GW_PID=$!
-  _BENCH_PIDS+=("$GW_PID")
+      GATEWAY_OIDC_ISSUER="$BENCH_ISSUER" GATEWAY_OIDC_JWKS_URL="file:$BENCH_KEYS/jwks.json" QUARKUS_PROFILE=demo \
+      exec "$JAVA" -Xmx64m -jar "$BENCH_LAUNCHER_JAR" --gateway-jar "$BENCH_GATEWAY_JAR" --pid-file "$pidfile" \
+        -- ${BENCH_GATEWAY_JAVA_OPTS:-}) >"$GW_LOG" 2>&1 &
+  GW_LAUNCHER_PID=$!
+  _BENCH_PIDS+=("$GW_LAUNCHER_PID")
+  for _ in $(seq 1 1200); do [[ -s "$pidfile" ]] && break; kill -0 "$GW_LAUNCHER_PID" 2>/dev/null || break; sleep 0.05; done
+  [[ -s "$pidfile" ]] || { say "the launcher did not start the gateway; log: $GW_LOG"; tail -n 20 "$GW_LOG" >&2; return 1; }
+  GW_PID=$(cat "$pidfile")
   # Generous: on a shared 2-core machine at a load average of 40 the FHIR warm-up alone took 77 s+.
   wait_ready "$GW_URL/q/health/ready" "$GW_PID" 600 "$GW_LOG"
   GW_READY_MS=$(( $(now_ms) - t0 ))
@@ -102,8 +113,8 @@ gateway_start() {
 gateway_stop() {
   [[ -n "$GW_PID" ]] || return 0
   if (( GW_SHARED )); then GW_PID=""; return 0; fi   # bench/run stops the shared one at the end
-  stop_pid "$GW_PID"
-  GW_PID=""
+  stop_pid "${GW_LAUNCHER_PID:-$GW_PID}"
+  GW_PID="" GW_LAUNCHER_PID=""
   # A gateway killed hard leaves its embedded PostgreSQL behind: stop exactly that one.
   local pidfile="$BENCH_RUN_DIR/postgres/postmaster.pid"
   if [[ -f "$pidfile" ]]; then

@@ -31,7 +31,7 @@ import uk.safeguarding.gateway.audit.chain.CheckpointSigner;
 import uk.safeguarding.gateway.audit.chain.SigningKeys;
 import uk.safeguarding.gateway.audit.verify.JdbcAuditSource;
 import uk.safeguarding.gateway.audit.verify.VerificationReport;
-import uk.safeguarding.gateway.database.EmbeddedDatabase;
+import uk.safeguarding.launcher.EmbeddedDatabase;
 
 /**
  * Chained vs unchained audit writes at 16 concurrent clients, and verification speed; see

@@ -40,8 +40,13 @@ public class OperationOutcomes {
 
     /** The OperationOutcome returned with a success: information, plus one warning per flag. */
     public OperationOutcome information(String message, List<FieldError> warnings) {
+        return information("CREATED", message, warnings);
+    }
+
+    /** As {@link #information(String, List)} with another rule code for the information issue (VALID for $validate). */
+    public OperationOutcome information(String rule, String message, List<FieldError> warnings) {
         OperationOutcome outcome = new OperationOutcome();
-        issue(outcome, IssueSeverity.INFORMATION, IssueType.INFORMATIONAL, "CREATED", message, null);
+        issue(outcome, IssueSeverity.INFORMATION, IssueType.INFORMATIONAL, rule, message, null);
         for (FieldError w : warnings) {
             issue(outcome, IssueSeverity.WARNING, IssueType.BUSINESSRULE, w.rule(), w.message(), w.field());
         }

@@ -154,6 +154,19 @@ public final class ReferralFhirMapper {
      */
     public static Referral fromServiceRequest(ServiceRequest sr, Patient patient) {
         List<FieldError> errors = new ArrayList<>();
+        Referral referral = fromServiceRequest(sr, patient, errors);
+        if (!errors.isEmpty()) {
+            throw new ApiException(400, "FHIR_STRUCTURE", "The ServiceRequest does not carry a referral as the gateway "
+                    + "defines it; nothing was saved.", errors);
+        }
+        return referral;
+    }
+
+    /**
+     * As {@link #fromServiceRequest(ServiceRequest, Patient)}, adding structural problems to {@code errors}
+     * instead of throwing, and mapping what it can, so the content checks can report theirs as well.
+     */
+    public static Referral fromServiceRequest(ServiceRequest sr, Patient patient, List<FieldError> errors) {
         if (patient == null) {
             patient = containedSubject(sr, errors);
         }
@@ -192,10 +205,6 @@ public final class ReferralFhirMapper {
                 errors.add(new FieldError("ServiceRequest.note[" + i + "]", "DUPLICATE_SECTION",
                         "Only one note per section (" + section + ")."));
             }
-        }
-        if (!errors.isEmpty()) {
-            throw new ApiException(400, "FHIR_STRUCTURE", "The ServiceRequest does not carry a referral as the gateway "
-                    + "defines it; nothing was saved.", errors);
         }
         Referral.Intelligence intelligence = null;
         Annotation intel = notes.get("police-intelligence");

@@ -3,6 +3,8 @@ package uk.safeguarding.gateway.fhir;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.quarkus.security.Authenticated;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -17,10 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
@@ -29,19 +28,14 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.CapabilityStatement;
-import org.hl7.fhir.r4.model.Consent;
-import org.hl7.fhir.r4.model.Enumerations;
-import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.OperationOutcome;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
-import uk.safeguarding.gateway.child.ChildIndex;
 import uk.safeguarding.gateway.consent.BundleConsents;
 import uk.safeguarding.gateway.consent.BundleConsents.BundleConsent;
 import uk.safeguarding.gateway.limits.StrictUtf8;
 import uk.safeguarding.gateway.problem.ApiException;
+import uk.safeguarding.gateway.problem.Problem.FieldError;
 import uk.safeguarding.gateway.referral.Attachment;
 import uk.safeguarding.gateway.referral.Referral;
 import uk.safeguarding.gateway.referral.ReferralService;
@@ -55,9 +49,9 @@ import uk.safeguarding.gateway.security.NoPurposeRequired;
  */
 @Path("/fhir")
 @Produces(OperationOutcomes.FHIR_JSON)
+@Tag(name = "FHIR referrals", description = "FHIR R4 intake, $validate, reads and search of referrals")
 public class ReferralFhirResource {
 
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
     private static final String REDACTED_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue";
 
     private final ReferralService service;
@@ -65,9 +59,13 @@ public class ReferralFhirResource {
     private final OperationOutcomes outcomes;
     private final BundleConsents bundleConsents;
     private final FhirContext fhir;
+    private final Capabilities capabilities;
+    private final FhirReferralChecks checks;
 
     ReferralFhirResource(ReferralService service, FhirIntake intake, OperationOutcomes outcomes,
-            BundleConsents bundleConsents, FhirContext fhir) {
+            BundleConsents bundleConsents, FhirContext fhir, Capabilities capabilities, FhirReferralChecks checks) {
+        this.capabilities = capabilities;
+        this.checks = checks;
         this.bundleConsents = bundleConsents;
         this.fhir = fhir;
         this.service = service;
@@ -80,10 +78,60 @@ public class ReferralFhirResource {
     @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON})
     @Blocking
     @RolesAllowed({"practitioner", "supervisor", "provider"})
+    @Operation(summary = "Create a referral (ServiceRequest, profile safeguarding-referral)", description = "The child contained as #child. Every issue at once in an OperationOutcome; Idempotency-Key supported.")
     public Uni<Response> create(byte[] body, @HeaderParam("Idempotency-Key") String idempotencyKey, @Context UriInfo uri) {
-        ServiceRequest sr = intake.parse(ServiceRequest.class, StrictUtf8.decode(body, "ServiceRequest"));
-        Referral referral = ReferralFhirMapper.fromServiceRequest(sr, null);
+        Referral referral = checkedServiceRequest(body);
         return service.create(referral, idempotencyKey, "fhir").map(created -> created(created, uri));
+    }
+
+    /**
+     * {@code POST /fhir/ServiceRequest/$validate}: every check of create (every issue at once, the
+     * routing directory, the sender's right to refer), nothing stored. Valid: 200 and an
+     * OperationOutcome with the language warnings; invalid: the OperationOutcome create would answer.
+     * The operation is a path parameter because clients send {@code $} raw or percent-encoded.
+     */
+    @POST
+    @Path("/ServiceRequest/{operation}")
+    @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON})
+    @Blocking
+    @RolesAllowed({"practitioner", "supervisor", "provider"})
+    @Operation(summary = "$validate a referral without storing it", description = "Every check of create; 200 OperationOutcome (VALID and the language warnings) or the 400/403 create would answer.")
+    public Response validateServiceRequest(@PathParam("operation") String operation, byte[] body) {
+        requireValidate(operation);
+        return validated(service.check(checkedServiceRequest(body), List.of()));
+    }
+
+    /** {@code POST /fhir/Bundle/$validate}: the same for a transaction Bundle (the Consent entry is not checked). */
+    @POST
+    @Path("/Bundle/{operation}")
+    @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON})
+    @Blocking
+    @RolesAllowed({"practitioner", "supervisor", "provider"})
+    @Operation(summary = "$validate a transaction Bundle without storing it", description = "The same checks as POST /fhir, nothing stored.")
+    public Response validateTransaction(@PathParam("operation") String operation, byte[] body) {
+        requireValidate(operation);
+        TransactionIntake.Submission submission = TransactionIntake.read(fhir, intake.parse(Bundle.class, StrictUtf8.decode(body, "Bundle")));
+        checks.requireValid(submission.referral(), submission.structural());
+        return validated(service.check(submission.referral(), submission.attachments()));
+    }
+
+    private Referral checkedServiceRequest(byte[] body) {
+        ServiceRequest sr = intake.parse(ServiceRequest.class, StrictUtf8.decode(body, "ServiceRequest"));
+        List<FieldError> structural = new ArrayList<>();
+        Referral referral = ReferralFhirMapper.fromServiceRequest(sr, null, structural);
+        checks.requireValid(referral, structural);
+        return referral;
+    }
+
+    private static void requireValidate(String operation) {
+        if (!"$validate".equals(operation)) {
+            throw new ApiException(404, "NOT_FOUND", "Unknown operation " + operation + "; $validate is supported.", List.of());
+        }
+    }
+
+    private Response validated(List<FieldError> warnings) {
+        return Response.ok(outcomes.encode(outcomes.information("VALID", "Valid: every check of create passed; nothing was stored.",
+                warnings))).build();
     }
 
     /**
@@ -94,10 +142,12 @@ public class ReferralFhirResource {
     @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON})
     @Blocking
     @RolesAllowed({"practitioner", "supervisor", "provider"})
+    @Operation(summary = "Create a referral from a transaction Bundle", description = "One Patient (child-patient), one ServiceRequest (safeguarding-referral), optional Flag, DocumentReference and one Consent.")
     public Uni<Response> transaction(byte[] body, @HeaderParam("Idempotency-Key") String idempotencyKey,
             @Context UriInfo uri) {
         Bundle bundle = intake.parse(Bundle.class, StrictUtf8.decode(body, "Bundle"));
         TransactionIntake.Submission submission = TransactionIntake.read(fhir, bundle);
+        checks.requireValid(submission.referral(), submission.structural());
         Referral referral = submission.referral();
         BundleConsent withConsent = submission.consent() == null ? null
                 : bundleConsents.prepare(submission.consent(), submission.consentIndex(), submission.patientUrl(), referral);
@@ -129,45 +179,46 @@ public class ReferralFhirResource {
     @GET
     @Path("/ServiceRequest/{id}")
     @RolesAllowed({"practitioner", "supervisor", "provider"})
+    @Operation(summary = "Read a referral, redacted for the caller", description = "404 without a relationship, exactly as for an unknown id.")
     public Uni<Response> read(@PathParam("id") UUID id) {
         return service.read(id).map(view -> Response.ok(outcomes.encode(toFhir(fhir, view))).build());
     }
 
-    /** Search by the child's identifier ({@code system|value}), and optionally status and date. */
+    /**
+     * Search by the child's identifier ({@code subject:identifier=system|value}), optionally status,
+     * authored and _lastUpdated, a page of _count at a time (ReferralSearch). At most the child's 100
+     * newest referrals are searched.
+     */
     @GET
     @Path("/ServiceRequest")
     @RolesAllowed({"practitioner", "supervisor", "provider"})
-    public Uni<Response> search(@QueryParam("subject:Patient.identifier") String typedIdentifier,
-            @QueryParam("subject.identifier") String identifier, @QueryParam("status") String status,
-            @QueryParam("date") List<String> dates, @Context UriInfo uri) {
-        String token = typedIdentifier != null ? typedIdentifier : identifier;
-        if (token == null || !token.contains("|") || token.startsWith("|") || token.endsWith("|")) {
-            throw ApiException.badRequest("subject:Patient.identifier", "SEARCH_IDENTIFIER_REQUIRED",
-                    "Search by the child's identifier as system|value, e.g. " + ChildIndex.NHS_NUMBER + "|9434765919.");
-        }
-        if (status != null && !List.of("active", "completed").contains(status)) {
-            throw ApiException.badRequest("status", "CODED_VALUE", "status is active or completed.");
-        }
-        Instant from = null;
-        Instant to = null;
-        for (String date : dates) {
-            Instant[] range = range(date);
-            from = range[0] != null && (from == null || range[0].isAfter(from)) ? range[0] : from;
-            to = range[1] != null && (to == null || range[1].isBefore(to)) ? range[1] : to;
-        }
-        int bar = token.indexOf('|');
-        return service.search(token.substring(0, bar), token.substring(bar + 1), from, to).map(found -> {
-            Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
-            bundle.addLink().setRelation("self").setUrl(uri.getRequestUri().toString());
+    @Operation(summary = "Search referrals about one child", description = "subject:identifier=system|value (or subject:Patient.identifier, subject.identifier), status, authored, _lastUpdated, _count with next links.")
+    public Uni<Response> search(@QueryParam("subject:identifier") String identifier,
+            @QueryParam("subject:Patient.identifier") String chainedTyped, @QueryParam("subject.identifier") String chained,
+            @QueryParam("status") String status, @QueryParam("authored") List<String> authored,
+            @QueryParam("_lastUpdated") List<String> lastUpdated, @QueryParam("_count") Integer count,
+            @QueryParam("_offset") Integer offset, @Context UriInfo uri) {
+        ReferralSearch.Params p = ReferralSearch.parse(uri);
+        return service.search(p.system(), p.value(), p.authoredFrom(), p.authoredTo()).map(found -> {
+            List<ServiceRequest> matches = new ArrayList<>();
             for (ReferralViews.Read view : found) {
                 ServiceRequest sr = toFhir(fhir, view);
-                if (status != null && !status.equals(sr.getStatus().toCode())) {
-                    continue;
+                if ((p.status() == null || p.status().equals(sr.getStatus().toCode())) && ReferralSearch.updatedWithin(view, p)) {
+                    matches.add(sr);
                 }
-                bundle.addEntry().setFullUrl(uri.getBaseUriBuilder().path("fhir/ServiceRequest/" + view.id()).build().toString())
+            }
+            Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(matches.size());
+            bundle.addLink().setRelation("self").setUrl(uri.getRequestUri().toString());
+            if (p.offset() + p.count() < matches.size()) {
+                bundle.addLink().setRelation("next").setUrl(ReferralSearch.pageUrl(uri, p.offset() + p.count()));
+            }
+            if (p.offset() > 0) {
+                bundle.addLink().setRelation("previous").setUrl(ReferralSearch.pageUrl(uri, Math.max(0, p.offset() - p.count())));
+            }
+            for (ServiceRequest sr : ReferralSearch.page(matches, p)) {
+                bundle.addEntry().setFullUrl(uri.getBaseUriBuilder().path("fhir/ServiceRequest/" + sr.getIdPart()).build().toString())
                         .setResource(sr).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
             }
-            bundle.setTotal(bundle.getEntry().size());
             return Response.ok(outcomes.encode(bundle)).build();
         });
     }
@@ -178,8 +229,9 @@ public class ReferralFhirResource {
     @Authenticated
     @NoPurposeRequired
     @Blocking
+    @Operation(summary = "The CapabilityStatement", description = "Public. Names the profiles (supportedProfile), the ImplementationGuide and the R4 search parameters.")
     public Response metadata() {
-        return Response.ok(outcomes.encode(capabilityStatement())).build();
+        return Response.ok(outcomes.encode(capabilities.statement())).build();
     }
 
     // ------------------------------------------------------------------------------ helpers
@@ -218,75 +270,15 @@ public class ReferralFhirResource {
         }
         sr.setId(view.id().toString());
         sr.setAuthoredOn(Date.from(view.createdAt().toInstant()));
+        sr.getMeta().setLastUpdated(Date.from(ReferralSearch.lastUpdated(view).toInstant()));
         boolean open = view.recipients().stream().anyMatch(r -> r.status().equals("PENDING") || r.status().equals("ACKNOWLEDGED"));
         sr.setStatus(open || view.recipients().isEmpty() ? ServiceRequest.ServiceRequestStatus.ACTIVE
                 : ServiceRequest.ServiceRequestStatus.COMPLETED);
         if (!view.redactedCategories().isEmpty() || view.referral().child() == null) {
-            sr.setMeta(new Meta().addSecurity(REDACTED_SYSTEM, "REDACTED", "redacted"));
+            sr.getMeta().addSecurity(REDACTED_SYSTEM, "REDACTED", "redacted");
         }
         return sr;
     }
 
-    /** A FHIR date search value with an optional prefix, as a [from, to) range of London days. */
-    static Instant[] range(String value) {
-        String prefix = value.length() > 2 && Character.isLetter(value.charAt(0)) ? value.substring(0, 2) : "eq";
-        String date = prefix.equals("eq") && !value.startsWith("eq") ? value : value.substring(2);
-        LocalDate day;
-        try {
-            day = LocalDate.parse(date);
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("date", "SEARCH_DATE", "Use a date YYYY-MM-DD with an optional prefix eq, ge, gt, le, lt.");
-        }
-        Instant start = day.atStartOfDay(LONDON).toInstant();
-        Instant next = day.plusDays(1).atStartOfDay(LONDON).toInstant();
-        return switch (prefix) {
-            case "eq" -> new Instant[] {start, next};
-            case "ge" -> new Instant[] {start, null};
-            case "gt" -> new Instant[] {next, null};
-            case "le" -> new Instant[] {null, next};
-            case "lt" -> new Instant[] {null, start};
-            default -> throw ApiException.badRequest("date", "SEARCH_DATE", "Unknown date prefix " + prefix + ".");
-        };
-    }
-
-    static CapabilityStatement capabilityStatement() {
-        CapabilityStatement cs = new CapabilityStatement();
-        cs.setStatus(Enumerations.PublicationStatus.ACTIVE);
-        cs.setDate(new Date());
-        cs.setKind(CapabilityStatement.CapabilityStatementKind.INSTANCE);
-        cs.setFhirVersion(Enumerations.FHIRVersion._4_0_1);
-        cs.addFormat("application/fhir+json");
-        cs.getSoftware().setName("Safeguarding information-sharing gateway").setVersion("0.1.0");
-        cs.getImplementation().setDescription("Referrals (ServiceRequest) routed by multi-agency safeguarding protocols");
-        CapabilityStatement.CapabilityStatementRestComponent rest = cs.addRest();
-        rest.setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
-        rest.getSecurity().addService().addCoding()
-                .setSystem("http://terminology.hl7.org/CodeSystem/restful-security-service").setCode("OAuth");
-        rest.getSecurity().setDescription("Bearer token from the 'safeguarding' Keycloak realm, and a Purpose-Of-Use "
-                + "header (SAFEGUARDING, CARE-PLANNING, INVESTIGATION, MISSING-RESPONSE, DPO-REVIEW, SAR) on every call "
-                + "but this one. Reads are redacted per caller by the protocol decision.");
-        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION)
-                .setDocumentation("One Patient and one ServiceRequest (subject = the Patient's fullUrl), plus optional "
-                        + "Flag and DocumentReference entries about that Patient, each with one category in "
-                        + TransactionIntake.CATEGORY_SYSTEM + " (returned contained in the ServiceRequest's supportingInfo "
-                        + "to readers released that category), and at most one Consent (patient = the Patient's fullUrl).");
-        CapabilityStatement.CapabilityStatementRestResourceComponent sr = rest.addResource();
-        sr.setType("ServiceRequest");
-        sr.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.CREATE)
-                .setDocumentation("Subject Patient contained (#child). Idempotency-Key header supported.");
-        sr.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.READ);
-        sr.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE);
-        sr.setVersioning(CapabilityStatement.ResourceVersionPolicy.NOVERSION);
-        sr.setReadHistory(false);
-        sr.setUpdateCreate(false);
-        sr.addSearchParam().setName("subject:Patient.identifier").setType(Enumerations.SearchParamType.TOKEN)
-                .setDocumentation("Required: the child's identifier as system|value, e.g. " + ChildIndex.NHS_NUMBER + "|9434765919.");
-        sr.addSearchParam().setName("status").setType(Enumerations.SearchParamType.TOKEN)
-                .setDocumentation("active (some recipient has not decided) or completed.");
-        sr.addSearchParam().setName("date").setType(Enumerations.SearchParamType.DATE)
-                .setDocumentation("authoredOn, by day, prefixes eq ge gt le lt.");
-        uk.safeguarding.gateway.consent.ConsentFhirResource.describe(rest.addResource());
-        return cs;
-    }
 
 }

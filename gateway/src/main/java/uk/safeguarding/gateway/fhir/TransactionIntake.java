@@ -18,6 +18,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import uk.safeguarding.gateway.problem.ApiException;
+import uk.safeguarding.gateway.problem.Problem.FieldError;
 import uk.safeguarding.gateway.referral.Attachment;
 import uk.safeguarding.gateway.referral.Referral;
 
@@ -40,8 +41,9 @@ final class TransactionIntake {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The canonical referral and its supporting records, plus where each request entry went. */
+    /** {@code structural}: the ServiceRequest's structural problems, answered together with the content checks'. */
     record Submission(Referral referral, List<Attachment> attachments, int patientIndex, int serviceRequestIndex,
-            String patientUrl, Consent consent, int consentIndex) {
+            String patientUrl, Consent consent, int consentIndex, List<FieldError> structural) {
     }
 
     private TransactionIntake() {
@@ -101,8 +103,9 @@ final class TransactionIntake {
             attachments.add(attachment(fhir, bundle.getEntry().get(i).getResource(), "Bundle.entry[" + i + "].resource",
                     patientUrl));
         }
-        return new Submission(ReferralFhirMapper.fromServiceRequest(sr, patient), attachments, patientIndex, srIndex,
-                patientUrl, consent, consentIndex);
+        List<FieldError> structural = new ArrayList<>();
+        Referral referral = ReferralFhirMapper.fromServiceRequest(sr, patient, structural);
+        return new Submission(referral, attachments, patientIndex, srIndex, patientUrl, consent, consentIndex, structural);
     }
 
     /** A Flag or DocumentReference about the referral's Patient, with one data category, kept as sent. */

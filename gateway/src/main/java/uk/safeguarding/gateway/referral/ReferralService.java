@@ -146,24 +146,8 @@ public class ReferralService {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw ApiException.badRequest("Idempotency-Key", "IDEMPOTENCY_KEY_INVALID", "Use 1 to 200 characters.");
         }
-        ReferralValidator.validate(referral, actor.agencyId(), config.maxTextLength());
-        PartnershipDirectory.Mash mash = directory.forCouncil(referral.homeCouncil()).orElseThrow(() ->
-                ApiException.badRequest("/homeCouncil", "UNKNOWN_HOME_COUNCIL",
-                        "No MASH partnership is known for this home council, so the referral cannot be routed."));
+        PartnershipDirectory.Mash mash = checked(referral, attachments, actor, purpose);
         List<String> present = present(referral, attachments);
-        Decision refer = policy.decide(policy.request(actor, "refer", purpose).categories(present)
-                .counterparty(referral.homeCouncil()).build());
-        context.decided(PolicyService.audited(refer, null, null));
-        if (!refer.isPermit()) {
-            throw PolicyService.denied(refer);
-        }
-        if (!refer.withheld().isEmpty()) {
-            List<FieldError> errors = new ArrayList<>();
-            refer.withheld().forEach((category, code) -> errors.add(new FieldError(fieldOf(category), code.name(),
-                    "The protocol does not let your agency refer " + category + " data for this purpose.")));
-            throw new ApiException(403, "CATEGORY_NOT_REFERABLE", "Refused by the protocol for "
-                    + refer.withheld().keySet() + "; remove that content or refer under another purpose.", errors);
-        }
         List<LanguageCheck.Flag> flags = language.check(referral.freeText());
         Instant now = clock.instant();
         List<Route> routes = plan(referral, mash, actor.agencyId(), present, now);
@@ -188,6 +172,40 @@ public class ReferralService {
                         context.markAudited();
                     }
                 });
+    }
+
+    /**
+     * Every check of {@link #create} that needs no database (content, routing directory, the sender's
+     * right to refer), and the language warnings, without storing anything: FHIR's $validate.
+     */
+    public List<FieldError> check(Referral referral, List<Attachment> attachments) {
+        Actor actor = context.requireActor();
+        PurposeOfUse purpose = context.purpose().orElseThrow(() -> new IllegalStateException("no purpose"));
+        context.describe("referral.validate", RESOURCE_TYPE, null, null);
+        checked(referral, attachments, actor, purpose);
+        return warnings(flagsJson(language.check(referral.freeText())), null);
+    }
+
+    private PartnershipDirectory.Mash checked(Referral referral, List<Attachment> attachments, Actor actor,
+            PurposeOfUse purpose) {
+        ReferralValidator.validate(referral, actor.agencyId(), config.maxTextLength());
+        PartnershipDirectory.Mash mash = directory.forCouncil(referral.homeCouncil()).orElseThrow(() ->
+                ApiException.badRequest("/homeCouncil", "UNKNOWN_HOME_COUNCIL",
+                        "No MASH partnership is known for this home council, so the referral cannot be routed."));
+        Decision refer = policy.decide(policy.request(actor, "refer", purpose).categories(present(referral, attachments))
+                .counterparty(referral.homeCouncil()).build());
+        context.decided(PolicyService.audited(refer, null, null));
+        if (!refer.isPermit()) {
+            throw PolicyService.denied(refer);
+        }
+        if (!refer.withheld().isEmpty()) {
+            List<FieldError> errors = new ArrayList<>();
+            refer.withheld().forEach((category, code) -> errors.add(new FieldError(fieldOf(category), code.name(),
+                    "The protocol does not let your agency refer " + category + " data for this purpose.")));
+            throw new ApiException(403, "CATEGORY_NOT_REFERABLE", "Refused by the protocol for "
+                    + refer.withheld().keySet() + "; remove that content or refer under another purpose.", errors);
+        }
+        return mash;
     }
 
     private static Stored replay(Stored found, String hash) {

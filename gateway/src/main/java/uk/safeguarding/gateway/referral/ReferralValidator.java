@@ -32,6 +32,15 @@ public final class ReferralValidator {
 
     /** Throws a 400 listing every failing field, or returns when the referral may proceed. */
     public static void validate(Referral r, String tokenAgency, int maxTextLength) {
+        List<FieldError> errors = errors(r, tokenAgency, maxTextLength);
+        if (!errors.isEmpty()) {
+            throw new ApiException(400, "REFERRAL_INVALID", "The referral failed " + errors.size()
+                    + " check(s); nothing was saved.", errors);
+        }
+    }
+
+    /** Every failing field (JSON pointers), so a caller can answer them all at once with others it found. */
+    public static List<FieldError> errors(Referral r, String tokenAgency, int maxTextLength) {
         List<FieldError> errors = new ArrayList<>();
         if (r.requesterAgency() == null || r.requesterAgency().isBlank()) {
             errors.add(new FieldError("/requesterAgency", "REQUIRED", "The referring agency is required."));
@@ -103,10 +112,7 @@ public final class ReferralValidator {
                 errors.add(new FieldError(field, "TOO_LONG", "At most " + maxTextLength + " characters."));
             }
         });
-        if (!errors.isEmpty()) {
-            throw new ApiException(400, "REFERRAL_INVALID", "The referral failed " + errors.size()
-                    + " check(s); nothing was saved.", errors);
-        }
+        return errors;
     }
 
     private static void checkChild(Referral.Child child, List<FieldError> errors) {

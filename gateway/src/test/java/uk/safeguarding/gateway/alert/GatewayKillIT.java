@@ -27,7 +27,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import uk.safeguarding.gateway.database.EmbeddedDatabase;
+import uk.safeguarding.launcher.EmbeddedDatabase;
 import uk.safeguarding.gateway.support.TestTokens;
 import uk.safeguarding.gateway.support.WebhookReceiver;
 

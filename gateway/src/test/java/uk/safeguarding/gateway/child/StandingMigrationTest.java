@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Test;
-import uk.safeguarding.gateway.database.EmbeddedDatabase;
+import uk.safeguarding.launcher.EmbeddedDatabase;
 
 /**
  * V62 on rows written before it: confirmed where a protocol-decided event created them (referral

@@ -53,15 +53,22 @@ class ConsoleAccessTest {
                 .body(containsString("<html lang=\"en\""))
                 .body(containsString("class=\"govuk-skip-link\""))
                 .body(containsString("<h1 class=\"govuk-heading-l\">You have signed out</h1>"))
-                .body(containsString("/console/static/govuk-frontend.min.css"));
+                .body(containsString("/console/static/govuk-frontend.min.css"))
+                // GOV.UK Frontend 5.x draws the refreshed brand only when the page asks for it.
+                .body(containsString("class=\"govuk-template govuk-template--rebranded\""))
+                .body(containsString("/assets/rebrand/images/favicon.ico"));
     }
 
     @Test
     void govukFrontendIsServedFromTheJarNotACdn() {
         given().when().get("/console/static/govuk-frontend.min.css")
-                .then().statusCode(200).contentType(startsWith("text/css")).body(containsString(".govuk-"));
+                .then().statusCode(200).contentType(startsWith("text/css"))
+                .body(containsString(".govuk-template--rebranded"));
+        // The webjar's version (org.webjars.npm:govuk-frontend, the parent POM's govuk-frontend.version).
         given().when().get("/console/static/govuk-frontend.min.js")
-                .then().statusCode(200).body(containsString("const version=\"6."));
+                .then().statusCode(200).body(containsString("version=\"5.14.0\""));
         given().when().get("/assets/images/govuk-crest.svg").then().statusCode(200);
+        given().when().get("/assets/rebrand/images/favicon.ico").then().statusCode(200);
+        given().when().get("/assets/fonts/bold-b542beb274-v2.woff2").then().statusCode(200);
     }
 }

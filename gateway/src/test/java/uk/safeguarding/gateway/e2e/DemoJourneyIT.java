@@ -17,7 +17,7 @@ import uk.safeguarding.demo.AuditTamper;
 import uk.safeguarding.demo.Journey;
 import uk.safeguarding.demo.Narration;
 import uk.safeguarding.demo.Receivers;
-import uk.safeguarding.gateway.database.EmbeddedDatabase;
+import uk.safeguarding.launcher.EmbeddedDatabase;
 import uk.safeguarding.gateway.support.EmbeddedPostgresResource;
 import uk.safeguarding.gateway.support.KeycloakResource;
 

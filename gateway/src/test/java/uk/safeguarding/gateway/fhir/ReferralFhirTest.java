@@ -100,7 +100,7 @@ class ReferralFhirTest {
         CapabilityStatement.CapabilityStatementRestResourceComponent sr = cs.getRestFirstRep().getResource().get(0);
         assertEquals("ServiceRequest", sr.getType());
         assertEquals(List.of("create", "read", "search-type"), sr.getInteraction().stream().map(i -> i.getCode().toCode()).toList());
-        assertEquals("subject:Patient.identifier", sr.getSearchParam().get(0).getName());
+        assertEquals("subject", sr.getSearchParam().get(0).getName());
         assertEquals("transaction", cs.getRestFirstRep().getInteractionFirstRep().getCode().toCode());
     }
 
@@ -166,7 +166,7 @@ class ReferralFhirTest {
                 .returnBundle(Bundle.class).execute();
         assertEquals(0, completed.getTotal());
         given().auth().oauth2(token("la:E09000030")).header("Purpose-Of-Use", "SAFEGUARDING")
-                .when().get("/fhir/ServiceRequest?subject:Patient.identifier=" + ChildIndex.NHS_NUMBER + "|" + nhs + "&date=lt2000-01-01")
+                .when().get("/fhir/ServiceRequest?subject:Patient.identifier=" + ChildIndex.NHS_NUMBER + "|" + nhs + "&authored=lt2000-01-01")
                 .then().statusCode(200).body("total", equalTo(0));
 
         // An agency with no relationship finds nothing, exactly as for an unknown child.
@@ -292,9 +292,9 @@ class ReferralFhirTest {
         given().auth().oauth2(token("la:E09000030")).header("Purpose-Of-Use", "SAFEGUARDING")
                 .when().get("/fhir/ServiceRequest?status=active")
                 .then().statusCode(400).body("resourceType", equalTo("OperationOutcome"))
-                .body("issue[0].expression[0]", equalTo("subject:Patient.identifier"));
+                .body("issue[0].expression[0]", equalTo("subject:identifier"));
         given().auth().oauth2(token("la:E09000030")).header("Purpose-Of-Use", "SAFEGUARDING")
-                .when().get("/fhir/ServiceRequest?subject:Patient.identifier=" + ChildIndex.NHS_NUMBER + "|9434765919&date=yesterday")
+                .when().get("/fhir/ServiceRequest?subject:Patient.identifier=" + ChildIndex.NHS_NUMBER + "|9434765919&authored=yesterday")
                 .then().statusCode(400).body("issue[0].details.coding[0].code", equalTo("SEARCH_DATE"));
     }
 

@@ -46,6 +46,9 @@ final class HostileCorpus {
     private static final String[] RESOURCE_TYPES = {"Patient", "Observation", "Bundle", "OperationOutcome", "Foo", "",
         "serviceRequest", "ServiceRequest ", "../Patient", "ServiceRequest\u0000"};
 
+    /** Text both parsers accept but PostgreSQL, jsonb or the audit encoding cannot hold (UnstorableCorpus). */
+    static final int UNSTORABLE_PER_TARGET = 40;
+
     private final Random random;
     private final List<Target> targets;
     final List<Case> cases = new ArrayList<>();
@@ -102,6 +105,7 @@ final class HostileCorpus {
             }
             xml(t);
             contentTypes(t);
+            cases.addAll(UnstorableCorpus.cases(t, random, UNSTORABLE_PER_TARGET));
         }
         return this;
     }

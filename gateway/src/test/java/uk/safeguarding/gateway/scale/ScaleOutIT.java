@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import uk.safeguarding.gateway.audit.chain.SigningKeys;
 import uk.safeguarding.gateway.audit.verify.JdbcAuditSource;
 import uk.safeguarding.gateway.audit.verify.VerificationReport;
-import uk.safeguarding.gateway.database.EmbeddedDatabase;
+import uk.safeguarding.launcher.EmbeddedDatabase;
 import uk.safeguarding.gateway.support.TestTokens;
 import uk.safeguarding.gateway.support.WebhookReceiver;
 

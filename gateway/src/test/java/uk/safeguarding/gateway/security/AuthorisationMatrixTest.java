@@ -75,6 +75,11 @@ class AuthorisationMatrixTest {
         probe(w -> w.id("claim"), "GET /api/v1/relationship-claims/{id}", "POST /api/v1/relationship-claims/{id}/confirmation",
                 "POST /api/v1/relationship-claims/{id}/refusal");
         probe(w -> w.id("standingOverride"), "GET /api/v1/standing-overrides/{id}", "POST /api/v1/standing-overrides/{id}/approval");
+        // $validate takes its operation name as a path parameter: a real referral's id there is an unknown operation.
+        probe(w -> w.id("referral"), "POST /fhir/ServiceRequest/{operation}", "POST /fhir/Bundle/{operation}");
+        // The published profiles are the same for every caller with a token: no record of any agency behind them.
+        probe(w -> "no-such-resource", "GET /fhir/StructureDefinition/{id}", "GET /fhir/CodeSystem/{id}",
+                "GET /fhir/ValueSet/{id}", "GET /fhir/ImplementationGuide/{id}");
         // Administrators' routes: the role decides before any id is looked at.
         probe(w -> UUID.randomUUID().toString(), "POST /api/v1/admin/subscriptions/{id}/secrets",
                 "POST /api/v1/admin/subscriptions/{id}/secrets/retire-previous", "DELETE /api/v1/admin/subscriptions/{id}");

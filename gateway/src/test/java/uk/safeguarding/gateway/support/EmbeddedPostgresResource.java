@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
-import uk.safeguarding.gateway.database.EmbeddedDatabase;
+import uk.safeguarding.launcher.EmbeddedDatabase;
 
 /**
  * One real PostgreSQL for the whole test run, with its data under target/ (wiped by mvn clean).

@@ -13,9 +13,9 @@ import java.util.Map;
 import uk.safeguarding.gateway.support.KeycloakResource;
 
 /**
- * The packaged gateway, started as bin/run starts it (demo profile, embedded PostgreSQL), on the
- * fixed port the realm's console client lists as a redirect URI (Keycloak matches redirect URIs
- * exactly, port included), so the browser can complete the real login.
+ * The packaged gateway, started as bin/run starts it (the development launcher: demo profile, embedded
+ * PostgreSQL), on the fixed port the realm's console client lists as a redirect URI (Keycloak matches
+ * redirect URIs exactly, port included), so the browser can complete the real login.
  */
 final class ConsoleGateway implements AutoCloseable {
 
@@ -35,14 +35,18 @@ final class ConsoleGateway implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException("Package the gateway first: " + jar + " is missing");
         }
+        // Started as bin/run starts it: the development launcher (embedded PostgreSQL, then the jar).
+        Path launcher = target.resolve("../../dev-launcher/target/dev-launcher-runnable.jar").normalize();
+        if (!Files.exists(launcher)) {
+            throw new IllegalStateException("Package the development launcher first: " + launcher + " is missing");
+        }
         Path dir = target.resolve("console-it");
         Files.createDirectories(dir);
         ProcessBuilder builder = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.profile=demo",
+                "-jar", launcher.toString(), "--gateway-jar", jar.toString(), "--",
                 // Flags appear within seconds, so the DPO journey can review one.
-                "-Dgateway.audit.anomaly.interval=2s",
-                "-jar", jar.toString()))
+                "-Dgateway.audit.anomaly.interval=2s"))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("gateway.log").toFile());
         Map<String, String> env = builder.environment();

@@ -1,4 +1,4 @@
-package uk.safeguarding.gateway.database;
+package uk.safeguarding.launcher;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -9,11 +9,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import org.jboss.logging.Logger;
 
 /**
- * A real PostgreSQL 17 (zonky's embedded binaries) for demo, dev and tests, started before Quarkus
- * reads its datasource URLs. Never used when an external database is configured.
+ * A real PostgreSQL 17 (zonky's embedded binaries) for demo, dev, benchmarks and tests, started before
+ * the gateway reads its datasource URLs. Lives outside the gateway so that the production artifact
+ * carries no PostgreSQL binaries; never used when an external database is configured.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -22,7 +22,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     /** Zonky's superuser; trust authentication on loopback, which is acceptable for a local-only server. */
     public static final String USER = "postgres";
 
-    private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
+    private static final System.Logger LOG = System.getLogger(EmbeddedDatabase.class.getName());
 
     private final EmbeddedPostgres postgres;
 
@@ -35,11 +35,20 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * survives restarts. {@code port} 0 picks a free port.
      */
     public static EmbeddedDatabase start(Path dataDirectory, int port) throws IOException {
+        return start(dataDirectory, port, true);
+    }
+
+    /**
+     * As {@link #start(Path, int)}; with {@code stopAtExit} false the caller stops it with {@link #close()}
+     * (the launcher must stop the gateway before its database, which zonky's own exit hook would race).
+     */
+    public static EmbeddedDatabase start(Path dataDirectory, int port, boolean stopAtExit) throws IOException {
         Path absolute = dataDirectory.toAbsolutePath().normalize();
         Files.createDirectories(absolute.getParent());
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(absolute)
                 .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(stopAtExit)
                 .setPGStartupWait(Duration.ofSeconds(60))
                 // Durable commits, as in production: benchmarks must not flatter the gateway.
                 .setServerConfig("fsync", "on")
@@ -50,7 +59,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         EmbeddedPostgres postgres = builder.start();
         createDatabaseIfMissing(postgres);
-        LOG.infof("Embedded PostgreSQL started on 127.0.0.1:%d with data in %s", postgres.getPort(), absolute);
+        LOG.log(System.Logger.Level.INFO, "Embedded PostgreSQL started on 127.0.0.1:{0,number,#} with data in {1}",
+                postgres.getPort(), absolute);
         return new EmbeddedDatabase(postgres);
     }
 
@@ -90,6 +100,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
     @Override
     public void close() throws IOException {
         postgres.close();
-        LOG.info("Embedded PostgreSQL stopped");
+        LOG.log(System.Logger.Level.INFO, "Embedded PostgreSQL stopped");
     }
 }
