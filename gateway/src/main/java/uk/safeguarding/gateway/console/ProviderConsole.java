@@ -25,8 +25,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.Stream;
 import uk.safeguarding.gateway.alert.AlertResource;
+import uk.safeguarding.gateway.limits.StorableText;
 import uk.safeguarding.gateway.placement.MissingResource;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.problem.Problem;
@@ -164,8 +167,13 @@ public class ProviderConsole {
         if (circumstances != null && circumstances.length() > 2000) {
             errors.add(new Problem.FieldError("circumstances", "TOO_LONG", "Circumstances must be 2000 characters or fewer"));
         }
+        // A time holding U+0000 already fails its format above.
+        Stream.of(StorableText.formFieldError("lastSeenLocation", "Where the child was last seen", location),
+                        StorableText.formFieldError("circumstances", "What happened", circumstances))
+                .filter(Objects::nonNull).forEach(errors::add);
         if (!errors.isEmpty()) {
-            return Uni.createFrom().item(Pages.invalid(missingPage(childId, lastSeen, location, circumstances), errors));
+            return Uni.createFrom().item(Pages.invalid(missingPage(childId, StorableText.shown(lastSeen),
+                    StorableText.shown(location), StorableText.shown(circumstances)), errors));
         }
         MissingResource.MissingReport report = new MissingResource.MissingReport(
                 since == null ? null : since.atOffset(java.time.ZoneOffset.UTC), blank(circumstances), blank(location));
@@ -181,6 +189,10 @@ public class ProviderConsole {
         pages.purpose(PurposeOfUse.MISSING_RESPONSE);
         if (episode == null) {
             throw ApiException.notFound();
+        }
+        Problem.FieldError unstorable = StorableText.formFieldError("locationFound", "Where the child was found", location);
+        if (unstorable != null) {
+            throw ApiException.badRequest(unstorable.field(), unstorable.rule(), unstorable.message() + ".");
         }
         return missing.found(episode, new MissingResource.FoundReport(null, blank(location)))
                 .map(r -> Response.seeOther(URI.create("/console/provider/children/" + childId + "?done=found")).build());

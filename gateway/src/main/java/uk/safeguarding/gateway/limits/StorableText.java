@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import uk.safeguarding.gateway.problem.ApiException;
+import uk.safeguarding.gateway.problem.Problem;
 
 /**
  * Refuses, at the edge and for every JSON body on every route, text that PostgreSQL cannot store: the
@@ -98,8 +99,22 @@ public class StorableText implements ReaderInterceptor {
         return null;
     }
 
+    /**
+     * The field error for a form field holding unstorable text, or null: the console's forms are not
+     * JSON, so they ask for each field (a {@code %00} in a form body reached PostgreSQL like the JSON escape).
+     */
+    public static Problem.FieldError formFieldError(String field, String label, String value) {
+        return value == null || storable(value) ? null : new Problem.FieldError(field, RULE,
+                label + " contains a character that cannot be stored (U+0000, or half of a UTF-16 surrogate pair); remove it");
+    }
+
+    /** The text with each unstorable character shown as U+FFFD, for a form shown again with its error. */
+    public static String shown(String text) {
+        return text == null || storable(text) ? text : replaceUnstorable(text);
+    }
+
     /** False for U+0000 and for a surrogate that is not half of a well-formed pair. */
-    static boolean storable(String text) {
+    public static boolean storable(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == 0) {

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.audit.dpo.DpoAccess;
+import uk.safeguarding.gateway.limits.StorableText;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.problem.Problem;
 import uk.safeguarding.gateway.security.RequestContext;
@@ -136,6 +137,10 @@ public class AnomalyResource {
             errors.add(new Problem.FieldError("/note", "REQUIRED", "Say how the flag was reviewed and why it can be closed."));
         } else if (note.length() > MAX_NOTE) {
             errors.add(new Problem.FieldError("/note", "TOO_LONG", "note is at most " + MAX_NOTE + " characters."));
+        } else if (!StorableText.storable(note)) {
+            // The console's form reaches here without passing the JSON body check.
+            errors.add(new Problem.FieldError("/note", StorableText.RULE, "note contains a character that cannot be stored"
+                    + " (U+0000, or half of a UTF-16 surrogate pair)."));
         }
         if (!errors.isEmpty()) {
             throw new ApiException(400, "INVALID_RESOLUTION", "The resolution is invalid; see errors.", errors);

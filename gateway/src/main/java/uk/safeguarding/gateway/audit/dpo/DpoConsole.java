@@ -22,6 +22,7 @@ import java.util.Optional;
 import uk.safeguarding.gateway.audit.anomaly.AnomalyResource;
 import uk.safeguarding.gateway.audit.verify.VerificationReport;
 import uk.safeguarding.gateway.console.Pages;
+import uk.safeguarding.gateway.limits.StorableText;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.problem.Problem;
 import uk.safeguarding.gateway.security.NoPurposeRequired;
@@ -139,7 +140,7 @@ public class DpoConsole {
                 .recoverWithUni(e -> {
                     List<Problem.FieldError> errors = ((ApiException) e).errors().stream()
                             .map(f -> new Problem.FieldError(f.field().replace("/", ""), f.rule(), f.message())).toList();
-                    return one(id, scope).map(a -> Pages.invalid(reviewPage(a, note, scope), errors));
+                    return one(id, scope).map(a -> Pages.invalid(reviewPage(a, StorableText.shown(note), scope), errors));
                 });
     }
 

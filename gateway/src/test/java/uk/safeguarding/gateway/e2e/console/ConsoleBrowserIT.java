@@ -113,6 +113,7 @@ class ConsoleBrowserIT {
             b.wait(ExpectedConditions.textToBePresentInElementLocated(By.id("missing-status"), "Reported missing since"));
             assertTrue(b.text("notice").startsWith("Missing report sent"));
             b.shot("provider-child-missing");
+            providerFormTextPostgresCannotStoreIsRefused(b);
             assertEquals(List.of(), b.cspViolations(), "nothing on the provider's pages was blocked by the CSP");
         }
         // The API agrees: the police partner's inbox has the child-missing alert (not just a page saying so).
@@ -195,6 +196,12 @@ class ConsoleBrowserIT {
             assertTrue(b.wait(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".govuk-error-summary"))).getText()
                     .contains("Say how the flag was reviewed"));
             b.shot("dpo-anomaly-error");
+            // A note PostgreSQL cannot store (%00 in the form body) is the form again, naming the field.
+            String resolve = b.driver.findElement(By.cssSelector("form[action*='/resolve']")).getAttribute("action");
+            Map<String, String> dpoCookies = cookies(b);
+            given().redirects().follow(false).cookies(dpoCookies).formParam("csrf-token", dpoCookies.get("console-csrf"))
+                    .formParam("note", "Checked\u0000").when().post(resolve).then().statusCode(400)
+                    .body(org.hamcrest.Matchers.containsString("note contains a character that cannot be stored"));
             b.find("note").sendKeys("Checked with the ICB: a mistyped NHS number in a clinic system; no disclosure.");
             b.shot("dpo-anomaly");
             b.find("resolve").click();
@@ -267,6 +274,27 @@ class ConsoleBrowserIT {
                 .then().statusCode(200)
                 .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("frame-ancestors 'none'"))
                 .header("X-Content-Type-Options", "nosniff").header("Referrer-Policy", "no-referrer");
+    }
+
+    /**
+     * Form text PostgreSQL cannot store ({@code %00} in a form body, which passes no JSON check) is
+     * refused before anything is written: the missing form again with the field's error, and the found
+     * form's error page naming the field; the child is still missing afterwards.
+     */
+    private static void providerFormTextPostgresCannotStoreIsRefused(Browser b) {
+        Map<String, String> cookies = cookies(b);
+        String base = ConsoleGateway.BASE_URL + "/console/provider/children/" + childId;
+        given().redirects().follow(false).cookies(cookies).formParam("csrf-token", cookies.get("console-csrf"))
+                .formParam("lastSeenLocation", "Preston\u0000").formParam("circumstances", "ok")
+                .when().post(base + "/missing").then().statusCode(400)
+                .body(org.hamcrest.Matchers.containsString("Where the child was last seen contains a character that cannot be stored"))
+                .body(org.hamcrest.Matchers.containsString("id=\"lastSeenLocation-error\""));
+        given().redirects().follow(false).cookies(cookies).formParam("csrf-token", cookies.get("console-csrf"))
+                .formParam("episode", java.util.UUID.randomUUID().toString()).formParam("locationFound", "Home\u0000")
+                .when().post(base + "/found").then().statusCode(400)
+                .body(org.hamcrest.Matchers.containsString("Where the child was found contains a character that cannot be stored"));
+        b.open("/console/provider/children/" + childId);
+        assertTrue(b.text("missing-status").contains("Reported missing since"), b.text("missing-status"));
     }
 
     private static Map<String, String> cookies(Browser b) {
