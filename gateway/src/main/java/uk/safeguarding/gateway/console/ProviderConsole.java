@@ -33,6 +33,7 @@ import uk.safeguarding.gateway.limits.StorableText;
 import uk.safeguarding.gateway.placement.MissingResource;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.problem.Problem;
+import uk.safeguarding.gateway.referral.LanguageCheck;
 import uk.safeguarding.gateway.risk.RiskResource;
 import uk.safeguarding.gateway.security.NoPurposeRequired;
 import uk.safeguarding.gateway.security.PurposeOfUse;
@@ -58,9 +59,11 @@ public class ProviderConsole {
     private final RiskResource risk;
     private final Pool pool;
     private final RequestContext context;
+    private final LanguageCheck language;
 
     ProviderConsole(Pages pages, AlertResource alerts, MissingResource missing, RiskResource risk, Pool pool,
-            RequestContext context) {
+            RequestContext context, LanguageCheck language) {
+        this.language = language;
         this.pages = pages;
         this.alerts = alerts;
         this.missing = missing;
@@ -128,7 +131,8 @@ public class ProviderConsole {
     /** One child: the risk summary the policy releases to this provider, and the missing/found actions. */
     @GET
     @Path("/children/{childId}")
-    public Uni<Response> child(@PathParam("childId") UUID childId, @QueryParam("done") String done) {
+    public Uni<Response> child(@PathParam("childId") UUID childId, @QueryParam("done") String done,
+            @QueryParam("wording") String wording) {
         pages.purpose(PurposeOfUse.SAFEGUARDING);
         return risk.history(childId)
                 .map(list -> Map.<String, Object>of("allowed", true, "current", current(list)))
@@ -136,7 +140,7 @@ public class ProviderConsole {
                 .recoverWithItem(Map.of("allowed", false))
                 .chain(summary -> openEpisode(childId).map(episode -> Pages.ok(pages.page("provider-child", "/console/provider/children")
                         .data("childId", childId).data("risk", summary).data("episode", episode.orElse(null))
-                        .data("notice", notice(done)))));
+                        .data("notice", notice(done)).data("wording", wording(wording)))));
     }
 
     @GET
@@ -177,8 +181,9 @@ public class ProviderConsole {
         }
         MissingResource.MissingReport report = new MissingResource.MissingReport(
                 since == null ? null : since.atOffset(java.time.ZoneOffset.UTC), blank(circumstances), blank(location));
+        String wording = flaggedEntries(Map.of("lastSeenLocation", nonNull(location), "circumstances", nonNull(circumstances)));
         return missing.missing(childId, report)
-                .map(r -> Response.seeOther(URI.create("/console/provider/children/" + childId + "?done=missing")).build());
+                .map(r -> Response.seeOther(URI.create("/console/provider/children/" + childId + "?done=missing" + wording)).build());
     }
 
     @POST
@@ -194,8 +199,32 @@ public class ProviderConsole {
         if (unstorable != null) {
             throw ApiException.badRequest(unstorable.field(), unstorable.rule(), unstorable.message() + ".");
         }
+        String wording = flaggedEntries(Map.of("locationFound", nonNull(location)));
         return missing.found(episode, new MissingResource.FoundReport(null, blank(location)))
-                .map(r -> Response.seeOther(URI.create("/console/provider/children/" + childId + "?done=found")).build());
+                .map(r -> Response.seeOther(URI.create("/console/provider/children/" + childId + "?done=found" + wording)).build());
+    }
+
+    /**
+     * The language check on the form's free text, as the API runs it on every JSON body: the report is
+     * sent as written, and the child's page then shows the author why the wording may blame the child.
+     * Only the phrase entries' ids travel in the address, never the text.
+     */
+    private String flaggedEntries(Map<String, String> texts) {
+        List<String> entries = language.check(texts).stream().map(LanguageCheck.Flag::entry).distinct().toList();
+        return entries.isEmpty() ? "" : "&wording=" + String.join(",", entries);
+    }
+
+    private static String nonNull(String text) {
+        return text == null ? "" : text;
+    }
+
+    /** The advice for the entries named in the address; ids the phrase list does not hold are ignored. */
+    private List<LanguageCheck.Advice> wording(String entries) {
+        if (entries == null || entries.isBlank()) {
+            return List.of();
+        }
+        return Stream.of(entries.split(",")).distinct().limit(20).map(language::advice)
+                .flatMap(java.util.Optional::stream).toList();
     }
 
     private io.quarkus.qute.TemplateInstance missingPage(UUID childId, String lastSeen, String location, String circumstances) {

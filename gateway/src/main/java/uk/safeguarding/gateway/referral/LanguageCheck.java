@@ -33,6 +33,10 @@ public final class LanguageCheck {
     private record Phrase(String entry, Pattern pattern, String why, String alternative) {
     }
 
+    /** What an entry says to the author: why its phrases harm, and what to write instead. */
+    public record Advice(String entry, String why, String alternative) {
+    }
+
     private static final String NOT_AFTER_WORD = "(?<![\\p{L}\\p{N}])";
     private static final String NOT_BEFORE_WORD = "(?![\\p{L}\\p{N}])";
     private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
@@ -49,6 +53,12 @@ public final class LanguageCheck {
     private LanguageCheck(List<Phrase> phrases, List<String> bodies) {
         this.phrases = List.copyOf(phrases);
         this.any = Pattern.compile(NOT_AFTER_WORD + "(?:" + String.join("|", bodies) + ")" + NOT_BEFORE_WORD, FLAGS);
+    }
+
+    /** The advice of a phrase entry by its id; empty for an id the list does not hold. */
+    public java.util.Optional<Advice> advice(String entry) {
+        return phrases.stream().filter(p -> p.entry().equals(entry)).findFirst()
+                .map(p -> new Advice(p.entry(), p.why(), p.alternative()));
     }
 
     public static LanguageCheck fromClasspath(String location) {

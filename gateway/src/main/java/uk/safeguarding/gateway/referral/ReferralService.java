@@ -97,7 +97,8 @@ public class ReferralService {
 
     ReferralService(Pool pool, PolicyService policy, ChildIndex children, Relationships relationships,
             AuditTrail audit, Outbox outbox, RequestContext context, PartnershipDirectory directory,
-            ReferralConfig config, ObjectMapper mapper, ReferralAlerts alerts, GatewayClock clock, Standings standings) {
+            ReferralConfig config, ObjectMapper mapper, ReferralAlerts alerts, GatewayClock clock, Standings standings,
+            LanguageCheck language) {
         this.standings = standings;
         this.alerts = alerts;
         this.clock = clock;
@@ -110,7 +111,7 @@ public class ReferralService {
         this.context = context;
         this.directory = directory;
         this.config = config;
-        this.language = LanguageCheck.fromClasspath(config.phrases());
+        this.language = language;
         this.mapper = mapper;
     }
 

@@ -107,11 +107,14 @@ class ConsoleBrowserIT {
             b.shot("provider-missing-error");
             b.find("lastSeen").clear();
             b.find("lastSeenLocation").sendKeys("Preston bus station");
-            b.find("circumstances").sendKeys("Did not come back from school");
+            b.find("circumstances").sendKeys("Did not come back from school; staff say she is putting herself at risk");
             b.shot("provider-missing-form");
             b.find("send-missing").click();
             b.wait(ExpectedConditions.textToBePresentInElementLocated(By.id("missing-status"), "Reported missing since"));
             assertTrue(b.text("notice").startsWith("Missing report sent"));
+            // Sent as written, and the author shown why the wording blames the child (the API's check, on a form).
+            assertTrue(b.text("wording").contains("sent as you wrote it"), b.text("wording"));
+            assertTrue(b.text("wording-advice").contains("a child cannot consent to their own exploitation"), b.text("wording-advice"));
             b.shot("provider-child-missing");
             providerFormTextPostgresCannotStoreIsRefused(b);
             assertEquals(List.of(), b.cspViolations(), "nothing on the provider's pages was blocked by the CSP");
