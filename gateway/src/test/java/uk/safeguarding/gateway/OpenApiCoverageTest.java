@@ -35,6 +35,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import uk.safeguarding.gateway.security.NoPurposeRequired;
 import uk.safeguarding.gateway.security.PurposeOfUse;
+import uk.safeguarding.gateway.support.TestTokens;
 
 /**
  * The published API description covers the code: every JAX-RS route under /api/v1 and /fhir, found
@@ -128,6 +129,24 @@ class OpenApiCoverageTest {
                 "the description says how to authenticate and names the purpose header: " + description);
         Map<String, Object> schemes = map(map(document.get("components")).get("securitySchemes"));
         assertEquals("bearer", map(schemes.get("keycloak")).get("scheme"), "the bearer-token scheme: " + schemes);
+    }
+
+    /** The FHIR examples a client copies from the document pass the gateway's own $validate (nothing is stored). */
+    @Test
+    void theDocumentedFhirReferralExamplesAreValid() throws Exception {
+        Map<String, Object> examples = map(map(document.get("components")).get("examples"));
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        // The ServiceRequest example is the Metropolitan Police's referral, the Bundle Lancashire council's.
+        Map<String, String> senders = Map.of("FhirServiceRequest", "police:met", "FhirTransaction", "la:E10000017");
+        Map<String, String> paths = Map.of("FhirServiceRequest", "/fhir/ServiceRequest/$validate", "FhirTransaction", "/fhir/Bundle/$validate");
+        for (String name : senders.keySet()) {
+            Object value = map(examples.get(name)).get("value");
+            assertTrue(value instanceof Map<?, ?>, name + " is an example in the document");
+            given().urlEncodingEnabled(false).auth().oauth2(TestTokens.forAgency(senders.get(name)).roles("practitioner").sign())
+                    .header(PurposeOfUse.HEADER, "SAFEGUARDING").contentType("application/fhir+json")
+                    .body(json.writeValueAsString(value)).when().post(paths.get(name))
+                    .then().statusCode(200).body("issue[0].details.coding[0].code", org.hamcrest.Matchers.equalTo("VALID"));
+        }
     }
 
     private static List<String> gaps(JaxRsRoute route) {
