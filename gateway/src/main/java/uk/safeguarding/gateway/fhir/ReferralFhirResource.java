@@ -32,7 +32,6 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -83,11 +82,7 @@ public class ReferralFhirResource {
     }
 
     @Parameter(ref = "PurposeOfUse")
-    @RequestBody(required = true, content = {
-                @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "ServiceRequest"),
-                        examples = @ExampleObject(name = "example", ref = "FhirServiceRequest")),
-                @Content(mediaType = "application/json", schema = @Schema(ref = "ServiceRequest"),
-                        examples = @ExampleObject(name = "example", ref = "FhirServiceRequest"))})
+    @RequestBody(ref = "FhirServiceRequest")
     @APIResponse(responseCode = "201", description = "Created and routed: an OperationOutcome naming the recipients and any language warnings; Location and Content-Location name the ServiceRequest.",
         content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "OperationOutcome")))
     @APIResponse(responseCode = "200", description = "A repeat with the same Idempotency-Key and body (Idempotent-Replayed: true); nothing new stored.",
@@ -111,11 +106,7 @@ public class ReferralFhirResource {
      * The operation is a path parameter because clients send {@code $} raw or percent-encoded.
      */
     @Parameter(ref = "PurposeOfUse")
-    @RequestBody(required = true, content = {
-                @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "ServiceRequest"),
-                        examples = @ExampleObject(name = "example", ref = "FhirServiceRequest")),
-                @Content(mediaType = "application/json", schema = @Schema(ref = "ServiceRequest"),
-                        examples = @ExampleObject(name = "example", ref = "FhirServiceRequest"))})
+    @RequestBody(ref = "FhirServiceRequest")
     @APIResponse(responseCode = "200", description = "Valid: an information OperationOutcome (VALID) with the language warnings; nothing stored.",
         content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "OperationOutcome")))
     @APIResponse(responseCode = "404", ref = "OperationOutcome")
@@ -132,11 +123,7 @@ public class ReferralFhirResource {
 
     /** {@code POST /fhir/Bundle/$validate}: the same for a transaction Bundle (the Consent entry is not checked). */
     @Parameter(ref = "PurposeOfUse")
-    @RequestBody(required = true, content = {
-                @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "Bundle"),
-                        examples = @ExampleObject(name = "example", ref = "FhirTransaction")),
-                @Content(mediaType = "application/json", schema = @Schema(ref = "Bundle"),
-                        examples = @ExampleObject(name = "example", ref = "FhirTransaction"))})
+    @RequestBody(ref = "FhirTransaction")
     @APIResponse(responseCode = "200", description = "Valid: an information OperationOutcome (VALID) with the language warnings; nothing stored.",
         content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "OperationOutcome")))
     @APIResponse(responseCode = "404", ref = "OperationOutcome")
@@ -177,11 +164,7 @@ public class ReferralFhirResource {
      * supporting Flag and DocumentReference entries ({@link TransactionIntake}).
      */
     @Parameter(ref = "PurposeOfUse")
-    @RequestBody(required = true, content = {
-                @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "Bundle"),
-                        examples = @ExampleObject(name = "example", ref = "FhirTransaction")),
-                @Content(mediaType = "application/json", schema = @Schema(ref = "Bundle"),
-                        examples = @ExampleObject(name = "example", ref = "FhirTransaction"))})
+    @RequestBody(ref = "FhirTransaction")
     @APIResponse(responseCode = "200", description = "A transaction-response Bundle: one entry per request entry, in order.",
         content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "Bundle")))
     @APIResponse(responseCode = "409", ref = "OperationOutcome")
