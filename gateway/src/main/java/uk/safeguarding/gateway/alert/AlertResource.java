@@ -21,6 +21,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.security.Actor;
@@ -31,6 +38,10 @@ import uk.safeguarding.gateway.security.RequestContext;
  * acknowledgement. An agency sees only alerts addressed to it: anyone else's alert is a 404, exactly
  * like one that does not exist.
  */
+@Tag(name = "Alerts", description = "The pull inbox of alerts addressed to the caller's agency, acknowledgement, and the case events alerts link to.")
+@APIResponse(responseCode = "401", ref = "Problem")
+@APIResponse(responseCode = "403", ref = "Problem")
+@APIResponse(responseCode = "400", ref = "Problem")
 @Path("/api/v1/alerts")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
@@ -65,6 +76,11 @@ public class AlertResource {
      * (AlertReads): an alert nothing of which is released to the caller now is left out, and stays
      * undelivered. Reading the shown ones marks them delivered.
      */
+    @Operation(summary = "The caller's agency's alerts, oldest first",
+        description = "Unacknowledged alerts (all with include-acknowledged=true), at most limit, each decided again for the caller: an alert nothing of which is released now is left out. Reading marks them delivered.")
+    @APIResponse(responseCode = "200", description = "The alerts, each redacted for the caller.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = AlertView.class, type = SchemaType.ARRAY)))
+    @Parameter(ref = "PurposeOfUse")
     @GET
     public Uni<List<AlertView>> inbox(@QueryParam("limit") @DefaultValue("100") int limit,
             @QueryParam("include-acknowledged") @DefaultValue("false") boolean includeAcknowledged) {
@@ -107,6 +123,12 @@ public class AlertResource {
                 }));
     }
 
+    @Operation(summary = "One alert addressed to the caller's agency",
+        description = "Its payload redacted for this recipient. Another agency's alert answers 404 exactly like an unknown id.")
+    @APIResponse(responseCode = "200", description = "The alert.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = AlertView.class)))
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "404", ref = "Problem")
     @GET
     @Path("/{id}")
     public Uni<AlertView> one(@PathParam("id") UUID id) {
@@ -135,6 +157,13 @@ public class AlertResource {
     }
 
     /** Only the recipient may acknowledge; acknowledging twice changes nothing. */
+    @Operation(summary = "Acknowledge an alert",
+        description = "Only its recipient may; this meets the duty's acknowledgement deadline. Acknowledging twice changes nothing; 409 ALERT_NOT_ACKNOWLEDGEABLE when the alert takes no acknowledgement.")
+    @APIResponse(responseCode = "200", description = "Acknowledged (or already so).",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = AlertView.class)))
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
     @POST
     @Path("/{id}/acknowledge")
     public Uni<AlertView> acknowledge(@PathParam("id") UUID id) {

@@ -17,6 +17,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.audit.dpo.DpoAccess;
 import uk.safeguarding.gateway.problem.ApiException;
@@ -32,6 +38,9 @@ import uk.safeguarding.gateway.security.RequestContext;
  * raised by it (see {@link #RAISED_BY}). An administrator can requeue one once the recipient's endpoint
  * is fixed.
  */
+@Tag(name = "Administration", description = "Signatories, webhook subscriptions and dead letters; administrators (dead letters: DPOs too). No purpose header.")
+@APIResponse(responseCode = "401", ref = "Problem")
+@APIResponse(responseCode = "403", ref = "Problem")
 @Path("/api/v1/admin/dead-letters")
 @NoPurposeRequired
 @Produces(MediaType.APPLICATION_JSON)
@@ -63,6 +72,11 @@ public class DeadLetterResource {
         this.dpo = dpo;
     }
 
+    @Operation(summary = "Alerts given up after the retry window, as metadata",
+        description = "Recipient, event, attempts and last error, never the content. An administrator sees all; a DPO those addressed to or raised by their agency (scope=partnership: a lead DPO's partnership view).")
+    @APIResponse(responseCode = "200", description = "Dead letters, newest first.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = DeadLetter.class, type = SchemaType.ARRAY)))
+    @APIResponse(responseCode = "400", ref = "Problem")
     @GET
     @RolesAllowed({"admin", "dpo"})
     public Uni<List<DeadLetter>> list(@QueryParam("scope") String scope) {
@@ -96,6 +110,10 @@ public class DeadLetterResource {
     }
 
     /** Puts a dead letter back in the queue, with a fresh retry window. */
+    @Operation(summary = "Requeue a dead letter with a fresh retry window",
+        description = "Administrators only, once the recipient's endpoint is fixed.")
+    @APIResponse(responseCode = "204", description = "Queued again.")
+    @APIResponse(responseCode = "404", ref = "Problem")
     @POST
     @Path("/{id}/requeue")
     @RolesAllowed("admin")

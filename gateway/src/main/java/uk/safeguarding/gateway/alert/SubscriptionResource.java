@@ -23,6 +23,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.audit.anomaly.Flags;
 import uk.safeguarding.gateway.audit.anomaly.SecretIssued;
@@ -38,6 +46,9 @@ import uk.safeguarding.gateway.signatory.SignatoryDirectory;
  * when it is created (or generated); listings never include secrets. Rotation adds a second live
  * secret (both sign every delivery) until the old one is retired.
  */
+@Tag(name = "Administration", description = "Signatories, webhook subscriptions and dead letters; administrators (dead letters: DPOs too). No purpose header.")
+@APIResponse(responseCode = "401", ref = "Problem")
+@APIResponse(responseCode = "403", ref = "Problem")
 @Path("/api/v1/admin/subscriptions")
 @RolesAllowed("admin")
 @NoPurposeRequired
@@ -78,6 +89,15 @@ public class SubscriptionResource {
         this.policy = policy;
     }
 
+    @Operation(summary = "Subscribe an agency's webhook endpoint",
+        description = "https (plain http only to a loopback address); the signing secret is generated unless given, and shown once, here. Optional OAuth client credentials for the endpoint. Flagged to the agency's DPO (SECRET_ISSUED). 409 when the agency already has a subscription or is suspended or revoked.")
+    @RequestBody(required = true, content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = NewSubscription.class),
+                        examples = @ExampleObject(name = "example", value = "{\"agency\": \"provider:SC123456\", \"url\": \"https://alerts.provider.example/safeguarding\"}"))})
+    @APIResponse(responseCode = "201", description = "Subscribed; the secret is shown this once.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Created.class)))
+    @APIResponse(responseCode = "400", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(NewSubscription body) {
@@ -132,6 +152,10 @@ public class SubscriptionResource {
                         .entity(new Created(id, body.agency(), body.url(), secret, 1)).build())));
     }
 
+    @Operation(summary = "Every webhook subscription, without its secrets",
+        description = "How many secrets are live and the OAuth client, if any.")
+    @APIResponse(responseCode = "200", description = "The subscriptions.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SubscriptionView.class, type = SchemaType.ARRAY)))
     @GET
     public Uni<List<SubscriptionView>> list() {
         return pool.preparedQuery("SELECT id, agency_id, url, secrets, oauth, created_at, updated_at FROM alert_subscription ORDER BY agency_id")
@@ -143,6 +167,11 @@ public class SubscriptionResource {
     }
 
     /** Starts a rotation: a new secret (shown once) is added; the newest two stay live. */
+    @Operation(summary = "Start a webhook secret rotation",
+        description = "A new secret, shown once, joins the newest one; both sign every delivery until the old one is retired.")
+    @APIResponse(responseCode = "201", description = "The new secret, shown this once.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Created.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
     @POST
     @Path("/{id}/secrets")
     public Uni<Response> rotate(@PathParam("id") UUID id) {
@@ -173,6 +202,11 @@ public class SubscriptionResource {
     }
 
     /** Ends a rotation: every secret but the newest is retired. */
+    @Operation(summary = "End a webhook secret rotation",
+        description = "Every secret but the newest is retired.")
+    @APIResponse(responseCode = "200", description = "The subscription with one live secret.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SubscriptionView.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
     @POST
     @Path("/{id}/secrets/retire-previous")
     public Uni<SubscriptionView> retire(@PathParam("id") UUID id) {
@@ -192,6 +226,10 @@ public class SubscriptionResource {
                 .invoke(context::markAudited));
     }
 
+    @Operation(summary = "Remove a webhook subscription",
+        description = "Alerts for the agency then wait in its pull inbox.")
+    @APIResponse(responseCode = "204", description = "Removed.")
+    @APIResponse(responseCode = "404", ref = "Problem")
     @DELETE
     @Path("/{id}")
     public Uni<Response> delete(@PathParam("id") UUID id) {

@@ -23,6 +23,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import uk.safeguarding.gateway.alert.GatewayClock;
 import uk.safeguarding.gateway.alert.Notifier;
 import uk.safeguarding.gateway.audit.AuditTrail;
@@ -39,6 +48,10 @@ import uk.safeguarding.protocol.engine.CaseContext;
  * or refuse one. Access is decided before anything about the claim is revealed: a claim about a child
  * the caller holds no confirmed relationship with answers exactly like a claim that does not exist.
  */
+@Tag(name = "Relationships", description = "Where an agency's standing with a child comes from: claims other agencies confirm or refuse, and the supervised standing override for emergencies.")
+@APIResponse(responseCode = "401", ref = "Problem")
+@APIResponse(responseCode = "403", ref = "Problem")
+@APIResponse(responseCode = "400", ref = "Problem")
 @Path("/api/v1/relationship-claims")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({"practitioner", "supervisor"})
@@ -74,6 +87,11 @@ public class ClaimResource {
     }
 
     /** Claims the caller's agency was asked to decide: {@code status} PENDING (default) or ALL. */
+    @Operation(summary = "Relationship claims the caller's agency was asked to decide",
+        description = "status PENDING (default) or ALL.")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "The claims.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Claim.class, type = SchemaType.ARRAY)))
     @GET
     public Uni<List<Claim>> list(@QueryParam("status") String status) {
         Actor actor = context.requireActor();
@@ -92,6 +110,12 @@ public class ClaimResource {
                 });
     }
 
+    @Operation(summary = "One relationship claim",
+        description = "Only for an agency holding a confirmed relationship with the child (not the claimant); otherwise 404 like an unknown id.")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "The claim.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Claim.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
     @GET
     @Path("/{id}")
     public Uni<Claim> read(@PathParam("id") UUID id) {
@@ -99,6 +123,16 @@ public class ClaimResource {
         return pool.withTransaction(tx -> visible(tx, id, false).map(ClaimResource::claim));
     }
 
+    @Operation(summary = "Confirm a relationship claim",
+        description = "The claimant's relationship counts as confirmed from now; the note is optional.")
+    @Parameter(ref = "PurposeOfUse")
+    @RequestBody(required = false, content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = Decision.class),
+                        examples = @ExampleObject(name = "example", value = "{\"reason\": \"Confirmed with the placing authority's team manager by phone.\"}"))})
+    @APIResponse(responseCode = "200", description = "Confirmed.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Claim.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
     @POST
     @Path("/{id}/confirmation")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -106,6 +140,16 @@ public class ClaimResource {
         return decide(id, "CONFIRMED", body == null ? null : body.reason());
     }
 
+    @Operation(summary = "Refuse a relationship claim",
+        description = "A reason is required; every relationship the claim created ends. 409 CLAIM_DECIDED when already decided.")
+    @Parameter(ref = "PurposeOfUse")
+    @RequestBody(required = true, content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = Decision.class),
+                        examples = @ExampleObject(name = "example", value = "{\"reason\": \"Not the placing authority of this child.\"}"))})
+    @APIResponse(responseCode = "200", description = "Refused.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Claim.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
     @POST
     @Path("/{id}/refusal")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -23,6 +23,14 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import uk.safeguarding.gateway.alert.GatewayClock;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.audit.anomaly.Flags;
@@ -50,6 +58,10 @@ import uk.safeguarding.gateway.security.RequestContext;
  * every agency already involved with the child. It is asked for the same way whether the agency's
  * standing is asserted or already confirmed, so asking reveals nothing.
  */
+@Tag(name = "Relationships", description = "Where an agency's standing with a child comes from: claims other agencies confirm or refuse, and the supervised standing override for emergencies.")
+@APIResponse(responseCode = "401", ref = "Problem")
+@APIResponse(responseCode = "403", ref = "Problem")
+@APIResponse(responseCode = "400", ref = "Problem")
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({"practitioner", "supervisor", "provider"})
@@ -87,6 +99,15 @@ public class StandingOverrideResource {
         this.clock = clock;
     }
 
+    @Operation(summary = "Ask for a standing override",
+        description = "Emergency access while the agency's standing is unconfirmed: scope relationship (its asserted relationships count as confirmed) or missing (its own unconfirmed missing episode counts as confirmed for the Philomena release), with a justification. Needs a supervisor of the same agency who is not the requester; lasts at most 24 hours; flagged to the DPOs of every involved agency.")
+    @Parameter(ref = "PurposeOfUse")
+    @RequestBody(required = true, content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = Request.class),
+                        examples = @ExampleObject(name = "example", value = "{\"scope\": \"relationship\", \"justification\": \"The child is missing tonight and we need her record to find her.\"}"))})
+    @APIResponse(responseCode = "201", description = "Recorded, awaiting a supervisor.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = StandingOverrideResource.Override.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
     @POST
     @Path("/children/{childId}/standing-overrides")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -125,6 +146,12 @@ public class StandingOverrideResource {
                 .map(o -> Response.created(URI.create("/api/v1/standing-overrides/" + id)).entity(o).build());
     }
 
+    @Operation(summary = "A standing override of the caller's agency",
+        description = "Any other id answers 404 like an unknown one.")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "The override.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = StandingOverrideResource.Override.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
     @GET
     @Path("/standing-overrides/{id}")
     public Uni<Override> read(@PathParam("id") UUID id) {
@@ -133,6 +160,13 @@ public class StandingOverrideResource {
     }
 
     /** A supervisor of the requester's agency, not the requester, makes the override usable now. */
+    @Operation(summary = "A supervisor approves a standing override",
+        description = "A supervisor of the requester's agency, not the requester (403 OVERRIDE_SELF_APPROVAL, OVERRIDE_APPROVER_NOT_SUPERVISOR); 409 OVERRIDE_NOT_PENDING.")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "Approved; usable by its requester until it expires.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = StandingOverrideResource.Override.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
     @POST
     @Path("/standing-overrides/{id}/approval")
     public Uni<Override> approve(@PathParam("id") UUID id) {

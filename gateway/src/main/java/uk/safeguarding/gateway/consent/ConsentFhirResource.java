@@ -18,6 +18,14 @@ import java.net.URI;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Consent;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import uk.safeguarding.gateway.child.ChildIndex;
 import uk.safeguarding.gateway.fhir.FhirIntake;
 import uk.safeguarding.gateway.fhir.OperationOutcomes;
@@ -28,6 +36,10 @@ import uk.safeguarding.gateway.problem.ApiException;
  * by the child's identifier and {@code $withdraw}. Parsing on a worker thread; errors leave as
  * OperationOutcome naming the FHIRPath and the rule.
  */
+@Tag(name = "FHIR consent", description = "FHIR R4 Consent on the same checks and transaction as /api/v1/consents.")
+@APIResponse(responseCode = "401", ref = "FhirUnauthorized")
+@APIResponse(responseCode = "403", ref = "OperationOutcome")
+@APIResponse(responseCode = "400", ref = "OperationOutcome")
 @Path("/fhir/Consent")
 @Produces(OperationOutcomes.FHIR_JSON)
 @RolesAllowed({"practitioner", "supervisor", "provider"})
@@ -43,6 +55,17 @@ public class ConsentFhirResource {
         this.outcomes = outcomes;
     }
 
+    @Operation(summary = "Record a consent (FHIR Consent)",
+        description = "Who consented (performer Patient or RelatedPerson, basis in the consent-basis extension), permit/deny provisions by class (data category), actor (recipient agency type) and purpose; the same checks as POST /api/v1/consents, every issue in an OperationOutcome naming the FHIRPath.")
+    @Parameter(ref = "PurposeOfUse")
+    @RequestBody(required = true, content = {
+                @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "FhirConsent"),
+                        examples = @ExampleObject(name = "example", ref = "FhirConsent")),
+                @Content(mediaType = "application/json", schema = @Schema(ref = "FhirConsent"),
+                        examples = @ExampleObject(name = "example", ref = "FhirConsent"))})
+    @APIResponse(responseCode = "201", description = "Recorded.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "FhirConsent")))
+    @APIResponse(responseCode = "404", ref = "OperationOutcome")
     @POST
     @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON})
     @Blocking
@@ -60,6 +83,11 @@ public class ConsentFhirResource {
         });
     }
 
+    @Operation(summary = "Read a consent")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "The Consent.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "FhirConsent")))
+    @APIResponse(responseCode = "404", ref = "OperationOutcome")
     @GET
     @Path("/{id}")
     public Uni<Response> read(@PathParam("id") UUID id) {
@@ -67,6 +95,11 @@ public class ConsentFhirResource {
     }
 
     /** Search by the child's identifier: {@code patient.identifier=system|value} (also {@code patient:Patient.identifier}). */
+    @Operation(summary = "Search a child's consents",
+        description = "patient.identifier=system|value (or patient:Patient.identifier): a searchset Bundle. An unknown child and a child the caller may not see give the same empty Bundle.")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "A searchset Bundle of Consents.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "Bundle")))
     @GET
     public Uni<Response> search(@QueryParam("patient.identifier") String identifier,
             @QueryParam("patient:Patient.identifier") String typedIdentifier, @Context UriInfo uri) {
@@ -106,6 +139,13 @@ public class ConsentFhirResource {
      * disclosures are on the JSON answer and the DPO's list. The operation name is a path parameter
      * because clients send {@code $} both raw and percent-encoded, and a literal template matches only one.
      */
+    @Operation(summary = "$withdraw a consent",
+        description = "POST /fhir/Consent/{id}/$withdraw (on-word-of=child or parental-responsibility to withdraw another agency's record): status becomes inactive; it stops future sharing at once. Any other operation name: 404.")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "The withdrawn Consent.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "FhirConsent")))
+    @APIResponse(responseCode = "404", ref = "OperationOutcome")
+    @APIResponse(responseCode = "409", ref = "OperationOutcome")
     @POST
     @Path("/{id}/{operation}")
     @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON, MediaType.WILDCARD})

@@ -24,6 +24,10 @@ import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.security.NoPurposeRequired;
 
@@ -35,6 +39,8 @@ import uk.safeguarding.gateway.security.NoPurposeRequired;
  * answers without one (docs/SECURITY.md, "Conformance routes"). The same package is attached to the
  * build for clients that load it offline.
  */
+@APIResponse(responseCode = "401", ref = "FhirUnauthorized")
+@APIResponse(responseCode = "403", ref = "OperationOutcome")
 @Path("/fhir")
 @ApplicationScoped
 @Authenticated
@@ -70,6 +76,9 @@ public class ConformanceResource {
         return idByUrl.keySet().stream().filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length())).toList();
     }
 
+    @APIResponse(responseCode = "200", description = "The StructureDefinition, with its snapshot.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "ConformanceResource")))
+    @APIResponse(responseCode = "404", ref = "OperationOutcome")
     @GET
     @Path("/StructureDefinition/{id}")
     @Produces(OperationOutcomes.FHIR_JSON)
@@ -78,6 +87,8 @@ public class ConformanceResource {
         return read("StructureDefinition", id);
     }
 
+    @APIResponse(responseCode = "200", description = "A searchset Bundle.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "Bundle")))
     @GET
     @Path("/StructureDefinition")
     @Produces(OperationOutcomes.FHIR_JSON)
@@ -87,6 +98,9 @@ public class ConformanceResource {
         return search("StructureDefinition", url, uri);
     }
 
+    @APIResponse(responseCode = "200", description = "The CodeSystem.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "ConformanceResource")))
+    @APIResponse(responseCode = "404", ref = "OperationOutcome")
     @GET
     @Path("/CodeSystem/{id}")
     @Produces(OperationOutcomes.FHIR_JSON)
@@ -95,6 +109,8 @@ public class ConformanceResource {
         return read("CodeSystem", id);
     }
 
+    @APIResponse(responseCode = "200", description = "A searchset Bundle.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "Bundle")))
     @GET
     @Path("/CodeSystem")
     @Produces(OperationOutcomes.FHIR_JSON)
@@ -104,6 +120,9 @@ public class ConformanceResource {
         return search("CodeSystem", url, uri);
     }
 
+    @APIResponse(responseCode = "200", description = "The ValueSet.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "ConformanceResource")))
+    @APIResponse(responseCode = "404", ref = "OperationOutcome")
     @GET
     @Path("/ValueSet/{id}")
     @Produces(OperationOutcomes.FHIR_JSON)
@@ -112,6 +131,8 @@ public class ConformanceResource {
         return read("ValueSet", id);
     }
 
+    @APIResponse(responseCode = "200", description = "A searchset Bundle.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "Bundle")))
     @GET
     @Path("/ValueSet")
     @Produces(OperationOutcomes.FHIR_JSON)
@@ -121,6 +142,9 @@ public class ConformanceResource {
         return search("ValueSet", url, uri);
     }
 
+    @APIResponse(responseCode = "200", description = "The ImplementationGuide.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "ConformanceResource")))
+    @APIResponse(responseCode = "404", ref = "OperationOutcome")
     @GET
     @Path("/ImplementationGuide/{id}")
     @Produces(OperationOutcomes.FHIR_JSON)
@@ -130,6 +154,8 @@ public class ConformanceResource {
     }
 
     /** The FHIR NPM package: package/package.json (depends on hl7.fhir.r4.core 4.0.1) and every resource above. */
+    @APIResponse(responseCode = "200", description = "The package (gzip tarball).",
+        content = @Content(mediaType = "application/gzip", schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @GET
     @Path("/package.tgz")
     @Produces("application/gzip")

@@ -31,6 +31,11 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import uk.safeguarding.gateway.consent.BundleConsents;
 import uk.safeguarding.gateway.consent.BundleConsents.BundleConsent;
 import uk.safeguarding.gateway.limits.StrictUtf8;
@@ -47,6 +52,9 @@ import uk.safeguarding.gateway.security.NoPurposeRequired;
  * transaction as the JSON API. Parsing runs on a worker thread ({@link Blocking}), never on the
  * event loop; errors leave as OperationOutcome (ProblemMapper, for paths under /fhir).
  */
+@APIResponse(responseCode = "401", ref = "FhirUnauthorized")
+@APIResponse(responseCode = "403", ref = "OperationOutcome")
+@APIResponse(responseCode = "400", ref = "OperationOutcome")
 @Path("/fhir")
 @Produces(OperationOutcomes.FHIR_JSON)
 @Tag(name = "FHIR referrals", description = "FHIR R4 intake, $validate, reads and search of referrals")
@@ -73,6 +81,13 @@ public class ReferralFhirResource {
         this.outcomes = outcomes;
     }
 
+    @Parameter(ref = "PurposeOfUse")
+    @RequestBody(ref = "FhirServiceRequest")
+    @APIResponse(responseCode = "201", description = "Created and routed: an OperationOutcome naming the recipients and any language warnings; Location and Content-Location name the ServiceRequest.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "OperationOutcome")))
+    @APIResponse(responseCode = "200", description = "A repeat with the same Idempotency-Key and body (Idempotent-Replayed: true); nothing new stored.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "OperationOutcome")))
+    @APIResponse(responseCode = "409", ref = "OperationOutcome")
     @POST
     @Path("/ServiceRequest")
     @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON})
@@ -90,6 +105,11 @@ public class ReferralFhirResource {
      * OperationOutcome with the language warnings; invalid: the OperationOutcome create would answer.
      * The operation is a path parameter because clients send {@code $} raw or percent-encoded.
      */
+    @Parameter(ref = "PurposeOfUse")
+    @RequestBody(ref = "FhirServiceRequest")
+    @APIResponse(responseCode = "200", description = "Valid: an information OperationOutcome (VALID) with the language warnings; nothing stored.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "OperationOutcome")))
+    @APIResponse(responseCode = "404", ref = "OperationOutcome")
     @POST
     @Path("/ServiceRequest/{operation}")
     @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON})
@@ -102,6 +122,11 @@ public class ReferralFhirResource {
     }
 
     /** {@code POST /fhir/Bundle/$validate}: the same for a transaction Bundle (the Consent entry is not checked). */
+    @Parameter(ref = "PurposeOfUse")
+    @RequestBody(ref = "FhirTransaction")
+    @APIResponse(responseCode = "200", description = "Valid: an information OperationOutcome (VALID) with the language warnings; nothing stored.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "OperationOutcome")))
+    @APIResponse(responseCode = "404", ref = "OperationOutcome")
     @POST
     @Path("/Bundle/{operation}")
     @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON})
@@ -138,6 +163,11 @@ public class ReferralFhirResource {
      * A transaction Bundle: one Patient, one ServiceRequest whose subject references it, and optional
      * supporting Flag and DocumentReference entries ({@link TransactionIntake}).
      */
+    @Parameter(ref = "PurposeOfUse")
+    @RequestBody(ref = "FhirTransaction")
+    @APIResponse(responseCode = "200", description = "A transaction-response Bundle: one entry per request entry, in order.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "Bundle")))
+    @APIResponse(responseCode = "409", ref = "OperationOutcome")
     @POST
     @Consumes({OperationOutcomes.FHIR_JSON, MediaType.APPLICATION_JSON})
     @Blocking
@@ -176,6 +206,10 @@ public class ReferralFhirResource {
         });
     }
 
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "The ServiceRequest, redacted for the caller (meta.security REDACTED when anything is withheld).",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "ServiceRequest")))
+    @APIResponse(responseCode = "404", ref = "OperationOutcome")
     @GET
     @Path("/ServiceRequest/{id}")
     @RolesAllowed({"practitioner", "supervisor", "provider"})
@@ -189,6 +223,9 @@ public class ReferralFhirResource {
      * authored and _lastUpdated, a page of _count at a time (ReferralSearch). At most the child's 100
      * newest referrals are searched.
      */
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "A searchset Bundle of ServiceRequests, with next and previous links.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "Bundle")))
     @GET
     @Path("/ServiceRequest")
     @RolesAllowed({"practitioner", "supervisor", "provider"})
@@ -224,12 +261,14 @@ public class ReferralFhirResource {
     }
 
     /** Any verified token, no purpose: the statement says what the server does, nothing about a child. */
+    @APIResponse(responseCode = "200", description = "The CapabilityStatement.",
+        content = @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "CapabilityStatement")))
     @GET
     @Path("/metadata")
     @Authenticated
     @NoPurposeRequired
     @Blocking
-    @Operation(summary = "The CapabilityStatement", description = "Public. Names the profiles (supportedProfile), the ImplementationGuide and the R4 search parameters.")
+    @Operation(summary = "The CapabilityStatement", description = "Any valid token, no purpose. Names the profiles (supportedProfile), the ImplementationGuide and the R4 search parameters.")
     public Response metadata() {
         return Response.ok(outcomes.encode(capabilities.statement())).build();
     }

@@ -17,6 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.policy.Target;
@@ -24,6 +30,10 @@ import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.security.RequestContext;
 
 /** The link in every alert: the event, with the categories the caller's own decision releases. */
+@Tag(name = "Alerts")
+@APIResponse(responseCode = "401", ref = "Problem")
+@APIResponse(responseCode = "403", ref = "Problem")
+@APIResponse(responseCode = "400", ref = "Problem")
 @Path("/api/v1/case-events")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
@@ -53,6 +63,12 @@ public class CaseEventResource {
         this.cases = cases;
     }
 
+    @Operation(summary = "A case event, as the caller's own decision releases it",
+        description = "The link in every alert: the event (placement, missing episode, risk change, return home) with only the data categories released to the caller now. No relationship with the child: 404 like an unknown id.")
+    @APIResponse(responseCode = "200", description = "The event as released to the caller.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = CaseEventView.class)))
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "404", ref = "Problem")
     @GET
     @Path("/{id}")
     public Uni<CaseEventView> read(@PathParam("id") UUID id) {

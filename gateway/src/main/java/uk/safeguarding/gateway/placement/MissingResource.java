@@ -26,6 +26,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import uk.safeguarding.gateway.alert.GatewayClock;
 import uk.safeguarding.gateway.alert.Notifier;
 import uk.safeguarding.gateway.audit.AuditTrail;
@@ -41,6 +50,10 @@ import uk.safeguarding.protocol.engine.DutyNotice;
  * return home interview, and the Philomena profile, which the host police may read only while the
  * child is missing (the engine decides, told whether the child is missing now).
  */
+@Tag(name = "Missing episodes", description = "Missing from care: reports, confirmation, found, the return home interview and the Philomena profile.")
+@APIResponse(responseCode = "401", ref = "Problem")
+@APIResponse(responseCode = "403", ref = "Problem")
+@APIResponse(responseCode = "400", ref = "Problem")
 @Path("/api/v1")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
@@ -91,6 +104,16 @@ public class MissingResource {
         this.placements = placements;
     }
 
+    @Operation(summary = "Report a child missing",
+        description = "By the provider or the police; every involved agency is alerted within minutes. 409 ALREADY_MISSING while an episode is open.")
+    @Parameter(ref = "PurposeOfUse")
+    @RequestBody(required = true, content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = MissingReport.class),
+                        examples = @ExampleObject(name = "example", value = "{\"missingSince\": \"2026-12-05T21:30:00Z\", \"circumstances\": \"Did not come back from school; phone switched off.\", \"lastSeenLocation\": \"Preston bus station\"}"))})
+    @APIResponse(responseCode = "201", description = "The episode.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Episode.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
     @POST
     @Path("/children/{childId}/missing-episodes")
     public Uni<Response> missing(@PathParam("childId") UUID childId, MissingReport body) {
@@ -143,6 +166,16 @@ public class MissingResource {
                 .map(e -> Response.created(URI.create("/api/v1/missing-episodes/" + episodeId)).entity(e).build());
     }
 
+    @Operation(summary = "The child was found or came back",
+        description = "Closes the episode, alerts every involved agency and starts the 72-hour return home interview deadline. 409 ALREADY_FOUND.")
+    @Parameter(ref = "PurposeOfUse")
+    @RequestBody(required = true, content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = FoundReport.class),
+                        examples = @ExampleObject(name = "example", value = "{\"foundAt\": \"2026-12-07T08:10:00Z\", \"locationFound\": \"Returned to the children's home by taxi\"}"))})
+    @APIResponse(responseCode = "200", description = "The closed episode, with its interview deadline.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Episode.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
     @POST
     @Path("/missing-episodes/{id}/found")
     public Uni<Episode> found(@PathParam("id") UUID id, FoundReport body) {
@@ -196,6 +229,16 @@ public class MissingResource {
         }));
     }
 
+    @Operation(summary = "Record the return home interview as done",
+        description = "409 STILL_MISSING before the child is found, ALREADY_RECORDED the second time.")
+    @Parameter(ref = "PurposeOfUse")
+    @RequestBody(required = true, content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = InterviewDone.class),
+                        examples = @ExampleObject(name = "example", value = "{\"completedAt\": \"2026-12-08T15:00:00Z\"}"))})
+    @APIResponse(responseCode = "200", description = "The episode.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Episode.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
     @POST
     @Path("/missing-episodes/{id}/return-interview")
     public Uni<Episode> interviewDone(@PathParam("id") UUID id, InterviewDone body) {
@@ -232,6 +275,16 @@ public class MissingResource {
     }
 
     /** The placing authority stores (a new version of) the child's Philomena profile. */
+    @Operation(summary = "Store a new version of the child's Philomena profile",
+        description = "By the placing authority: a JSON object (associates, phone numbers, places, vehicles...), kept as versions, never overwritten.")
+    @Parameter(ref = "PurposeOfUse")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+        schema = @Schema(type = SchemaType.OBJECT, description = "The profile: free-form JSON, released to the police only while the child is missing."),
+        examples = @ExampleObject(name = "example", value = "{\"associates\": [\"adult male, 30s, silver car\"], \"phones\": [\"07700 900123\"]}")))
+    @APIResponse(responseCode = "201", description = "Stored as a new version.",
+        content = @Content(mediaType = "application/json", schema = @Schema(ref = "PhilomenaStored")))
+    @APIResponse(responseCode = "403", ref = "Problem")
+    @APIResponse(responseCode = "404", ref = "Problem")
     @PUT
     @Path("/children/{childId}/philomena")
     public Uni<Response> storePhilomena(@PathParam("childId") UUID childId, Map<String, Object> profile) {
@@ -254,6 +307,12 @@ public class MissingResource {
     }
 
     /** Released by the engine to the host police only while the child is missing; every release audited in full. */
+    @Operation(summary = "Read the newest Philomena profile",
+        description = "Released by the engine to the host police only while the child is missing (after confirmation when the police reported it, or with a standing override); every release audited in full.")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "The newest version.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Philomena.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
     @GET
     @Path("/children/{childId}/philomena")
     public Uni<Philomena> readPhilomena(@PathParam("childId") UUID childId) {
@@ -291,6 +350,13 @@ public class MissingResource {
      * missing: from then on what is held only while the child is missing (the Philomena profile) is
      * released to the police as the protocol says. Confirming twice changes nothing.
      */
+    @Operation(summary = "Confirm a missing episode the police reported",
+        description = "By the provider or the placing council: from then on what is held only while the child is missing is released to the police as the protocol says. Confirming twice changes nothing; 409 ALREADY_FOUND.")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "The confirmed episode.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Episode.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
     @POST
     @Path("/missing-episodes/{id}/confirmation")
     public Uni<Episode> confirmMissing(@PathParam("id") UUID id) {

@@ -22,6 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import uk.safeguarding.gateway.alert.GatewayClock;
 import uk.safeguarding.gateway.alert.Notifier;
 import uk.safeguarding.gateway.audit.AuditTrail;
@@ -40,6 +48,10 @@ import uk.safeguarding.protocol.engine.CaseContext;
  * raised by the placing authority. Each request is one transaction: the placement and event rows,
  * the relationships the placement creates, the audit record and one alert per recipient agency.
  */
+@Tag(name = "Placements", description = "Out-of-area placements and a child's return home, raised by the placing authority; each notifies the agencies the protocol names.")
+@APIResponse(responseCode = "401", ref = "Problem")
+@APIResponse(responseCode = "403", ref = "Problem")
+@APIResponse(responseCode = "400", ref = "Problem")
 @Path("/api/v1")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
@@ -81,6 +93,15 @@ public class PlacementResource {
         this.clock = clock;
     }
 
+    @Operation(summary = "Plan an out-of-area placement",
+        description = "The host council, police and health, the provider, school, GP and RHI service are alerted and gain the relationship the placement gives them; one transaction with the audit record.")
+    @Parameter(ref = "PurposeOfUse")
+    @RequestBody(required = true, content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = NewPlacement.class),
+                        examples = @ExampleObject(name = "example", value = "{\"child\": {\"system\": \"https://fhir.nhs.uk/Id/nhs-number\", \"value\": \"9990000018\"}, \"provider\": \"provider:SC123456\", \"hostCouncil\": \"la:E10000017\", \"hostPolice\": \"police:lancashire\", \"hostHealth\": \"nhs:QE1\", \"homePolice\": \"police:met\", \"homeHealth\": \"nhs:RQX\", \"school\": \"school:100000\", \"rhiService\": \"la:E09000030\", \"startDate\": \"2026-12-14\", \"emergency\": false, \"identity\": {\"name\": \"Amira Test\", \"dateOfBirth\": \"2011-04-02\"}, \"placement\": {\"address\": \"1 Hill Road, Preston PR1 1AA\"}}"))})
+    @APIResponse(responseCode = "201", description = "Planned; who was told and who was refused.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = EventResult.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
     @POST
     @Path("/placements")
     public Uni<Response> plan(NewPlacement body) {
@@ -124,18 +145,36 @@ public class PlacementResource {
                 .map(result -> Response.created(URI.create("/api/v1/placements/" + placementId)).entity(result).build());
     }
 
+    @Operation(summary = "The placement started")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "Recorded; who was told.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = EventResult.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
     @POST
     @Path("/placements/{id}/start")
     public Uni<EventResult> start(@PathParam("id") UUID id) {
         return transition(id, "STARTED", "placement-started", Set.of("placing-authority", "provider"));
     }
 
+    @Operation(summary = "The placement ended")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "Recorded; who was told.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = EventResult.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
     @POST
     @Path("/placements/{id}/end")
     public Uni<EventResult> end(@PathParam("id") UUID id) {
         return transition(id, "ENDED", "placement-ended", Set.of("placing-authority", "provider"));
     }
 
+    @Operation(summary = "The child moved from this placement")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "Recorded; who was told.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = EventResult.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
     @POST
     @Path("/placements/{id}/move")
     public Uni<EventResult> move(@PathParam("id") UUID id) {
@@ -184,6 +223,15 @@ public class PlacementResource {
         };
     }
 
+    @Operation(summary = "The child returns to the home area",
+        description = "The home school, police and health are told before the child arrives.")
+    @Parameter(ref = "PurposeOfUse")
+    @RequestBody(required = true, content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = NewReturn.class),
+                        examples = @ExampleObject(name = "example", value = "{\"arrival\": \"2026-12-20T16:00:00Z\", \"homeSchool\": \"school:100000\", \"homePolice\": \"police:met\", \"homeHealth\": \"nhs:RQX\"}"))})
+    @APIResponse(responseCode = "201", description = "Recorded; who was told.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = EventResult.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
     @POST
     @Path("/children/{childId}/returns")
     public Uni<Response> returnHome(@PathParam("childId") UUID childId, NewReturn body) {

@@ -24,6 +24,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import uk.safeguarding.gateway.alert.GatewayClock;
 import uk.safeguarding.gateway.alert.Notifier;
 import uk.safeguarding.gateway.audit.AuditTrail;
@@ -47,6 +56,10 @@ import uk.safeguarding.protocol.engine.Decision;
  * with their own request ({@code POST /risk-assessments/{id}/approval}): the engine decides
  * {@code risk-downgrade} for the proposer with that approver, and only then do the alerts go out.
  */
+@Tag(name = "Risk", description = "Risk assessments as history: raises take effect at once; a downgrade needs a supervisor of the same agency.")
+@APIResponse(responseCode = "401", ref = "Problem")
+@APIResponse(responseCode = "403", ref = "Problem")
+@APIResponse(responseCode = "400", ref = "Problem")
 @Path("/api/v1")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
@@ -84,6 +97,15 @@ public class RiskResource {
         this.clock = clock;
     }
 
+    @Operation(summary = "Record a risk assessment",
+        description = "A raise (or the same level) takes effect at once and goes to every involved agency; a downgrade is a proposal until a supervisor of the same agency approves it. level LOW, MEDIUM or HIGH; a rationale is required.")
+    @Parameter(ref = "PurposeOfUse")
+    @RequestBody(required = true, content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = NewAssessment.class),
+                        examples = @ExampleObject(name = "example", value = "{\"level\": \"HIGH\", \"rationale\": \"New intelligence about an adult associate; two missing episodes this month.\"}"))})
+    @APIResponse(responseCode = "201", description = "Recorded (inEffect false for a downgrade awaiting approval).",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Assessment.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
     @POST
     @Path("/children/{childId}/risk-assessments")
     public Uni<Response> assess(@PathParam("childId") UUID childId, NewAssessment body) {
@@ -131,6 +153,13 @@ public class RiskResource {
         return Uni.createFrom().failure(e);
     }
 
+    @Operation(summary = "A supervisor approves a proposed downgrade",
+        description = "The engine decides risk-downgrade for the proposer with this approver; only then do the alerts go out. 409 NOTHING_TO_APPROVE.")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "In effect.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Assessment.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
     @POST
     @Path("/risk-assessments/{id}/approval")
     public Uni<Assessment> approve(@PathParam("id") UUID id) {
@@ -204,6 +233,12 @@ public class RiskResource {
                 });
     }
 
+    @Operation(summary = "The child's risk history, newest first",
+        description = "With risk-history released to the caller: everything; otherwise the level, its change, when and which agency.")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "The assessments.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Assessment.class, type = SchemaType.ARRAY)))
+    @APIResponse(responseCode = "404", ref = "Problem")
     @GET
     @Path("/children/{childId}/risk-assessments")
     public Uni<List<Assessment>> history(@PathParam("childId") UUID childId) {

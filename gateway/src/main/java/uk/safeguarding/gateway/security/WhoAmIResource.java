@@ -9,8 +9,15 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.TreeSet;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Tells a caller how the gateway sees its token: the quickest check that a client is set up right. */
+@Tag(name = "Identity", description = "How the gateway sees the caller's token. No purpose header.")
+@APIResponse(responseCode = "401", ref = "Problem")
 @Path("/api/v1/whoami")
 @Authenticated
 @NoPurposeRequired
@@ -29,6 +36,10 @@ public class WhoAmIResource {
         this.identity = identity;
     }
 
+    @Operation(summary = "How the gateway sees the caller's token",
+        description = "Subject, client, agency, roles and issuer: the quickest check that a client is set up right.")
+    @APIResponse(responseCode = "200", description = "What the gateway understood from the token.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = WhoAmI.class)))
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public WhoAmI whoami() {

@@ -20,6 +20,14 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import uk.safeguarding.gateway.alert.WebhookSigner;
 import uk.safeguarding.gateway.audit.AuditEntry;
 import uk.safeguarding.gateway.audit.AuditTrail;
@@ -37,6 +45,9 @@ import uk.safeguarding.gateway.security.RequestContext;
  * revoke it, and reinstate it. Keycloak and PostgreSQL cannot share a transaction, so each
  * operation changes Keycloak first and undoes that change if the database transaction fails.
  */
+@Tag(name = "Administration", description = "Signatories, webhook subscriptions and dead letters; administrators (dead letters: DPOs too). No purpose header.")
+@APIResponse(responseCode = "401", ref = "Problem")
+@APIResponse(responseCode = "403", ref = "Problem")
 @Path("/api/v1/admin/signatories")
 @RolesAllowed("admin")
 @NoPurposeRequired
@@ -96,6 +107,16 @@ public class SignatoryResource {
         this.tokenUrl = issuer + "/protocol/openid-connect/token";
     }
 
+    @Operation(summary = "Onboard an agency",
+        description = "Its Keycloak client, webhook subscription and protocol membership in one step (docs/OPERATIONS.md); the client secret and webhook secret are shown once, here, and flagged to the agency's DPO. 409 AGENCY_EXISTS or CLIENT_EXISTS; 502 when Keycloak cannot be updated (nothing changed).")
+    @RequestBody(required = true, content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = OnboardingValidator.Onboard.class),
+                        examples = @ExampleObject(name = "example", value = "{\"agencyId\": \"la:E06000081\", \"agencyType\": \"la\", \"displayName\": \"Example council\", \"protocols\": [\"missing-from-care\"], \"dpoContact\": \"dpo@council.example\", \"webhookUrl\": \"https://alerts.council.example/safeguarding\"}"))})
+    @APIResponse(responseCode = "201", description = "Onboarded; the secrets are shown this once.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Onboarded.class)))
+    @APIResponse(responseCode = "400", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
+    @APIResponse(responseCode = "502", ref = "Problem")
     @POST
     @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
@@ -140,12 +161,19 @@ public class SignatoryResource {
                 .build();
     }
 
+    @Operation(summary = "Every signatory, with its status")
+    @APIResponse(responseCode = "200", description = "The signatories.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SignatoryStore.View.class, type = SchemaType.ARRAY)))
     @GET
     public Uni<List<SignatoryStore.View>> list() {
         context.describe("signatory.list", "signatory", null, null);
         return store.list(pool);
     }
 
+    @Operation(summary = "One signatory")
+    @APIResponse(responseCode = "200", description = "The signatory.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SignatoryStore.View.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
     @GET
     @Path("/{agencyId}")
     public Uni<SignatoryStore.View> get(@PathParam("agencyId") String agencyId) {
@@ -154,6 +182,13 @@ public class SignatoryResource {
     }
 
     /** A new Keycloak client secret, shown once; tokens already issued stay valid until they expire (revoke to end them). */
+    @Operation(summary = "A new Keycloak client secret",
+        description = "Shown once; the previous one stops working at once (tokens already issued stay valid until they expire). 409 CLIENT_NOT_MANAGED for an agency named in the protocol YAML.")
+    @APIResponse(responseCode = "200", description = "The new secret, shown this once.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ClientSecret.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
+    @APIResponse(responseCode = "502", ref = "Problem")
     @POST
     @Blocking
     @Path("/{agencyId}/client-secret")
@@ -173,6 +208,12 @@ public class SignatoryResource {
     }
 
     /** Starts a webhook secret rotation: a new secret (shown once) joins the current one; both sign every delivery. */
+    @Operation(summary = "Start a webhook secret rotation for the agency",
+        description = "A new secret, shown once, joins the current one; both sign every delivery. 409 NO_WEBHOOK.")
+    @APIResponse(responseCode = "201", description = "The new secret, shown this once.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Webhook.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
     @POST
     @Path("/{agencyId}/webhook-secret")
     public Uni<Response> rotateWebhookSecret(@PathParam("agencyId") String agencyId) {
@@ -188,6 +229,12 @@ public class SignatoryResource {
     }
 
     /** Ends a webhook secret rotation: only the newest secret stays live. */
+    @Operation(summary = "End a webhook secret rotation for the agency",
+        description = "Only the newest secret stays live.")
+    @APIResponse(responseCode = "200", description = "The subscription.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Webhook.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
     @POST
     @Path("/{agencyId}/webhook-secret/retire-previous")
     public Uni<Webhook> retirePreviousWebhookSecret(@PathParam("agencyId") String agencyId) {
@@ -200,6 +247,17 @@ public class SignatoryResource {
     }
 
     /** Temporarily cuts the agency off (a compromised system, say), pending an explicit reinstatement. */
+    @Operation(summary = "Suspend an agency",
+        description = "Cuts it off at once (a compromised system, say) until it is reinstated; its Keycloak client is disabled. A reason is required.")
+    @RequestBody(required = true, content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = Reason.class),
+                        examples = @ExampleObject(name = "example", value = "{\"reason\": \"Their case system is suspected compromised; suspended pending their security review.\"}"))})
+    @APIResponse(responseCode = "200", description = "Suspended.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Changed.class)))
+    @APIResponse(responseCode = "400", ref = "Problem")
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
+    @APIResponse(responseCode = "502", ref = "Problem")
     @POST
     @Blocking
     @Path("/{agencyId}/suspend")
@@ -209,6 +267,17 @@ public class SignatoryResource {
     }
 
     /** Cuts the agency off because it left or must not share any more; reinstating is still possible, explicitly. */
+    @Operation(summary = "Revoke an agency",
+        description = "It left or must not share any more; reinstating is still possible, explicitly. A reason is required.")
+    @RequestBody(required = true, content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = Reason.class),
+                        examples = @ExampleObject(name = "example", value = "{\"reason\": \"Left the partnership on 1 December.\"}"))})
+    @APIResponse(responseCode = "200", description = "Revoked.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Changed.class)))
+    @APIResponse(responseCode = "400", ref = "Problem")
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
+    @APIResponse(responseCode = "502", ref = "Problem")
     @POST
     @Blocking
     @Path("/{agencyId}/revoke")
@@ -217,6 +286,17 @@ public class SignatoryResource {
         return cutOff(agencyId, body, "REVOKED");
     }
 
+    @Operation(summary = "Reinstate a suspended or revoked agency",
+        description = "409 NOT_CUT_OFF when it is active. A reason is required.")
+    @RequestBody(required = true, content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = Reason.class),
+                        examples = @ExampleObject(name = "example", value = "{\"reason\": \"Security review passed.\"}"))})
+    @APIResponse(responseCode = "200", description = "Active again.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Changed.class)))
+    @APIResponse(responseCode = "400", ref = "Problem")
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
+    @APIResponse(responseCode = "502", ref = "Problem")
     @POST
     @Blocking
     @Path("/{agencyId}/reinstate")

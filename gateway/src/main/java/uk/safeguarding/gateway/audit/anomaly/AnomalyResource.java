@@ -20,6 +20,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.audit.dpo.DpoAccess;
 import uk.safeguarding.gateway.limits.StorableText;
@@ -33,6 +42,10 @@ import uk.safeguarding.gateway.security.RequestContext;
  * flags whose {@code agencies} include their scope's (the engine's decision, {@link DpoAccess}); another
  * agency's flag answers exactly as an id that does not exist, whatever its state.
  */
+@Tag(name = "Audit", description = "The DPO's API: audit search and export, verification, disclosure reports, anomaly flags; within the DPO's scope, decided by the dpo-oversight protocol.")
+@APIResponse(responseCode = "401", ref = "Problem")
+@APIResponse(responseCode = "403", ref = "Problem")
+@APIResponse(responseCode = "400", ref = "Problem")
 @Path("/api/v1/audit/anomalies")
 @RolesAllowed("dpo")
 public class AnomalyResource {
@@ -73,6 +86,11 @@ public class AnomalyResource {
      * Flags, newest first: {@code status} OPEN (default), RESOLVED or ALL; optionally one {@code kind} and
      * one {@code user} (token subject).
      */
+    @Operation(summary = "The DPO's review queue of anomaly flags",
+        description = "Newest first: status OPEN (default), RESOLVED or ALL, optionally one kind and one user (token subject); only flags naming the DPO's agency (scope=partnership: a lead DPO's partnership view).")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "The flags.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Anomaly.class, type = SchemaType.ARRAY)))
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<List<Anomaly>> list(@QueryParam("status") String status, @QueryParam("kind") String kind,
@@ -120,6 +138,16 @@ public class AnomalyResource {
      * Closes a flag in the DPO's scope with their note; 409 if it was already resolved. A flag out of
      * scope is 404 like a random id: scope is checked before state, in the same statement.
      */
+    @Operation(summary = "Resolve a flag with the DPO's note",
+        description = "Scope is checked before state, in the same statement: a flag out of scope is 404 like a random id; 409 ALREADY_RESOLVED.")
+    @Parameter(ref = "PurposeOfUse")
+    @RequestBody(required = true, content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = Resolution.class),
+                        examples = @ExampleObject(name = "example", value = "{\"note\": \"Reviewed with the team manager: access during a strategy discussion, as expected.\"}"))})
+    @APIResponse(responseCode = "200", description = "Resolved.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Anomaly.class)))
+    @APIResponse(responseCode = "404", ref = "Problem")
+    @APIResponse(responseCode = "409", ref = "Problem")
     @POST
     @Path("/{id}/resolve")
     @Consumes(MediaType.APPLICATION_JSON)

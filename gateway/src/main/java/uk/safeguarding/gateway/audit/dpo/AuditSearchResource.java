@@ -15,12 +15,23 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import uk.safeguarding.gateway.audit.AuditConfig;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.problem.Problem;
 import uk.safeguarding.gateway.security.RequestContext;
 
 /** The DPO's search over the audit trail, and its export as FHIR AuditEvents or CSV. */
+@Tag(name = "Audit", description = "The DPO's API: audit search and export, verification, disclosure reports, anomaly flags; within the DPO's scope, decided by the dpo-oversight protocol.")
+@APIResponse(responseCode = "401", ref = "Problem")
+@APIResponse(responseCode = "403", ref = "Problem")
+@APIResponse(responseCode = "400", ref = "Problem")
 @Path("/api/v1/audit")
 @RolesAllowed("dpo")
 public class AuditSearchResource {
@@ -80,6 +91,11 @@ public class AuditSearchResource {
      * user (token subject), purpose, decision, override, and a time range [from, to); always within the
      * DPO's scope (their agency's actions and disclosures of its information, or the partnership's).
      */
+    @Operation(summary = "Search the audit trail",
+        description = "Newest first, filtered by child (system|value) or childId, agency, user (token subject), purpose, decision, override and a time range [from, to); always within the DPO's scope (their agency's actions and disclosures of its information, or a lead DPO's partnership). Paged by cursor.")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "A page of audit records and the next cursor.",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = AuditQueries.Page.class)))
     @GET
     @Path("/events")
     @Produces(MediaType.APPLICATION_JSON)
@@ -100,6 +116,13 @@ public class AuditSearchResource {
      * The same records as a FHIR R4 searchset Bundle of AuditEvent (IHE BALP shape), as CSV, or as the
      * search's JSON page; pages follow the {@code next} link (FHIR) or the {@code Link} header (all).
      */
+    @Operation(summary = "Export audit records as FHIR AuditEvents, CSV or JSON",
+        description = "format=fhir (default: a searchset Bundle of AuditEvent, IHE BALP shape), csv or json; the search's filters; pages follow the next link (FHIR) or the Link header.")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "A page of records in the format asked for.", content = {
+        @Content(mediaType = "application/fhir+json", schema = @Schema(ref = "Bundle")),
+        @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING)),
+        @Content(mediaType = "application/json", schema = @Schema(implementation = AuditQueries.Page.class))})
     @GET
     @Path("/export")
     @Produces({FHIR_JSON, CSV, MediaType.APPLICATION_JSON})

@@ -9,6 +9,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import uk.safeguarding.gateway.audit.chain.AuditSealer;
 import uk.safeguarding.gateway.audit.chain.CheckpointSigner;
 import uk.safeguarding.gateway.audit.verify.JdbcAuditSource;
@@ -19,6 +25,10 @@ import uk.safeguarding.gateway.audit.verify.VerificationReport;
  * and that no event sits outside chain and queue. Runs on a worker thread over the JDBC datasource
  * with the same verifier as bin/audit-verify.
  */
+@Tag(name = "Audit", description = "The DPO's API: audit search and export, verification, disclosure reports, anomaly flags; within the DPO's scope, decided by the dpo-oversight protocol.")
+@APIResponse(responseCode = "401", ref = "Problem")
+@APIResponse(responseCode = "403", ref = "Problem")
+@APIResponse(responseCode = "400", ref = "Problem")
 @Path("/api/v1/audit/verify")
 @RolesAllowed("dpo")
 public class AuditVerifyResource {
@@ -36,6 +46,11 @@ public class AuditVerifyResource {
     }
 
     /** 200 with {@code intact} true or false; the first bad position is {@code firstProblem.seq}. */
+    @Operation(summary = "Verify the whole audit trail now",
+        description = "Chain links, event hashes, checkpoint roots and signatures, and that no event sits outside chain and queue; the same verifier as bin/audit-verify. intact false names the first bad position.")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "The verification report (intact true or false).",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = VerificationReport.class)))
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public VerificationReport verify() throws SQLException {

@@ -17,6 +17,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import uk.safeguarding.gateway.audit.AuditConfig;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.problem.Problem;
@@ -28,6 +35,10 @@ import uk.safeguarding.gateway.security.RequestContext;
  * ({@code Accept: text/html} or {@code ?format=html}). Only disclosures in the DPO's scope (to their
  * agency, or of its information); a child with none answers exactly as a child that does not exist.
  */
+@Tag(name = "Audit", description = "The DPO's API: audit search and export, verification, disclosure reports, anomaly flags; within the DPO's scope, decided by the dpo-oversight protocol.")
+@APIResponse(responseCode = "401", ref = "Problem")
+@APIResponse(responseCode = "403", ref = "Problem")
+@APIResponse(responseCode = "400", ref = "Problem")
 @Path("/api/v1/audit")
 @RolesAllowed("dpo")
 public class DisclosureResource {
@@ -71,6 +82,13 @@ public class DisclosureResource {
         this.dpo = dpo;
     }
 
+    @Operation(summary = "Disclosure report for a subject access request, by the child's gateway id",
+        description = "Every disclosure of the child's information in the DPO's scope between from and to, cut for the requester (child, parent, representative; withholdChildAbuseData for a parent). JSON, or printable HTML with Accept: text/html or format=html. A child with no disclosure in scope answers 404 like an unknown one.")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "The disclosure report: JSON, or printable HTML for the requester.", content = {
+        @Content(mediaType = "application/json", schema = @Schema(implementation = DisclosureReport.class)),
+        @Content(mediaType = "text/html", schema = @Schema(type = SchemaType.STRING))})
+    @APIResponse(responseCode = "404", ref = "Problem")
     @GET
     @Path("/children/{childId}/disclosures")
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
@@ -89,6 +107,13 @@ public class DisclosureResource {
                 }));
     }
 
+    @Operation(summary = "Disclosure report for a subject access request, by the child's identifier",
+        description = "child=system|value (e.g. https://fhir.nhs.uk/Id/nhs-number|9990000018); otherwise as the report by id.")
+    @Parameter(ref = "PurposeOfUse")
+    @APIResponse(responseCode = "200", description = "The disclosure report: JSON, or printable HTML for the requester.", content = {
+        @Content(mediaType = "application/json", schema = @Schema(implementation = DisclosureReport.class)),
+        @Content(mediaType = "text/html", schema = @Schema(type = SchemaType.STRING))})
+    @APIResponse(responseCode = "404", ref = "Problem")
     @GET
     @Path("/disclosures")
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
