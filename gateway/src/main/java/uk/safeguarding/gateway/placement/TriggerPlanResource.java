@@ -1,0 +1,165 @@
+package uk.safeguarding.gateway.placement;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import uk.safeguarding.gateway.alert.GatewayClock;
+import uk.safeguarding.gateway.audit.AuditTrail;
+import uk.safeguarding.gateway.policy.PolicyService;
+import uk.safeguarding.gateway.policy.Target;
+import uk.safeguarding.gateway.problem.ApiException;
+import uk.safeguarding.gateway.problem.Problem.FieldError;
+import uk.safeguarding.gateway.referral.LanguageCheck;
+import uk.safeguarding.gateway.referral.ReferralConfig;
+import uk.safeguarding.gateway.referral.ReferralService;
+import uk.safeguarding.gateway.security.Actor;
+import uk.safeguarding.gateway.security.RequestContext;
+
+/**
+ * Trigger plans: what is done when the child goes missing (agreed actions, time thresholds, places and
+ * people to check, who does what, the review date). Each write is a new version written by the placing
+ * council or the provider (carers write through their provider), never an edit. The current version
+ * is released to the police of both areas and the host council while the child is missing, under the
+ * Philomena profile's rule ({@link MissingRelease}); the version history is for its keepers only.
+ */
+@Path("/api/v1/children/{childId}/trigger-plan")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class TriggerPlanResource {
+
+    static final MissingRelease.Kind KIND = new MissingRelease.Kind("trigger-plan", "trigger-plan.read", "trigger-plan");
+    static final List<String> CATEGORIES = List.of("trigger-plan");
+
+    /** One version of a trigger plan; {@code warnings} are the language flags given back to its author. */
+    public record TriggerPlan(UUID childId, UUID version, Instant recordedAt, String recordedBy, LocalDate reviewDate,
+            UUID supersedes, Map<String, Object> plan, List<FieldError> warnings) {
+    }
+
+    /** Every version, newest first. */
+    public record History(UUID childId, List<TriggerPlan> versions) {
+    }
+
+    private final Pool pool;
+    private final RequestContext context;
+    private final AuditTrail audit;
+    private final PolicyService policy;
+    private final GatewayClock clock;
+    private final MissingRelease release;
+    private final LanguageCheck language;
+
+    TriggerPlanResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, GatewayClock clock,
+            MissingRelease release, ReferralConfig referrals) {
+        this.pool = pool;
+        this.context = context;
+        this.audit = audit;
+        this.policy = policy;
+        this.clock = clock;
+        this.release = release;
+        this.language = LanguageCheck.fromClasspath(referrals.phrases());
+    }
+
+    /** A new version; {@code supersedes}, when given, must be the current version (else 409: read again). */
+    @POST
+    @Path("/versions")
+    public Uni<Response> write(@PathParam("childId") UUID childId, Map<String, Object> body) {
+        Actor actor = context.requireActor();
+        Instant now = clock.instant();
+        UUID version = UUID.randomUUID();
+        context.describe("trigger-plan.write", "trigger-plan", version.toString(), childId);
+        Target whole = Target.wholeChild(childId, actor.agencyId());
+        // Decide before looking at the body: a caller with no standing learns nothing, not even that its plan was malformed.
+        return pool.withTransaction(tx -> policy.authorised(tx, whole, "read", CATEGORIES, b -> b)
+                .invoke(a -> PlacementResource.requireKind(a.standing(), whole, PhilomenaResource.KEEPERS))
+                .map(a -> TriggerPlans.check(body, LocalDate.ofInstant(now, Cases.LONDON)))
+                .chain(checked -> tx.preparedQuery("SELECT id FROM child WHERE id = $1 FOR UPDATE").execute(Tuple.of(childId))
+                        .chain(() -> newest(tx, childId))
+                        .chain(current -> {
+                            UUID base = current == null ? null : current.getUUID("id");
+                            if (checked.supersedes() != null && !checked.supersedes().equals(base)) {
+                                throw new ApiException(409, "VERSION_CONFLICT",
+                                        "supersedes is not the current version: read the plan again and write on it.",
+                                        List.of(new FieldError("supersedes", "VERSION_CONFLICT", "The current version is another.")));
+                            }
+                            JsonArray flags = ReferralService.flagsJson(language.check(checked.text()));
+                            Instant reviewDue = checked.reviewDate().plusDays(1).atStartOfDay(Cases.LONDON).toInstant();
+                            return tx.preparedQuery("""
+                                            INSERT INTO trigger_plan (id, child_id, recorded_at, recorded_by, recorded_by_subject,
+                                                supersedes, review_date, review_due_at, plan, language_flags)
+                                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *
+                                            """)
+                                    .execute(Tuple.from(new Object[] {version, childId, now.atOffset(ZoneOffset.UTC),
+                                            actor.agencyId(), actor.subject(), base, checked.reviewDate(),
+                                            reviewDue.atOffset(ZoneOffset.UTC), new JsonObject(checked.plan()), flags}));
+                        }))
+                .map(rows -> view(childId, rows.iterator().next()))
+                .call(() -> audit.record(tx, audit.entryFor(context, "trigger-plan.write", 201)))
+                .invoke(context::markAudited))
+                .map(plan -> Response.created(URI.create("/api/v1/children/" + childId + "/trigger-plan")).entity(plan).build());
+    }
+
+    /** The current version, released as the protocol says (see {@link MissingRelease}); audited, the owner told. */
+    @GET
+    public Uni<TriggerPlan> current(@PathParam("childId") UUID childId) {
+        context.describe(KIND.action(), KIND.resourceType(), null, childId);
+        context.requireActor();
+        return pool.withTransaction(tx -> newest(tx, childId)
+                .chain(row -> release.release(tx, childId, row, KIND, r -> view(childId, r))));
+    }
+
+    /** Every version, for the placing council and the provider who keep the plan. */
+    @GET
+    @Path("/versions")
+    public Uni<History> history(@PathParam("childId") UUID childId) {
+        context.describe("trigger-plan.history", "trigger-plan", null, childId);
+        context.requireActor();
+        return pool.withTransaction(tx -> tx.preparedQuery(
+                        "SELECT * FROM trigger_plan WHERE child_id = $1 ORDER BY recorded_at DESC, id").execute(Tuple.of(childId))
+                .chain(rows -> {
+                    List<TriggerPlan> versions = new ArrayList<>();
+                    rows.forEach(r -> versions.add(view(childId, r)));
+                    String owner = versions.isEmpty() ? Target.GATEWAY : versions.get(0).recordedBy();
+                    Target whole = Target.wholeChild(childId, owner);
+                    return policy.authorised(tx, whole, "read", CATEGORIES, b -> b)
+                            .invoke(a -> PlacementResource.requireKind(a.standing(), whole, PhilomenaResource.KEEPERS))
+                            .chain(() -> {
+                                if (versions.isEmpty()) {
+                                    throw ApiException.notFound();
+                                }
+                                return audit.record(tx, audit.entryFor(context, "trigger-plan.history", 200));
+                            })
+                            .invoke(context::markAudited)
+                            .replaceWith(new History(childId, versions));
+                }));
+    }
+
+    private static Uni<Row> newest(SqlClient tx, UUID childId) {
+        return tx.preparedQuery("SELECT * FROM trigger_plan WHERE child_id = $1 ORDER BY recorded_at DESC, id LIMIT 1")
+                .execute(Tuple.of(childId)).map(rows -> rows.iterator().hasNext() ? rows.iterator().next() : null);
+    }
+
+    private static TriggerPlan view(UUID childId, Row r) {
+        return new TriggerPlan(childId, r.getUUID("id"), MissingResource.instant(r, "recorded_at"), r.getString("recorded_by"),
+                r.getLocalDate("review_date"), r.getUUID("supersedes"), ((JsonObject) r.getValue("plan")).getMap(),
+                ReferralService.warnings((JsonArray) r.getValue("language_flags"), null));
+    }
+}
