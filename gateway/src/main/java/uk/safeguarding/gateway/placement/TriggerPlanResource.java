@@ -20,10 +20,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import uk.safeguarding.gateway.alert.GatewayClock;
+import uk.safeguarding.gateway.alert.Notifier;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.policy.Target;
@@ -34,6 +36,7 @@ import uk.safeguarding.gateway.referral.ReferralConfig;
 import uk.safeguarding.gateway.referral.ReferralService;
 import uk.safeguarding.gateway.security.Actor;
 import uk.safeguarding.gateway.security.RequestContext;
+import uk.safeguarding.protocol.engine.CaseContext;
 
 /**
  * Trigger plans: what is done when the child goes missing (agreed actions, time thresholds, places and
@@ -66,9 +69,11 @@ public class TriggerPlanResource {
     private final GatewayClock clock;
     private final MissingRelease release;
     private final LanguageCheck language;
+    private final Cases cases;
 
     TriggerPlanResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, GatewayClock clock,
-            MissingRelease release, ReferralConfig referrals) {
+            MissingRelease release, ReferralConfig referrals, Cases cases) {
+        this.cases = cases;
         this.pool = pool;
         this.context = context;
         this.audit = audit;
@@ -112,6 +117,7 @@ public class TriggerPlanResource {
                                             reviewDue.atOffset(ZoneOffset.UTC), new JsonObject(checked.plan()), flags}));
                         }))
                 .map(rows -> view(childId, rows.iterator().next()))
+                .call(plan -> agreed(tx, actor, plan, now))
                 .call(() -> audit.record(tx, audit.entryFor(context, "trigger-plan.write", 201)))
                 .invoke(context::markAudited))
                 .map(plan -> Response.created(URI.create("/api/v1/children/" + childId + "/trigger-plan")).entity(plan).build());
@@ -150,6 +156,27 @@ public class TriggerPlanResource {
                             .invoke(context::markAudited)
                             .replaceWith(new History(childId, versions));
                 }));
+    }
+
+    /**
+     * Everyone the protocol names hears that a plan was agreed (trigger-plan-agreed): the police learn
+     * that there is a plan and when it is reviewed, and read its content only when it is released.
+     */
+    private Uni<Void> agreed(SqlClient tx, Actor actor, TriggerPlan plan, Instant now) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("version", plan.version().toString());
+        summary.put("recordedBy", plan.recordedBy());
+        summary.put("reviewDate", plan.reviewDate().toString());
+        summary.put("link", "/api/v1/children/" + plan.childId() + "/trigger-plan");
+        return cases.currentPlacement(tx, plan.childId()).chain(placement -> {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("identity", PlacementResource.identity(plan.childId(),
+                    placement.map(Cases.Placement::identity).orElse(null), null));
+            details.put("trigger-plan", summary);
+            return cases.record(tx, new Notifier.CaseEvent(UUID.randomUUID(), "trigger-plan-agreed", plan.childId(),
+                    actor.agencyId(), now, "MISSING-RESPONSE", false, details), actor.subject(),
+                    placement.map(Cases.Placement::context).orElseGet(CaseContext::builder).build());
+        }).replaceWithVoid();
     }
 
     private static Uni<Row> newest(SqlClient tx, UUID childId) {

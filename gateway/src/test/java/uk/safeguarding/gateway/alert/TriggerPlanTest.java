@@ -118,6 +118,16 @@ class TriggerPlanTest {
         assertEquals(409, stale.statusCode());
         assertEquals("VERSION_CONFLICT", stale.path("code"));
 
+        // Each agreed version is announced: the police learn there is a plan, not what it says.
+        assertEquals(2, alertsFor(child, HOST_POLICE, "trigger-plan-agreed"));
+        assertEquals(2, alertsFor(child, HOME_POLICE, "trigger-plan-agreed"));
+        assertEquals(1, alertsFor(child, PROVIDER, "trigger-plan-agreed"), "not told of its own version");
+        assertEquals(List.of("[\"identity\"]"), Db.query("""
+                SELECT DISTINCT categories::text AS c FROM alert WHERE child_id = ? AND event = 'trigger-plan-agreed'
+                  AND recipient_agency = ?""", child, HOST_POLICE).stream().map(r -> r.get("c").toString()).toList());
+        assertEquals(1, Db.count("""
+                SELECT count(*) FROM alert WHERE child_id = ? AND event = 'trigger-plan-agreed' AND recipient_agency = ?
+                  AND categories @> '["trigger-plan"]'::jsonb""", child, PROVIDER));
         as(provider(PROVIDER), "CARE-PLANNING").when().get("/api/v1/children/" + child + "/trigger-plan/versions")
                 .then().statusCode(200).body("versions.version", equalTo(List.of(v2, v1)))
                 .body("versions[0].recordedBy", equalTo(PROVIDER)).body("versions[1].recordedBy", equalTo(PLACING));
