@@ -35,11 +35,12 @@ final class MissingAndFound {
     void play() {
         j.begin(4, "She goes missing from the placement, and is found",
                 "The council has stored her Philomena profile (associates, phones, places she may go). The home"
-                        + " reports her missing: every agency the protocol names must hear within minutes, and the host"
-                        + " police may now read the profile. The Met asks to see what Homerton knows about her clinic"
+                        + " reports her missing: every agency the protocol names must hear within minutes, and both police"
+                        + " forces may now read the profile. The Met asks to see what Homerton knows about her clinic"
                         + " visits, which she refused to share with the police: the officer overrides her refusal with a"
                         + " justification and a lawful basis, and it takes effect only when a Met supervisor approves."
-                        + " When she is found the profile is withdrawn and the 72-hour clock for her return home"
+                        + " When she is found the profile is withdrawn (only the force that found her may still read it,"
+                        + " briefly, for its debrief) and the 72-hour clock for her return home"
                         + " interview starts.");
         String childId = j.childId();
         String council = api.client("la-tower-hamlets");
@@ -82,8 +83,10 @@ final class MissingAndFound {
         String rhiDue = found.str("rhiDueAt");
         j.check("found; return home interview due within 72 hours", found.status() == 200 && rhiDue != null
                 && !Instant.parse(rhiDue).isAfter(Instant.now().plus(72, ChronoUnit.HOURS).plusSeconds(60)), "due " + rhiDue);
-        Api.Call after = j.show(api.get("/api/v1/children/" + childId + "/philomena", "police-lancashire", hostPolice,
-                "MISSING-RESPONSE"), "host police ask again");
+        // Lancashire found her in an episode the home had reported: it may read the profile for its debrief
+        // for a short time (protocol clause philomena-to-finding-force); every other force is refused.
+        Api.Call after = j.show(api.get("/api/v1/children/" + childId + "/philomena", "police-met (home police)",
+                api.client("police-met"), "MISSING-RESPONSE"), "the home police ask once she is found");
         j.check("profile withdrawn once she is found", after.status() == 403, after.status() + " " + after.code());
         j.told("child-found", childId, Set.of(HOME_COUNCIL, HOST_COUNCIL, HOME_POLICE), foundStarted);
         j.fact("missing.alerted", everyone);

@@ -44,8 +44,13 @@ public class LanguageWarnings implements ContainerResponseFilter {
         if (body instanceof ObjectNode object) {
             ArrayNode warnings = object.has("warnings") && object.get("warnings").isArray()
                     ? (ArrayNode) object.get("warnings") : object.putArray("warnings");
+            java.util.Set<String> given = new java.util.HashSet<>();
+            warnings.forEach(w -> given.add(w.path("field").asText() + "\n" + w.path("message").asText()));
             for (LanguageCheck.Flag f : flags) {
-                warnings.addObject().put("field", f.field()).put("rule", LanguageCheck.RULE).put("message", f.message());
+                // A route that flags its own text (and stores the flags with it) has said this already.
+                if (given.add(f.field() + "\n" + f.message())) {
+                    warnings.addObject().put("field", f.field()).put("rule", LanguageCheck.RULE).put("message", f.message());
+                }
             }
             response.setEntity(object, response.getEntityAnnotations(), MediaType.APPLICATION_JSON_TYPE);
         } else {

@@ -2,7 +2,6 @@ package uk.safeguarding.gateway.placement;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -10,7 +9,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -46,9 +44,9 @@ import uk.safeguarding.gateway.security.RequestContext;
 import uk.safeguarding.protocol.engine.DutyNotice;
 
 /**
- * Missing episodes (reported by the provider or the police), the child being found, the 72-hour
- * return home interview, and the Philomena profile, which the host police may read only while the
- * child is missing (the engine decides, told whether the child is missing now).
+ * Missing episodes (reported by the provider or the police), the child being found, and the 72-hour
+ * return home interview. The Philomena profile and the trigger plan, released only while the child
+ * is missing, are {@link PhilomenaResource} and {@link TriggerPlanResource}.
  */
 @Tag(name = "Missing episodes", description = "Missing from care: reports, confirmation, found, the return home interview and the Philomena profile.")
 @APIResponse(responseCode = "401", ref = "Problem")
@@ -77,10 +75,6 @@ public class MissingResource {
     /** An episode as its reporter gets it back. */
     public record Episode(UUID id, UUID childId, Instant missingSince, Instant foundAt, Instant rhiDueAt,
             Instant rhiCompletedAt, EventResult event) {
-    }
-
-    /** The newest Philomena profile version. */
-    public record Philomena(UUID childId, UUID version, Instant recordedAt, String recordedBy, Map<String, Object> profile) {
     }
 
     private final Pool pool;
@@ -272,77 +266,6 @@ public class MissingResource {
                                         instant(r, "rhi_due_at"), instant(r, "rhi_completed_at"), null));
                     });
         }));
-    }
-
-    /** The placing authority stores (a new version of) the child's Philomena profile. */
-    @Operation(summary = "Store a new version of the child's Philomena profile",
-        description = "By the placing authority: a JSON object (associates, phone numbers, places, vehicles...), kept as versions, never overwritten.")
-    @Parameter(ref = "PurposeOfUse")
-    @RequestBody(required = true, content = @Content(mediaType = "application/json",
-        schema = @Schema(type = SchemaType.OBJECT, description = "The profile: free-form JSON, released to the police only while the child is missing."),
-        examples = @ExampleObject(name = "example", value = "{\"associates\": [\"adult male, 30s, silver car\"], \"phones\": [\"07700 900123\"]}")))
-    @APIResponse(responseCode = "201", description = "Stored as a new version.",
-        content = @Content(mediaType = "application/json", schema = @Schema(ref = "PhilomenaStored")))
-    @APIResponse(responseCode = "403", ref = "Problem")
-    @APIResponse(responseCode = "404", ref = "Problem")
-    @PUT
-    @Path("/children/{childId}/philomena")
-    public Uni<Response> storePhilomena(@PathParam("childId") UUID childId, Map<String, Object> profile) {
-        Actor actor = context.requireActor();
-        if (profile == null || profile.isEmpty()) {
-            throw ApiException.badRequest("body", "REQUIRED", "A profile (JSON object) is required.");
-        }
-        UUID version = UUID.randomUUID();
-        context.describe("philomena.store", "philomena-profile", version.toString(), childId);
-        Target whole = Target.wholeChild(childId, actor.agencyId());
-        return pool.withTransaction(tx -> policy.authorised(tx, whole, "read", List.of("placement"), b -> b)
-                .invoke(a -> PlacementResource.requireKind(a.standing(), whole, Set.of("placing-authority")))
-                .chain(() -> tx.preparedQuery("INSERT INTO philomena_profile (id, child_id, recorded_at, recorded_by, profile) VALUES ($1, $2, $3, $4, $5)")
-                        .execute(Tuple.of(version, childId, clock.instant().atOffset(ZoneOffset.UTC), actor.agencyId(),
-                                new JsonObject(profile))))
-                .chain(() -> audit.record(tx, audit.entryFor(context, "philomena.store", 201)))
-                .invoke(context::markAudited))
-                .map(v -> Response.created(URI.create("/api/v1/children/" + childId + "/philomena"))
-                        .entity(Map.of("childId", childId, "version", version)).build());
-    }
-
-    /** Released by the engine to the host police only while the child is missing; every release audited in full. */
-    @Operation(summary = "Read the newest Philomena profile",
-        description = "Released by the engine to the host police only while the child is missing (after confirmation when the police reported it, or with a standing override); every release audited in full.")
-    @Parameter(ref = "PurposeOfUse")
-    @APIResponse(responseCode = "200", description = "The newest version.",
-        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Philomena.class)))
-    @APIResponse(responseCode = "404", ref = "Problem")
-    @GET
-    @Path("/children/{childId}/philomena")
-    public Uni<Philomena> readPhilomena(@PathParam("childId") UUID childId) {
-        context.describe("philomena.read", "philomena-profile", null, childId);
-        Actor reader = context.requireActor();
-        // Read the newest profile first to name its owner as the data's source, but reveal nothing of it
-        // (not even whether there is one) until the engine has decided.
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT * FROM philomena_profile WHERE child_id = $1 ORDER BY recorded_at DESC LIMIT 1")
-                .execute(Tuple.of(childId))
-                .chain(rows -> cases.isMissing(tx, childId, reader).chain(missing -> {
-                    Row found = rows.iterator().hasNext() ? rows.iterator().next() : null;
-                    Target whole = Target.wholeChild(childId, found == null ? Target.GATEWAY : found.getString("recorded_by"));
-                    return policy.authorise(tx, whole, "read", List.of("philomena"), b -> b.missing(missing))
-                        .chain(decision -> {
-                            if (found == null) {
-                                throw ApiException.notFound();
-                            }
-                            Row r = found;
-                            context.describe("philomena.read", "philomena-profile", r.getUUID("id").toString(), childId);
-                            Philomena p = new Philomena(childId, r.getUUID("id"), instant(r, "recorded_at"),
-                                    r.getString("recorded_by"), ((JsonObject) r.getValue("profile")).getMap());
-                            // The release is audited in full, and its owner told (the clause's obligations).
-                            return notifier.notifyOwner(tx, decision, r.getString("recorded_by"), childId,
-                                            "philomena-profile", r.getUUID("id").toString(), context.requireActor(),
-                                            context.purpose().orElseThrow().code(), clock.instant())
-                                    .chain(() -> audit.record(tx, audit.entryFor(context, "philomena.read", 200)))
-                                    .invoke(context::markAudited)
-                                    .replaceWith(p);
-                        });
-                })));
     }
 
     /**

@@ -631,7 +631,7 @@ public class ReferralService {
     }
 
     /** Stored flags as warnings; with {@code visible} given, only flags on fields of those categories. */
-    static List<FieldError> warnings(JsonArray flags, Set<String> visible) {
+    public static List<FieldError> warnings(JsonArray flags, Set<String> visible) {
         List<FieldError> warnings = new ArrayList<>();
         if (flags == null) {
             return warnings;
@@ -646,7 +646,7 @@ public class ReferralService {
         return warnings;
     }
 
-    static JsonArray flagsJson(List<LanguageCheck.Flag> flags) {
+    public static JsonArray flagsJson(List<LanguageCheck.Flag> flags) {
         JsonArray array = new JsonArray();
         for (LanguageCheck.Flag f : flags) {
             array.add(new JsonObject().put("field", f.field()).put("entry", f.entry()).put("matched", f.matched())

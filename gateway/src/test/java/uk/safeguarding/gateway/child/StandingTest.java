@@ -72,7 +72,7 @@ class StandingTest {
             assertEquals(404, real.statusCode(), path);
             assertEquals(shape(none), shape(real), path);
         }
-        for (String path : List.of("risk-assessments", "involvement", "philomena")) {
+        for (String path : List.of("risk-assessments", "involvement", "philomena", "trigger-plan", "trigger-plan/versions")) {
             practitioner(agency, "SAFEGUARDING").when().get("/api/v1/children/" + k.childId() + "/" + path)
                     .then().statusCode(404);
         }

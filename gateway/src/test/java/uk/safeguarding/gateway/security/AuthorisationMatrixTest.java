@@ -56,7 +56,9 @@ class AuthorisationMatrixTest {
                 "POST /api/v1/children/{childId}/missing-episodes", "GET /api/v1/children/{childId}/philomena",
                 "PUT /api/v1/children/{childId}/philomena", "GET /api/v1/children/{childId}/risk-assessments",
                 "POST /api/v1/children/{childId}/risk-assessments", "POST /api/v1/children/{childId}/consent-overrides",
-                "POST /api/v1/children/{childId}/standing-overrides", "GET /api/v1/audit/children/{childId}/disclosures");
+                "POST /api/v1/children/{childId}/standing-overrides", "GET /api/v1/audit/children/{childId}/disclosures",
+                "GET /api/v1/children/{childId}/trigger-plan", "GET /api/v1/children/{childId}/trigger-plan/versions",
+                "POST /api/v1/children/{childId}/trigger-plan/versions");
         probe(w -> w.id("downgrade"), "POST /api/v1/risk-assessments/{id}/approval");
         probe(w -> w.id("placement"), "POST /api/v1/placements/{id}/start", "POST /api/v1/placements/{id}/end",
                 "POST /api/v1/placements/{id}/move");
@@ -130,18 +132,23 @@ class AuthorisationMatrixTest {
         }
     }
 
+    /** A trigger plan valid in form (the review date is far enough ahead for any run of the suite). */
+    static final String TRIGGER_PLAN = "{\"reviewDate\":\"" + java.time.LocalDate.now().plusMonths(6)
+            + "\",\"actions\":[{\"who\":\"provider\",\"what\":\"Search the home and garden\"}]}";
+
     /** A body valid in form, so the refusal comes from authorisation, not from validation. */
-    static final Map<String, String> BODIES = Map.of(
-            "POST /api/v1/referrals/{id}/decline", "{\"reason\":\"Not for this service: the child lives elsewhere\"}",
-            "POST /api/v1/audit/anomalies/{id}/resolve", "{\"note\":\"Reviewed: expected access\"}",
-            "PUT /api/v1/children/{childId}/philomena", "{\"profile\":{\"phones\":[\"07700 900000\"]}}",
-            "POST /api/v1/children/{childId}/returns", "{\"arrival\":\"2030-01-01T09:00:00Z\",\"homeSchool\":\"school:100000\",\"homePolice\":\"police:met\"}",
-            "POST /api/v1/children/{childId}/risk-assessments", "{\"level\":\"HIGH\",\"rationale\":\"New intelligence about an adult associate\"}",
-            "POST /api/v1/children/{childId}/consent-overrides", "{\"categories\":[\"health\"],\"justification\":\"Asking her mother would alert the adult exploiting her today.\",\"lawfulBasis\":\"dpa-sch8-p4\"}",
-            "POST /api/v1/audit/consent-overrides/{id}/review", "{\"note\":\"Reviewed: justified\"}",
-            "POST /api/v1/relationship-claims/{id}/refusal", "{\"reason\":\"Not the placing authority of this child\"}",
-            "POST /api/v1/children/{childId}/standing-overrides", "{\"scope\":\"relationship\",\"justification\":\"The child is missing tonight and we need the record to find her\"}",
-            "POST /api/v1/consents/{id}/withdrawal", "{\"onWordOf\":\"child\"}");
+    static final Map<String, String> BODIES = Map.ofEntries(
+            Map.entry("POST /api/v1/children/{childId}/trigger-plan/versions", TRIGGER_PLAN),
+            Map.entry("POST /api/v1/referrals/{id}/decline", "{\"reason\":\"Not for this service: the child lives elsewhere\"}"),
+            Map.entry("POST /api/v1/audit/anomalies/{id}/resolve", "{\"note\":\"Reviewed: expected access\"}"),
+            Map.entry("PUT /api/v1/children/{childId}/philomena", "{\"profile\":{\"phones\":[\"07700 900000\"]}}"),
+            Map.entry("POST /api/v1/children/{childId}/returns", "{\"arrival\":\"2030-01-01T09:00:00Z\",\"homeSchool\":\"school:100000\",\"homePolice\":\"police:met\"}"),
+            Map.entry("POST /api/v1/children/{childId}/risk-assessments", "{\"level\":\"HIGH\",\"rationale\":\"New intelligence about an adult associate\"}"),
+            Map.entry("POST /api/v1/children/{childId}/consent-overrides", "{\"categories\":[\"health\"],\"justification\":\"Asking her mother would alert the adult exploiting her today.\",\"lawfulBasis\":\"dpa-sch8-p4\"}"),
+            Map.entry("POST /api/v1/audit/consent-overrides/{id}/review", "{\"note\":\"Reviewed: justified\"}"),
+            Map.entry("POST /api/v1/relationship-claims/{id}/refusal", "{\"reason\":\"Not the placing authority of this child\"}"),
+            Map.entry("POST /api/v1/children/{childId}/standing-overrides", "{\"scope\":\"relationship\",\"justification\":\"The child is missing tonight and we need the record to find her\"}"),
+            Map.entry("POST /api/v1/consents/{id}/withdrawal", "{\"onWordOf\":\"child\"}"));
 
     static String purposeFor(String path) {
         return path.startsWith("/api/v1/audit") ? "DPO-REVIEW"

@@ -65,6 +65,8 @@ final class MatrixWorld {
                 .when().post("/api/v1/referrals").then().statusCode(201).extract().path("id"));
         practitioner(HOME, "CARE-PLANNING").body(Map.of("phones", List.of("07700 900456")))
                 .when().put("/api/v1/children/" + child + "/philomena").then().statusCode(201);
+        practitioner(HOME, "CARE-PLANNING").body(AuthorisationMatrixTest.TRIGGER_PLAN)
+                .when().post("/api/v1/children/" + child + "/trigger-plan/versions").then().statusCode(201);
         ids.put("episode", as(PROVIDER, "staff-matrix", "MISSING-RESPONSE", "provider")
                 .body(Map.of("circumstances", "Did not come back from school"))
                 .when().post("/api/v1/children/" + child + "/missing-episodes").then().statusCode(201).extract().path("id"));

@@ -49,6 +49,7 @@ final class CompiledRule {
     private final RelationshipRequirement.Kind relKind;
     private final long relationships;
     private final Boolean whenMissing;
+    private final Boolean whenFoundByReader;
     private final boolean partnership;
     /** The agency whose DPO a partnership rule serves (the protocol's lead DPO); null if none. */
     private final String leadDpo;
@@ -73,6 +74,7 @@ final class CompiledRule {
         this.relKind = rule.relationship().kind();
         this.relationships = codes.relationships.mask(rule.relationship().kinds());
         this.whenMissing = rule.whenChildMissing();
+        this.whenFoundByReader = rule.whenFoundByReader();
         this.partnership = rule.isPartnership();
         this.leadDpo = protocol.leadDpo();
         this.inForce = window(protocol.status() == ProtocolStatus.ACTIVE,
@@ -116,7 +118,8 @@ final class CompiledRule {
                 : relKind == RelationshipRequirement.Kind.ONE_OF && (relationships & v.relationships) == 0) {
             return Outcome.NO_RELATIONSHIP;
         }
-        if (whenMissing != null && whenMissing != v.request.child().missing()) {
+        if ((whenMissing != null && whenMissing != v.request.child().missing())
+                || (whenFoundByReader != null && whenFoundByReader != v.request.child().foundByReader())) {
             return Outcome.CHILD_STATE_NOT_MET;
         }
         if (deny) {

@@ -125,7 +125,13 @@ public record DecisionRequest(
         }
 
         public Builder missing(boolean missing) {
-            this.child = new ChildState(missing);
+            this.child = new ChildState(missing, child.foundByReader());
+            return this;
+        }
+
+        /** The asking agency found the child in a confirmed missing episode (see {@link ChildState}). */
+        public Builder foundByReader(boolean found) {
+            this.child = new ChildState(child.missing(), found);
             return this;
         }
 

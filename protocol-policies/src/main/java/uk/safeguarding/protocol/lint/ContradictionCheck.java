@@ -50,6 +50,7 @@ final class ContradictionCheck {
                 && a.to().equals(b.to())
                 && a.relationship().equals(b.relationship())
                 && Objects.equals(a.whenChildMissing(), b.whenChildMissing())
+                && Objects.equals(a.whenFoundByReader(), b.whenFoundByReader())
                 && Choice.of(Set.copyOf(a.actions())).overlaps(Choice.of(Set.copyOf(b.actions())))
                 && Choice.of(Set.copyOf(a.categories())).overlaps(Choice.of(Set.copyOf(b.categories())))
                 && a.purposes().overlaps(b.purposes());

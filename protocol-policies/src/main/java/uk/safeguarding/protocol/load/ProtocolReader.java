@@ -56,7 +56,7 @@ final class ProtocolReader {
     private static final Set<String> PERMIT_ONLY = keys("consent", "lawful-basis", "second-approver",
             "notify-owner", "audit", "handling", "scope");
     private static final Set<String> PARTY = keys("agency-types", "roles");
-    private static final Set<String> WHEN = keys("child-missing");
+    private static final Set<String> WHEN = keys("child-missing", "found-by-reader");
     private static final Set<String> DUTY = keys("id", "description", "event", "recipients", "deadline",
             "escalate-to", "source");
     private static final Set<String> DEADLINE = keys("minutes", "hours", "working-days", "end-of-day",
@@ -196,9 +196,15 @@ final class ProtocolReader {
         List<String> categories = orEmpty(m.strings("categories", true));
         Choice purposes = m.choice("purposes", true);
         Boolean missing = null;
+        Boolean foundByReader = null;
         YamlMap when = m.map("when", false, "'when' of rule '" + id + "'", WHEN);
         if (when != null) {
-            missing = when.bool("child-missing", true);
+            missing = when.bool("child-missing", false);
+            foundByReader = when.bool("found-by-reader", false);
+            if (missing == null && foundByReader == null) {
+                m.report(m.raw("when"), LintRule.MISSING_FIELD, "'when' of rule '" + id
+                        + "' needs child-missing or found-by-reader");
+            }
         }
         ConsentRequirement consent = null;
         String basis = null;
@@ -235,7 +241,7 @@ final class ProtocolReader {
         String description = m.string("description", false);
         String source = source(m, "rule '" + id + "'");
         return new SharingRule(id, description, effect, actions, from, to, rel, categories,
-                purposes == null ? Choice.of(Set.of()) : purposes, missing, consent, basis, approver,
+                purposes == null ? Choice.of(Set.of()) : purposes, missing, foundByReader, consent, basis, approver,
                 notify == null ? Choice.of(Set.of()) : notify, audit, handling, scope, denyCode, source,
                 new Origin(file, m.line(), lines));
     }

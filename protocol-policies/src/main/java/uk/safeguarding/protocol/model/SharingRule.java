@@ -13,6 +13,7 @@ import java.util.Map;
  * null or empty on deny rules; {@code denyCode} is null on permits.
  *
  * @param whenChildMissing null when the rule does not depend on the child being missing
+ * @param whenFoundByReader null when the rule does not depend on the asking agency having found the child
  * @param notifyOwner the actor roles whose use of this rule notifies the owning agency (empty: silent)
  * @param handling category to the handling condition that travels with the data
  * @param secondApproverRole when set, the act needs a rationale and a second approver with this role
@@ -31,6 +32,7 @@ public record SharingRule(
         List<String> categories,
         Choice purposes,
         Boolean whenChildMissing,
+        Boolean whenFoundByReader,
         ConsentRequirement consent,
         String lawfulBasis,
         String secondApproverRole,

@@ -46,7 +46,7 @@ record CaseFile(String name, String description, List<String> covers, DecisionRe
         Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
         Map<String, Object> top = map(doc, "case", Set.of("description", "covers", "request", "expect"));
         Map<String, Object> req = map(required(top, "request"), "request", Set.of("actor", "action", "relationships",
-                "categories", "purpose", "consent", "missing", "counterparty", "at", "override", "approval", "scope"));
+                "categories", "purpose", "consent", "missing", "found-by-reader", "counterparty", "at", "override", "approval", "scope"));
         Map<String, Object> actor = map(required(req, "actor"), "actor", Set.of("agency", "type", "roles", "subject", "kind"));
         String agency = str(required(actor, "agency"));
         String type = actor.containsKey("type") ? str(actor.get("type")) : agency.substring(0, Math.max(0, agency.indexOf(':')));
@@ -57,7 +57,8 @@ record CaseFile(String name, String description, List<String> covers, DecisionRe
                 strings(required(req, "categories")), str(required(req, "purpose")),
                 req.containsKey("consent") ? consent(str(req.get("consent"))) : ConsentState.NOT_SOUGHT,
                 override(req.get("override")), approval(req.get("approval")),
-                new ChildState(req.containsKey("missing") && (Boolean) req.get("missing")),
+                new ChildState(req.containsKey("missing") && (Boolean) req.get("missing"),
+                        req.containsKey("found-by-reader") && (Boolean) req.get("found-by-reader")),
                 req.containsKey("counterparty") ? str(req.get("counterparty")) : null, instant(required(req, "at")),
                 req.containsKey("scope") ? str(req.get("scope")) : null);
         Map<String, Object> exp = map(required(top, "expect"), "expect", Set.of("decision", "permitted", "reasons", "code",

@@ -126,6 +126,19 @@ class DutiesTest {
     }
 
     @Test
+    void anAgreedTriggerPlanReachesBothForcesTheProviderAndTheCouncilButNotItsAuthorAndItsReviewTheKeepers() {
+        Instant at = Instant.parse("2026-03-10T11:00:00Z");
+        Map<String, DutyNotice> agreed = byRole(engine.duties("trigger-plan-agreed", oap().build(), at, "provider:SC123456"));
+        assertEquals(List.of("police:met"), agreed.get("trigger-plan-agreed-notify/home-police").agencies());
+        assertEquals(List.of("police:lancashire"), agreed.get("trigger-plan-agreed-notify/host-police").agencies());
+        assertEquals(List.of("la:E09000030"), agreed.get("trigger-plan-agreed-notify/home-council").agencies());
+        assertTrue(agreed.get("trigger-plan-agreed-notify/provider").agencies().isEmpty(), "its author is not told");
+        Map<String, DutyNotice> review = byRole(engine.duties("trigger-plan-review-due", oap().build(), at));
+        assertEquals(java.util.Set.of("trigger-plan-review/home-council", "trigger-plan-review/provider"), review.keySet());
+        assertTrue(review.values().stream().allMatch(d -> d.deadline().isAfter(at)), "a working day to agree a new version");
+    }
+
+    @Test
     void foundChildGetsAReturnInterviewOfferWithin72Hours() {
         Instant at = Instant.parse("2026-12-24T20:00:00Z");
         CaseContext c = oap().role("rhi-service", "la:E09000030").build();

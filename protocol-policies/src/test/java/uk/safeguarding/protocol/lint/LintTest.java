@@ -46,6 +46,7 @@ class LintTest {
             unknown-key.yaml,              17, unknown-key
             wrong-type.yaml,               17, wrong-type
             missing-field.yaml,             2, missing-field
+            empty-when.yaml,               21, missing-field
             duplicate-key.yaml,            23, duplicate-key
             invalid-value.yaml,            23, invalid-value
             effect-field-mismatch.yaml,    34, effect-field-mismatch
