@@ -76,19 +76,21 @@ public class MissingResource {
     private final PolicyService policy;
     private final Cases cases;
     private final GatewayClock clock;
-    private final PlacementResource placements;
     private final Notifier notifier;
+    private final MissingCases missingCases;
+    private final ReturnInterviews interviews;
 
     MissingResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Cases cases,
-            GatewayClock clock, PlacementResource placements, Notifier notifier) {
+            GatewayClock clock, Notifier notifier, MissingCases missingCases, ReturnInterviews interviews) {
         this.notifier = notifier;
+        this.missingCases = missingCases;
+        this.interviews = interviews;
         this.pool = pool;
         this.context = context;
         this.audit = audit;
         this.policy = policy;
         this.cases = cases;
         this.clock = clock;
-        this.placements = placements;
     }
 
     @POST
@@ -133,9 +135,11 @@ public class MissingResource {
                                 missing.put("philomenaProfile", "/api/v1/children/" + childId + "/philomena");
                             }
                             Map<String, Object> details = details(childId, placement.orElse(null), missing, level.orElse(null));
+                            var ctx = placement.map(Cases.Placement::context)
+                                    .orElseGet(uk.safeguarding.protocol.engine.CaseContext::builder).build();
                             return cases.record(tx, new Notifier.CaseEvent(eventId, "child-missing", childId,
-                                    actor.agencyId(), now, "MISSING-RESPONSE", true, details), actor.subject(),
-                                    placement.map(Cases.Placement::context).orElseGet(uk.safeguarding.protocol.engine.CaseContext::builder).build());
+                                    actor.agencyId(), now, "MISSING-RESPONSE", true, details), actor.subject(), ctx)
+                                    .call(() -> missingCases.checkRepeat(tx, childId, episodeId, since, now, ctx));
                         })))
                 .chain(outcome -> audit.record(tx, audit.entryFor(context, "missing.report", 201)).invoke(context::markAudited)
                         .replaceWith(new Episode(episodeId, childId, since, null, null, null,
@@ -160,20 +164,21 @@ public class MissingResource {
                         if (row.getOffsetDateTime("found_at") != null) {
                             throw new ApiException(409, "ALREADY_FOUND", "This episode is already closed.", List.of());
                         }
-                        return cases.currentPlacement(tx, childId);
+                        return interviews.caseWhenFound(tx, row);
                     })
-                    .chain(placement -> {
-                        var ctx = placement.map(Cases.Placement::context)
-                                .orElseGet(uk.safeguarding.protocol.engine.CaseContext::builder).build();
+                    .chain(found -> {
+                        var placement = found.placement();
+                        var ctx = found.main();
                         Instant rhiDue = policy.engine().duties("child-found", ctx, foundAt).stream()
                                 .filter(d -> d.clause().endsWith("#rhi-offer")).map(DutyNotice::deadline).findFirst()
                                 .orElse(foundAt.plus(RHI_FALLBACK));
                         return tx.preparedQuery("""
-                                        UPDATE missing_episode SET found_at = $2, found_reported_by = $3, rhi_due_at = $4
+                                        UPDATE missing_episode SET found_at = $2, found_reported_by = $3, rhi_due_at = $4,
+                                            rhi_service = $5
                                         WHERE id = $1 AND found_at IS NULL
                                         """)
                                 .execute(Tuple.of(id, foundAt.atOffset(ZoneOffset.UTC), actor.agencyId(),
-                                        rhiDue.atOffset(ZoneOffset.UTC)))
+                                        rhiDue.atOffset(ZoneOffset.UTC), ctx.agencies().get("rhi-service")))
                                 .chain(() -> cases.currentRiskLevel(tx, childId))
                                 .chain(level -> {
                                     Map<String, Object> missing = new LinkedHashMap<>();

@@ -33,12 +33,14 @@ public class ReturnInterviewClock {
 
     private final Pool pool;
     private final Cases cases;
+    private final MissingCases missingCases;
     private final AuditTrail audit;
     private final GatewayClock clock;
 
-    ReturnInterviewClock(Pool pool, Cases cases, AuditTrail audit, GatewayClock clock) {
+    ReturnInterviewClock(Pool pool, Cases cases, MissingCases missingCases, AuditTrail audit, GatewayClock clock) {
         this.pool = pool;
         this.cases = cases;
+        this.missingCases = missingCases;
         this.audit = audit;
         this.clock = clock;
     }
@@ -83,15 +85,16 @@ public class ReturnInterviewClock {
         missing.put("returnInterviewCompleted", false);
         return tx.preparedQuery("UPDATE missing_episode SET rhi_escalated_at = $2 WHERE id = $1")
                 .execute(Tuple.of(id, now.atOffset(ZoneOffset.UTC)))
-                .chain(() -> cases.currentPlacement(tx, childId))
-                .chain(placement -> {
+                // A child missing from home has no placement: the episode's home council is told.
+                .chain(() -> missingCases.caseOf(tx, childId, MissingCases.EpisodeRoles.of(row), null))
+                .chain(episodeCase -> {
+                    var placement = episodeCase.placement();
                     Map<String, Object> details = new LinkedHashMap<>();
                     details.put("identity", PlacementResource.identity(childId,
                             placement.map(Cases.Placement::identity).orElse(null), null));
                     details.put("missing", missing);
                     return cases.record(tx, new Notifier.CaseEvent(eventId, "return-home-interview-due", childId, "gateway", now,
-                            "MISSING-RESPONSE", false, details), "gateway", placement.map(Cases.Placement::context)
-                                    .orElseGet(uk.safeguarding.protocol.engine.CaseContext::builder).build());
+                            "MISSING-RESPONSE", false, details), "gateway", episodeCase.main());
                 })
                 .chain(outcome -> audit.record(tx, Escalator.systemEntry("missing.return-interview-overdue",
                         "missing-episode", id.toString(), childId,
