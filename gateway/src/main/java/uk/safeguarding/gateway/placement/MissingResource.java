@@ -159,14 +159,15 @@ public class MissingResource {
             UUID childId = row.getUUID("child_id");
             Instant since = row.getOffsetDateTime("missing_since").toInstant();
             context.describe("missing.found", "missing-episode", id.toString(), childId);
-            return policy.authorise(tx, episodeTarget(row, null), "refer", REPORT_CATEGORIES, b -> b.missing(true))
-                    .chain(() -> {
+            return policy.authorised(tx, episodeTarget(row, null), "refer", REPORT_CATEGORIES, b -> b.missing(true))
+                    .chain(authorised -> {
                         if (row.getOffsetDateTime("found_at") != null) {
                             throw new ApiException(409, "ALREADY_FOUND", "This episode is already closed.", List.of());
                         }
-                        return interviews.caseWhenFound(tx, row);
+                        return interviews.caseWhenFound(tx, row).map(c -> Map.entry(authorised.standing(), c));
                     })
-                    .chain(found -> {
+                    .chain(standingAndCase -> {
+                        var found = standingAndCase.getValue();
                         var placement = found.placement();
                         var ctx = found.main();
                         Instant rhiDue = policy.engine().duties("child-found", ctx, foundAt).stream()
@@ -196,7 +197,8 @@ public class MissingResource {
                                 .chain(outcome -> audit.record(tx, audit.entryFor(context, "missing.found", 200))
                                         .invoke(context::markAudited)
                                         .replaceWith(new Episode(id, childId, since, foundAt, rhiDue, null,
-                                                EventResult.of(eventId, "child-found", childId, id, outcome))));
+                                                seenBy(standingAndCase.getKey(), EventResult.of(eventId, "child-found",
+                                                        childId, id, outcome), row, ctx))));
                     });
         }));
     }
@@ -326,6 +328,30 @@ public class MissingResource {
                                         instant(r, "rhi_due_at"), instant(r, "rhi_completed_at"), null));
                     });
         }));
+    }
+
+    /**
+     * Who was told, as the caller may learn it: in full for an agency whose standing reaches the whole
+     * child; otherwise (the reporter of a missing-from-home episode) only the agencies the episode itself
+     * named or was routed to, so the answer does not say who else knows the child.
+     */
+    private static EventResult seenBy(uk.safeguarding.gateway.child.Standing standing, EventResult full, Row episode,
+            uk.safeguarding.protocol.engine.CaseContext ctx) {
+        if (standing.reachesWholeChild()) {
+            return full;
+        }
+        Set<String> own = new java.util.HashSet<>();
+        for (String column : List.of("home_council", "home_police", "school", "gp")) {
+            if (episode.getString(column) != null) {
+                own.add(episode.getString(column));
+            }
+        }
+        if (ctx.agencies().get("rhi-service") != null && episode.getString("home_council") != null) {
+            own.add(ctx.agencies().get("rhi-service"));
+        }
+        return new EventResult(full.eventId(), full.event(), full.childId(), full.resourceId(),
+                full.notified().stream().filter(s -> own.contains(s.agency())).toList(),
+                full.refused().stream().filter(r -> own.stream().anyMatch(a -> r.startsWith(a + " "))).toList(), List.of());
     }
 
     /** A missing episode as a record: reported by whom, when. */
