@@ -57,10 +57,6 @@ public class MissingResource {
     public record FoundReport(OffsetDateTime foundAt, String locationFound) {
     }
 
-    /** The return home interview took place. */
-    public record InterviewDone(OffsetDateTime completedAt) {
-    }
-
     /** An episode as its reporter gets it back. */
     public record Episode(UUID id, UUID childId, Instant missingSince, Instant foundAt, Instant rhiDueAt,
             Instant rhiCompletedAt, EventResult event) {
@@ -203,41 +199,6 @@ public class MissingResource {
         }));
     }
 
-    @POST
-    @Path("/missing-episodes/{id}/return-interview")
-    public Uni<Episode> interviewDone(@PathParam("id") UUID id, InterviewDone body) {
-        Actor actor = context.requireActor();
-        Instant completed = body == null || body.completedAt() == null ? clock.instant() : body.completedAt().toInstant();
-        context.describe("missing.return-interview", "missing-episode", id.toString(), null);
-        return pool.withTransaction(tx -> episode(tx, id).chain(row -> {
-            UUID childId = row.getUUID("child_id");
-            context.describe("missing.return-interview", "missing-episode", id.toString(), childId);
-            Target episode = episodeTarget(row, row.getString("reported_by"));
-            return policy.authorised(tx, episode, "read", List.of("missing"), b -> b)
-                    .invoke(a -> PlacementResource.requireKind(a.standing(), episode, Set.of("rhi-service", "placing-authority")))
-                    .chain(() -> {
-                        if (row.getOffsetDateTime("found_at") == null) {
-                            throw new ApiException(409, "STILL_MISSING", "The child has not been found yet.", List.of());
-                        }
-                        return tx.preparedQuery("""
-                                        UPDATE missing_episode SET rhi_completed_at = $2, rhi_recorded_by = $3
-                                        WHERE id = $1 AND rhi_completed_at IS NULL RETURNING *
-                                        """)
-                                .execute(Tuple.of(id, completed.atOffset(ZoneOffset.UTC), actor.agencyId()));
-                    })
-                    .chain(rows -> {
-                        if (rows.rowCount() == 0) {
-                            throw new ApiException(409, "ALREADY_RECORDED", "The interview is already recorded.", List.of());
-                        }
-                        Row r = rows.iterator().next();
-                        return audit.record(tx, audit.entryFor(context, "missing.return-interview", 200))
-                                .invoke(context::markAudited)
-                                .replaceWith(new Episode(id, childId, instant(r, "missing_since"), instant(r, "found_at"),
-                                        instant(r, "rhi_due_at"), instant(r, "rhi_completed_at"), null));
-                    });
-        }));
-    }
-
     /** The placing authority stores (a new version of) the child's Philomena profile. */
     @PUT
     @Path("/children/{childId}/philomena")
@@ -355,12 +316,12 @@ public class MissingResource {
     }
 
     /** A missing episode as a record: reported by whom, when. */
-    private static Target episodeTarget(Row row, String source) {
+    static Target episodeTarget(Row row, String source) {
         return Target.record(row.getUUID("child_id"), source, instant(row, "recorded_at"), "missing-episode",
                 row.getUUID("id"));
     }
 
-    private Uni<Row> episode(SqlClient tx, UUID id) {
+    static Uni<Row> episode(SqlClient tx, UUID id) {
         return tx.preparedQuery("SELECT * FROM missing_episode WHERE id = $1 FOR UPDATE").execute(Tuple.of(id))
                 .map(rows -> {
                     if (!rows.iterator().hasNext()) {

@@ -22,8 +22,8 @@ import uk.safeguarding.gateway.alert.Notifier;
 import uk.safeguarding.gateway.audit.AuditTrail;
 
 /**
- * The 72-hour return home interview clock: when an episode's interview is not recorded by its due
- * time, raises {@code return-home-interview-due} (the protocol sends it to the placing council and
+ * The 72-hour return home interview clock: when an episode's interview is neither offered nor
+ * recorded by its due time, raises {@code return-home-interview-due} (the protocol sends it to the placing council and
  * the IRO) with an audit record, once, claimed with {@code FOR UPDATE SKIP LOCKED}.
  */
 @ApplicationScoped
@@ -60,7 +60,7 @@ public class ReturnInterviewClock {
         Instant now = clock.instant();
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         SELECT * FROM missing_episode
-                        WHERE rhi_due_at <= $1 AND rhi_completed_at IS NULL AND rhi_escalated_at IS NULL
+                        WHERE rhi_due_at <= $1 AND rhi_completed_at IS NULL AND rhi_offered_at IS NULL AND rhi_escalated_at IS NULL
                         ORDER BY rhi_due_at LIMIT 100 FOR UPDATE SKIP LOCKED
                         """).execute(Tuple.of(now.atOffset(ZoneOffset.UTC)))
                 .chain(rows -> {
