@@ -64,12 +64,13 @@ public class Compliance {
         // is within the deadline when the recipient acknowledged before it.
         Uni<List<Line>> notices = alerts(scope, "delivered_at IS NOT NULL AND delivered_at <= ack_due_at");
         Uni<List<Line>> acks = alerts(scope, "acknowledged_at IS NOT NULL AND acknowledged_at <= ack_due_at");
-        // Return interviews are owed by the placement's return-interview service (or the placing council).
+        // Return interviews are owed by the placement's return-interview service, else the one the episode was
+        // routed to (missing from home), else the placing council.
         List<Object> rhi = new ArrayList<>();
-        String owes = scope.agencyColumn("coalesce(p.rhi_service, p.placing_authority, m.reported_by)", rhi);
+        String owes = scope.agencyColumn("coalesce(p.rhi_service, m.rhi_service, p.placing_authority, m.reported_by)", rhi);
         String reported = scope.agencyColumn("m.reported_by", rhi);
         Uni<List<Line>> interviews = lines("""
-                SELECT NULL AS protocol, coalesce(p.rhi_service, p.placing_authority, m.reported_by) AS agency,
+                SELECT NULL AS protocol, coalesce(p.rhi_service, m.rhi_service, p.placing_authority, m.reported_by) AS agency,
                     count(*) AS total,
                     count(*) FILTER (WHERE m.rhi_completed_at IS NOT NULL
                         AND m.rhi_completed_at <= m.found_at + interval '72 hours') AS met

@@ -48,6 +48,8 @@ public class Cases {
             put(b, "home-health", homeHealth);
             put(b, "gp", gp);
             put(b, "school", school);
+            // A looked-after child's virtual school head works for the placing council.
+            put(b, "virtual-school-head", placingAuthority);
             put(b, "provider", provider);
             put(b, "rhi-service", rhiService);
             b.date("placement-start", startDate.atStartOfDay(LONDON).toInstant());

@@ -68,10 +68,6 @@ public class MissingResource {
     public record FoundReport(OffsetDateTime foundAt, String locationFound) {
     }
 
-    /** The return home interview took place. */
-    public record InterviewDone(OffsetDateTime completedAt) {
-    }
-
     /** An episode as its reporter gets it back. */
     public record Episode(UUID id, UUID childId, Instant missingSince, Instant foundAt, Instant rhiDueAt,
             Instant rhiCompletedAt, EventResult event) {
@@ -83,19 +79,21 @@ public class MissingResource {
     private final PolicyService policy;
     private final Cases cases;
     private final GatewayClock clock;
-    private final PlacementResource placements;
     private final Notifier notifier;
+    private final MissingCases missingCases;
+    private final ReturnInterviews interviews;
 
     MissingResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Cases cases,
-            GatewayClock clock, PlacementResource placements, Notifier notifier) {
+            GatewayClock clock, Notifier notifier, MissingCases missingCases, ReturnInterviews interviews) {
         this.notifier = notifier;
+        this.missingCases = missingCases;
+        this.interviews = interviews;
         this.pool = pool;
         this.context = context;
         this.audit = audit;
         this.policy = policy;
         this.cases = cases;
         this.clock = clock;
-        this.placements = placements;
     }
 
     @Operation(summary = "Report a child missing",
@@ -150,9 +148,11 @@ public class MissingResource {
                                 missing.put("philomenaProfile", "/api/v1/children/" + childId + "/philomena");
                             }
                             Map<String, Object> details = details(childId, placement.orElse(null), missing, level.orElse(null));
+                            var ctx = placement.map(Cases.Placement::context)
+                                    .orElseGet(uk.safeguarding.protocol.engine.CaseContext::builder).build();
                             return cases.record(tx, new Notifier.CaseEvent(eventId, "child-missing", childId,
-                                    actor.agencyId(), now, "MISSING-RESPONSE", true, details), actor.subject(),
-                                    placement.map(Cases.Placement::context).orElseGet(uk.safeguarding.protocol.engine.CaseContext::builder).build());
+                                    actor.agencyId(), now, "MISSING-RESPONSE", true, details), actor.subject(), ctx)
+                                    .call(() -> missingCases.checkRepeat(tx, childId, episodeId, since, now, ctx));
                         })))
                 .chain(outcome -> audit.record(tx, audit.entryFor(context, "missing.report", 201)).invoke(context::markAudited)
                         .replaceWith(new Episode(episodeId, childId, since, null, null, null,
@@ -182,25 +182,27 @@ public class MissingResource {
             UUID childId = row.getUUID("child_id");
             Instant since = row.getOffsetDateTime("missing_since").toInstant();
             context.describe("missing.found", "missing-episode", id.toString(), childId);
-            return policy.authorise(tx, episodeTarget(row, null), "refer", REPORT_CATEGORIES, b -> b.missing(true))
-                    .chain(() -> {
+            return policy.authorised(tx, episodeTarget(row, null), "refer", REPORT_CATEGORIES, b -> b.missing(true))
+                    .chain(authorised -> {
                         if (row.getOffsetDateTime("found_at") != null) {
                             throw new ApiException(409, "ALREADY_FOUND", "This episode is already closed.", List.of());
                         }
-                        return cases.currentPlacement(tx, childId);
+                        return interviews.caseWhenFound(tx, row).map(c -> Map.entry(authorised.standing(), c));
                     })
-                    .chain(placement -> {
-                        var ctx = placement.map(Cases.Placement::context)
-                                .orElseGet(uk.safeguarding.protocol.engine.CaseContext::builder).build();
+                    .chain(standingAndCase -> {
+                        var found = standingAndCase.getValue();
+                        var placement = found.placement();
+                        var ctx = found.main();
                         Instant rhiDue = policy.engine().duties("child-found", ctx, foundAt).stream()
                                 .filter(d -> d.clause().endsWith("#rhi-offer")).map(DutyNotice::deadline).findFirst()
                                 .orElse(foundAt.plus(RHI_FALLBACK));
                         return tx.preparedQuery("""
-                                        UPDATE missing_episode SET found_at = $2, found_reported_by = $3, rhi_due_at = $4
+                                        UPDATE missing_episode SET found_at = $2, found_reported_by = $3, rhi_due_at = $4,
+                                            rhi_service = $5
                                         WHERE id = $1 AND found_at IS NULL
                                         """)
                                 .execute(Tuple.of(id, foundAt.atOffset(ZoneOffset.UTC), actor.agencyId(),
-                                        rhiDue.atOffset(ZoneOffset.UTC)))
+                                        rhiDue.atOffset(ZoneOffset.UTC), ctx.agencies().get("rhi-service")))
                                 .chain(() -> cases.currentRiskLevel(tx, childId))
                                 .chain(level -> {
                                     Map<String, Object> missing = new LinkedHashMap<>();
@@ -218,52 +220,8 @@ public class MissingResource {
                                 .chain(outcome -> audit.record(tx, audit.entryFor(context, "missing.found", 200))
                                         .invoke(context::markAudited)
                                         .replaceWith(new Episode(id, childId, since, foundAt, rhiDue, null,
-                                                EventResult.of(eventId, "child-found", childId, id, outcome))));
-                    });
-        }));
-    }
-
-    @Operation(summary = "Record the return home interview as done",
-        description = "409 STILL_MISSING before the child is found, ALREADY_RECORDED the second time.")
-    @Parameter(ref = "PurposeOfUse")
-    @RequestBody(required = true, content = {
-                @Content(mediaType = "application/json", schema = @Schema(implementation = InterviewDone.class),
-                        examples = @ExampleObject(name = "example", value = "{\"completedAt\": \"2026-12-08T15:00:00Z\"}"))})
-    @APIResponse(responseCode = "200", description = "The episode.",
-        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Episode.class)))
-    @APIResponse(responseCode = "404", ref = "Problem")
-    @APIResponse(responseCode = "409", ref = "Problem")
-    @POST
-    @Path("/missing-episodes/{id}/return-interview")
-    public Uni<Episode> interviewDone(@PathParam("id") UUID id, InterviewDone body) {
-        Actor actor = context.requireActor();
-        Instant completed = body == null || body.completedAt() == null ? clock.instant() : body.completedAt().toInstant();
-        context.describe("missing.return-interview", "missing-episode", id.toString(), null);
-        return pool.withTransaction(tx -> episode(tx, id).chain(row -> {
-            UUID childId = row.getUUID("child_id");
-            context.describe("missing.return-interview", "missing-episode", id.toString(), childId);
-            Target episode = episodeTarget(row, row.getString("reported_by"));
-            return policy.authorised(tx, episode, "read", List.of("missing"), b -> b)
-                    .invoke(a -> PlacementResource.requireKind(a.standing(), episode, Set.of("rhi-service", "placing-authority")))
-                    .chain(() -> {
-                        if (row.getOffsetDateTime("found_at") == null) {
-                            throw new ApiException(409, "STILL_MISSING", "The child has not been found yet.", List.of());
-                        }
-                        return tx.preparedQuery("""
-                                        UPDATE missing_episode SET rhi_completed_at = $2, rhi_recorded_by = $3
-                                        WHERE id = $1 AND rhi_completed_at IS NULL RETURNING *
-                                        """)
-                                .execute(Tuple.of(id, completed.atOffset(ZoneOffset.UTC), actor.agencyId()));
-                    })
-                    .chain(rows -> {
-                        if (rows.rowCount() == 0) {
-                            throw new ApiException(409, "ALREADY_RECORDED", "The interview is already recorded.", List.of());
-                        }
-                        Row r = rows.iterator().next();
-                        return audit.record(tx, audit.entryFor(context, "missing.return-interview", 200))
-                                .invoke(context::markAudited)
-                                .replaceWith(new Episode(id, childId, instant(r, "missing_since"), instant(r, "found_at"),
-                                        instant(r, "rhi_due_at"), instant(r, "rhi_completed_at"), null));
+                                                seenBy(standingAndCase.getKey(), EventResult.of(eventId, "child-found",
+                                                        childId, id, outcome), row, ctx))));
                     });
         }));
     }
@@ -312,13 +270,37 @@ public class MissingResource {
         }));
     }
 
+    /**
+     * Who was told, as the caller may learn it: in full for an agency whose standing reaches the whole
+     * child; otherwise (the reporter of a missing-from-home episode) only the agencies the episode itself
+     * named or was routed to, so the answer does not say who else knows the child.
+     */
+    private static EventResult seenBy(uk.safeguarding.gateway.child.Standing standing, EventResult full, Row episode,
+            uk.safeguarding.protocol.engine.CaseContext ctx) {
+        if (standing.reachesWholeChild()) {
+            return full;
+        }
+        Set<String> own = new java.util.HashSet<>();
+        for (String column : List.of("home_council", "home_police", "school", "gp")) {
+            if (episode.getString(column) != null) {
+                own.add(episode.getString(column));
+            }
+        }
+        if (ctx.agencies().get("rhi-service") != null && episode.getString("home_council") != null) {
+            own.add(ctx.agencies().get("rhi-service"));
+        }
+        return new EventResult(full.eventId(), full.event(), full.childId(), full.resourceId(),
+                full.notified().stream().filter(s -> own.contains(s.agency())).toList(),
+                full.refused().stream().filter(r -> own.stream().anyMatch(a -> r.startsWith(a + " "))).toList(), List.of());
+    }
+
     /** A missing episode as a record: reported by whom, when. */
-    private static Target episodeTarget(Row row, String source) {
+    static Target episodeTarget(Row row, String source) {
         return Target.record(row.getUUID("child_id"), source, instant(row, "recorded_at"), "missing-episode",
                 row.getUUID("id"));
     }
 
-    private Uni<Row> episode(SqlClient tx, UUID id) {
+    static Uni<Row> episode(SqlClient tx, UUID id) {
         return tx.preparedQuery("SELECT * FROM missing_episode WHERE id = $1 FOR UPDATE").execute(Tuple.of(id))
                 .map(rows -> {
                     if (!rows.iterator().hasNext()) {

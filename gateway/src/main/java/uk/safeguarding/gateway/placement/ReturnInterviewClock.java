@@ -22,8 +22,8 @@ import uk.safeguarding.gateway.alert.Notifier;
 import uk.safeguarding.gateway.audit.AuditTrail;
 
 /**
- * The 72-hour return home interview clock: when an episode's interview is not recorded by its due
- * time, raises {@code return-home-interview-due} (the protocol sends it to the placing council and
+ * The 72-hour return home interview clock: when an episode's interview is neither offered nor
+ * recorded by its due time, raises {@code return-home-interview-due} (the protocol sends it to the placing council and
  * the IRO) with an audit record, once, claimed with {@code FOR UPDATE SKIP LOCKED}.
  */
 @ApplicationScoped
@@ -33,12 +33,14 @@ public class ReturnInterviewClock {
 
     private final Pool pool;
     private final Cases cases;
+    private final MissingCases missingCases;
     private final AuditTrail audit;
     private final GatewayClock clock;
 
-    ReturnInterviewClock(Pool pool, Cases cases, AuditTrail audit, GatewayClock clock) {
+    ReturnInterviewClock(Pool pool, Cases cases, MissingCases missingCases, AuditTrail audit, GatewayClock clock) {
         this.pool = pool;
         this.cases = cases;
+        this.missingCases = missingCases;
         this.audit = audit;
         this.clock = clock;
     }
@@ -58,7 +60,7 @@ public class ReturnInterviewClock {
         Instant now = clock.instant();
         return pool.withTransaction(tx -> tx.preparedQuery("""
                         SELECT * FROM missing_episode
-                        WHERE rhi_due_at <= $1 AND rhi_completed_at IS NULL AND rhi_escalated_at IS NULL
+                        WHERE rhi_due_at <= $1 AND rhi_completed_at IS NULL AND rhi_offered_at IS NULL AND rhi_escalated_at IS NULL
                         ORDER BY rhi_due_at LIMIT 100 FOR UPDATE SKIP LOCKED
                         """).execute(Tuple.of(now.atOffset(ZoneOffset.UTC)))
                 .chain(rows -> {
@@ -83,15 +85,16 @@ public class ReturnInterviewClock {
         missing.put("returnInterviewCompleted", false);
         return tx.preparedQuery("UPDATE missing_episode SET rhi_escalated_at = $2 WHERE id = $1")
                 .execute(Tuple.of(id, now.atOffset(ZoneOffset.UTC)))
-                .chain(() -> cases.currentPlacement(tx, childId))
-                .chain(placement -> {
+                // A child missing from home has no placement: the episode's home council is told.
+                .chain(() -> missingCases.caseOf(tx, childId, MissingCases.EpisodeRoles.of(row), null))
+                .chain(episodeCase -> {
+                    var placement = episodeCase.placement();
                     Map<String, Object> details = new LinkedHashMap<>();
                     details.put("identity", PlacementResource.identity(childId,
                             placement.map(Cases.Placement::identity).orElse(null), null));
                     details.put("missing", missing);
                     return cases.record(tx, new Notifier.CaseEvent(eventId, "return-home-interview-due", childId, "gateway", now,
-                            "MISSING-RESPONSE", false, details), "gateway", placement.map(Cases.Placement::context)
-                                    .orElseGet(uk.safeguarding.protocol.engine.CaseContext::builder).build());
+                            "MISSING-RESPONSE", false, details), "gateway", episodeCase.main());
                 })
                 .chain(outcome -> audit.record(tx, Escalator.systemEntry("missing.return-interview-overdue",
                         "missing-episode", id.toString(), childId,

@@ -13,14 +13,15 @@ import java.util.Optional;
 /**
  * Which agencies make up each home council's MASH: the council's front door and its police and
  * health partners, as data. It fills the case roles {@code home-council}, {@code home-police} and
- * {@code home-health} that the protocol's referral-received duties name.
+ * {@code home-health} that the protocol's referral-received duties name, and {@code rhi-service}: the
+ * return home interview service the council commissions (a charity, or the council itself).
  */
 @ApplicationScoped
 public class PartnershipDirectory {
 
     /** A council's MASH: each partner agency and its contact route. */
     public record Mash(String council, String mashContact, String police, String policeContact, String health,
-            String healthContact) {
+            String healthContact, String rhiService) {
 
         public String contactOf(String agencyId) {
             if (agencyId.equals(council)) {
@@ -54,7 +55,8 @@ public class PartnershipDirectory {
                 JsonNode m = e.getValue();
                 result.put(e.getKey(), new Mash(e.getKey(), m.path("mashContact").asText(null),
                         m.path("police").asText(null), m.path("policeContact").asText(null),
-                        m.path("health").asText(null), m.path("healthContact").asText(null)));
+                        m.path("health").asText(null), m.path("healthContact").asText(null),
+                        m.path("rhiService").asText(null)));
             });
             return Map.copyOf(result);
         } catch (IOException e) {

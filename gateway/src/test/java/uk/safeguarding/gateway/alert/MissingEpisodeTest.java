@@ -94,7 +94,9 @@ class MissingEpisodeTest {
         ExtractableResponse<Response> missing = reportMissing(childId, provider(PROVIDER));
         assertEquals(201, missing.statusCode(), missing.asString());
         List<String> notified = missing.path("event.notified.agency");
-        assertEquals(List.of(PLACING, HOST_COUNCIL, HOST_POLICE, HOME_POLICE).stream().sorted().toList(),
+        // The school's designated safeguarding lead too (missing-school-notify); the placing council also as
+        // the virtual school head, in the same alert.
+        assertEquals(List.of(PLACING, HOST_COUNCIL, HOST_POLICE, HOME_POLICE, SCHOOL).stream().sorted().toList(),
                 notified.stream().sorted().toList());
         await().atMost(Duration.ofSeconds(10)).until(() -> forChild(receiver.deliveries(), childId).stream()
                 .filter(d -> d.json().getString("type").equals("child-missing")).count() >= 4);
@@ -123,11 +125,12 @@ class MissingEpisodeTest {
     }
 
     @Test
-    void aMissingReportFromAnAgencyWithoutARelationshipIs404AndFromASchoolIsRefused() {
+    void aMissingReportFromAnAgencyWithoutARelationshipIs404AndTheChildsSchoolMayReport() {
         UUID childId = placedChild();
         assertEquals(404, reportMissing(childId, provider(OTHER_PROVIDER)).statusCode());
-        assertEquals(403, reportMissing(childId, practitioner(SCHOOL)).statusCode());
         assertEquals(0, Db.count("SELECT count(*) FROM missing_episode WHERE child_id = ?", childId));
+        // The school the placing council named reports through its agency (report-missing-from-home).
+        assertEquals(201, reportMissing(childId, practitioner(SCHOOL)).statusCode());
     }
 
     @Test

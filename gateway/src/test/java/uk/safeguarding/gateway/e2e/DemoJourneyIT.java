@@ -90,7 +90,9 @@ class DemoJourneyIT {
         assertEquals("LOW", downgrade.get("downgrade.levelAfter"));
         assertTrue(((Set<?>) downgrade.get("risk-changed.receivedBy")).containsAll(
                 Set.of("la:E09000030", "la:E10000017", "police:lancashire", "provider:SC123456")));
-        assertEquals(Set.of("la:E09000030", "la:E10000017", "police:met", "police:lancashire"), missing.get("missing.alerted"));
+        // Her school (its designated safeguarding lead) is told too; Tower Hamlets also as her virtual school head.
+        assertEquals(Set.of("la:E09000030", "la:E10000017", "police:met", "police:lancashire", "school:100000"),
+                missing.get("missing.alerted"));
         assertNotNull(steps.get(5).facts().get("return.schoolDeadline"));
         Map<String, Object> dpo = steps.get(6).facts();
         assertEquals(true, dpo.get("overrideListed"), "the override is on the DPO's review list");

@@ -63,7 +63,8 @@ class AuthorisationMatrixTest {
         probe(w -> w.id("placement"), "POST /api/v1/placements/{id}/start", "POST /api/v1/placements/{id}/end",
                 "POST /api/v1/placements/{id}/move");
         probe(w -> w.id("episode"), "POST /api/v1/missing-episodes/{id}/found",
-                "POST /api/v1/missing-episodes/{id}/return-interview", "POST /api/v1/missing-episodes/{id}/confirmation");
+                "POST /api/v1/missing-episodes/{id}/return-interview", "GET /api/v1/missing-episodes/{id}/return-interview",
+                "POST /api/v1/missing-episodes/{id}/confirmation");
         probe(w -> w.id("caseEvent"), "GET /api/v1/case-events/{id}");
         probe(w -> w.id("alert"), "GET /api/v1/alerts/{id}", "POST /api/v1/alerts/{id}/acknowledge");
         probe(w -> w.id("anomaly"), "POST /api/v1/audit/anomalies/{id}/resolve");

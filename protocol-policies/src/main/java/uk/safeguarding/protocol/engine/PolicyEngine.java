@@ -233,6 +233,32 @@ public final class PolicyEngine {
         return planner.plan(event, caseContext, occurredAt, raisedBy);
     }
 
+    /** A threshold in force for an event the gateway derives itself, with the clause that sets it. */
+    public record EventThreshold(String clause, uk.safeguarding.protocol.model.Duty.Threshold threshold) {
+    }
+
+    /**
+     * The thresholds of duties in force on {@code event} (repeat missing: so many episodes in so many
+     * days), fewest episodes first, so the gateway raises the event from data, not
+     * from a number in its code.
+     */
+    public List<EventThreshold> thresholds(String event, Instant at) {
+        LocalDate day = LocalDate.ofInstant(at, RequestView.LONDON);
+        List<EventThreshold> out = new java.util.ArrayList<>();
+        for (Protocol p : set.protocols()) {
+            if (!p.inForceOn(day)) {
+                continue;
+            }
+            for (uk.safeguarding.protocol.model.Duty d : p.duties()) {
+                if (d.event().equals(event) && d.threshold() != null) {
+                    out.add(new EventThreshold(p.clauseRef(d.id()), d.threshold()));
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparingInt(t -> t.threshold().episodes()));
+        return List.copyOf(out);
+    }
+
     /**
      * The clause of a protocol in force that establishes relationship {@code kind} on {@code event}, if
      * any: the gateway records it on the relationship and refuses to create a relationship without one.

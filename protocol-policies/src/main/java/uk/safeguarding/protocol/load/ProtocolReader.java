@@ -58,7 +58,8 @@ final class ProtocolReader {
     private static final Set<String> PARTY = keys("agency-types", "roles");
     private static final Set<String> WHEN = keys("child-missing", "found-by-reader");
     private static final Set<String> DUTY = keys("id", "description", "event", "recipients", "deadline",
-            "escalate-to", "source");
+            "escalate-to", "threshold", "source");
+    private static final Set<String> THRESHOLD = keys("episodes", "within-days");
     private static final Set<String> DEADLINE = keys("minutes", "hours", "working-days", "end-of-day",
             "before", "emergency-working-days", "next-school-day");
     private static final Set<String> DEADLINE_KINDS = keys("minutes", "hours", "working-days", "end-of-day",
@@ -305,9 +306,14 @@ final class ProtocolReader {
                 esc = new EscalationTarget(e.string("case-role", true), e.string("role", false));
             }
         }
+        Duty.Threshold threshold = null;
+        if (m.has("threshold")) {
+            threshold = threshold(m.map("threshold", true, "threshold of duty '" + id + "'", THRESHOLD), id);
+        }
         String description = m.string("description", false);
         String source = source(m, "duty '" + id + "'");
-        return new Duty(id, description, event, recipients, deadline, esc, source, new Origin(file, m.line(), lines));
+        return new Duty(id, description, event, recipients, deadline, esc, source, new Origin(file, m.line(), lines),
+                threshold);
     }
 
     /** A standing clause: which relationship kinds an event creates, and on whose word (see StandingClause). */
@@ -349,6 +355,24 @@ final class ProtocolReader {
         String source = source(m, "relationship clause '" + id + "'");
         return new StandingClause(id, description, kinds, event, established, assertedBy == null ? Party.ANY : assertedBy,
                 asked, scope == null ? StandingClause.Scope.CHILD : scope, source, new Origin(file, m.line(), lines));
+    }
+
+    /** How many episodes within how many days raise the duty's event; both required and positive. */
+    private Duty.Threshold threshold(YamlMap t, String dutyId) {
+        if (t == null) {
+            return null;
+        }
+        Integer episodes = t.integer("episodes", true);
+        Integer days = t.integer("within-days", true);
+        if (episodes == null || days == null) {
+            return null;
+        }
+        if (episodes < 2 || days <= 0) {
+            t.report(t.raw(episodes < 2 ? "episodes" : "within-days"), LintRule.INVALID_VALUE, "threshold of duty '"
+                    + dutyId + "' needs at least 2 episodes within a positive number of days");
+            return null;
+        }
+        return new Duty.Threshold(episodes, days);
     }
 
     private Deadline deadline(YamlMap d, String dutyId) {

@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param deadline null only in a protocol that fails lint
  * @param escalateTo null only in a protocol that fails lint
+ * @param threshold for an event the gateway derives from what it holds (repeat missing): how many of
+ *     the child's episodes within how many days raise it; null for an event an agency raises
  */
 public record Duty(
         String id,
@@ -17,9 +19,19 @@ public record Duty(
         Deadline deadline,
         EscalationTarget escalateTo,
         String citation,
-        Origin origin) {
+        Origin origin,
+        Threshold threshold) {
 
     public Duty {
         recipients = List.copyOf(recipients);
+    }
+
+    public Duty(String id, String description, String event, List<String> recipients, Deadline deadline,
+            EscalationTarget escalateTo, String citation, Origin origin) {
+        this(id, description, event, recipients, deadline, escalateTo, citation, origin, null);
+    }
+
+    /** {@code episodes} or more episodes starting within {@code withinDays} days (the newest included). */
+    public record Threshold(int episodes, int withinDays) {
     }
 }

@@ -117,12 +117,37 @@ class DutiesTest {
     @Test
     void missingChildIsReportedWithinMinutesToEveryoneButTheReporter() {
         Instant at = Instant.parse("2026-07-04T01:10:00Z");
-        List<DutyNotice> n = engine.duties("child-missing", oap().build(), at, "police:lancashire");
-        assertEquals(4, n.size());
-        assertTrue(n.stream().allMatch(x -> x.deadline().equals(at.plusSeconds(15 * 60))));
+        List<DutyNotice> n = engine.duties("child-missing", oap().role("virtual-school-head", "la:E09000030").build(), at,
+                "police:lancashire");
+        List<DutyNotice> core = n.stream().filter(x -> x.clause().endsWith("#missing-notify")).toList();
+        assertEquals(4, core.size());
+        assertTrue(core.stream().allMatch(x -> x.deadline().equals(at.plusSeconds(15 * 60))));
         Map<String, DutyNotice> m = byRole(n);
         assertTrue(m.get("missing-notify/host-police").agencies().isEmpty(), "the reporting force is not told of its own report");
         assertEquals(List.of("police:met"), m.get("missing-notify/home-police").agencies());
+        // The school's designated safeguarding lead and the virtual school head within the hour.
+        assertEquals(List.of("school:100000"), m.get("missing-school-notify/school").agencies());
+        assertEquals(List.of("la:E09000030"), m.get("missing-school-notify/virtual-school-head").agencies());
+        assertEquals(at.plusSeconds(3600), m.get("missing-school-notify/school").deadline());
+        assertTrue(m.get("missing-involved-notify/involved-agency").unresolved(), "nobody else named in this case");
+        assertEquals(8, n.size());
+    }
+
+    @Test
+    void repeatMissingIsAThresholdHeldAsDataAndDueWithinOneWorkingDay() {
+        List<PolicyEngine.EventThreshold> t = engine.thresholds("repeat-missing", Instant.parse("2026-03-10T10:00:00Z"));
+        assertEquals(1, t.size());
+        assertEquals("missing-from-care@1.0.0#repeat-missing-strategy", t.get(0).clause());
+        assertEquals(3, t.get(0).threshold().episodes());
+        assertEquals(90, t.get(0).threshold().withinDays());
+        assertTrue(engine.thresholds("child-missing", Instant.parse("2026-03-10T10:00:00Z")).isEmpty());
+        // Friday 22 May 2026 20:00 BST; the spring bank holiday is Monday 25 May: due end of Tuesday 26 May.
+        Map<String, DutyNotice> m = byRole(engine.duties("repeat-missing",
+                CaseContext.builder().role("home-council", "la:E09000030").build(), Instant.parse("2026-05-22T19:00:00Z")));
+        assertEquals(1, m.size());
+        DutyNotice d = m.get("repeat-missing-strategy/home-council");
+        assertEquals(Instant.parse("2026-05-26T22:59:59Z"), d.deadline());
+        assertEquals(List.of("la:E09000030"), d.escalation().agencies());
     }
 
     @Test
@@ -145,7 +170,8 @@ class DutiesTest {
         Map<String, DutyNotice> m = byRole(engine.duties("child-found", c, at));
         assertEquals(Instant.parse("2026-12-27T20:00:00Z"), m.get("rhi-offer/rhi-service").deadline());
         assertEquals(at.plusSeconds(900), m.get("found-notify/home-council").deadline());
-        assertEquals(5, m.size());
+        assertEquals(List.of("school:100000"), m.get("found-school-notify/school").agencies());
+        assertEquals(8, m.size());
     }
 
     @ParameterizedTest(name = "incident at {0} -> school told by {1}")

@@ -49,6 +49,7 @@ class LintTest {
             empty-when.yaml,               21, missing-field
             duplicate-key.yaml,            23, duplicate-key
             invalid-value.yaml,            23, invalid-value
+            invalid-threshold.yaml,        30, invalid-value
             effect-field-mismatch.yaml,    34, effect-field-mismatch
             unknown-agency.yaml,           12, unknown-agency
             unknown-agency-type.yaml,      19, unknown-agency-type
