@@ -36,7 +36,7 @@ final class RiskDowngrade {
         String officer = api.user("officer.met");
         long proposed = System.nanoTime();
         Api.Call proposal = j.show(api.post("/api/v1/children/" + childId + "/risk-assessments", "officer.met", officer, SG,
-                Map.of("level", "LOW", "rationale", "Engaging with the CSE worker; no missing episodes since she was found")),
+                Map.of("level", "LOW", "rationale", "Engaging with the CSE worker; no missing episodes since she was found", "reviewBy", java.time.LocalDate.now().plusMonths(6).toString())),
                 "propose LOW without a second approver");
         String id = proposal.str("id");
         j.say("the gateway's answer: proposal " + id + " recorded, inEffect=" + Json.at(proposal.body(), "inEffect")
