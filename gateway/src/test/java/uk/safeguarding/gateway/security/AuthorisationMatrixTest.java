@@ -59,6 +59,8 @@ class AuthorisationMatrixTest {
                 "POST /api/v1/children/{childId}/standing-overrides", "GET /api/v1/audit/children/{childId}/disclosures");
         probe(w -> w.id("downgrade"), "POST /api/v1/risk-assessments/{id}/approval",
                 "POST /api/v1/risk-assessments/{id}/agreement");
+        probe(w -> w.id("challenge"), "GET /api/v1/challenges/{id}", "POST /api/v1/challenges/{id}/response",
+                "POST /api/v1/challenges/{id}/escalation", "POST /api/v1/challenges/{id}/resolution");
         probe(w -> w.id("placement"), "POST /api/v1/placements/{id}/start", "POST /api/v1/placements/{id}/end",
                 "POST /api/v1/placements/{id}/move");
         probe(w -> w.id("episode"), "POST /api/v1/missing-episodes/{id}/found",
@@ -148,6 +150,9 @@ class AuthorisationMatrixTest {
     static {
         BODIES.put("POST /api/v1/risk-assessments/{id}/agreement",
                 "{\"agree\":true,\"rationale\":\"Strategy meeting agreed the plan works\"}");
+        BODIES.put("POST /api/v1/challenges/{id}/response", "{\"text\":\"The strategy meeting weighed it\"}");
+        BODIES.put("POST /api/v1/challenges/{id}/escalation", "{\"text\":\"No answer by the deadline\"}");
+        BODIES.put("POST /api/v1/challenges/{id}/resolution", "{\"result\":\"WITHDRAWN\",\"outcome\":\"Agreed at the meeting\"}");
     }
 
     static String purposeFor(String path) {
