@@ -1,17 +1,14 @@
 package uk.safeguarding.gateway.disagreement;
 
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import org.jboss.logging.Logger;
 import uk.safeguarding.gateway.alert.DispatcherDisabled;
+import uk.safeguarding.gateway.alert.DueRows;
 import uk.safeguarding.gateway.alert.Escalator;
 import uk.safeguarding.gateway.alert.GatewayClock;
 import uk.safeguarding.gateway.audit.AuditTrail;
@@ -51,23 +48,14 @@ public class DisagreementClock {
     /** Escalates every open challenge past its level's deadline; returns how many. */
     public int escalateOverdue() {
         Instant now = clock.instant();
-        return pool.withTransaction(tx -> tx.preparedQuery("""
+        return DueRows.each(pool, """
                         SELECT * FROM challenge WHERE status = 'OPEN' AND due_at <= $1 AND level <> 'partnership'
                         ORDER BY due_at LIMIT 100 FOR UPDATE SKIP LOCKED
-                        """).execute(Tuple.of(now.atOffset(ZoneOffset.UTC)))
-                .chain(rows -> {
-                    List<Row> due = new ArrayList<>();
-                    rows.forEach(due::add);
-                    Uni<Integer> chain = Uni.createFrom().item(0);
-                    for (Row c : due) {
-                        chain = chain.chain(n -> challenges.escalate(tx, c, "gateway", "gateway",
-                                        "Not resolved by the " + c.getString("level") + " level's deadline.", now)
-                                .chain(outcome -> audit.record(tx, Escalator.systemEntry("disagreement.escalate-overdue",
-                                        "challenge", c.getUUID("id").toString(), c.getUUID("child_id"),
-                                        outcome.sent().stream().map(s -> s.dutyRef()).distinct().toList())))
-                                .replaceWith(n + 1));
-                    }
-                    return chain;
-                })).await().indefinitely();
+                        """, Tuple.of(now.atOffset(ZoneOffset.UTC)),
+                (tx, c) -> challenges.escalate(tx, c, "gateway", "gateway",
+                                "Not resolved by the " + c.getString("level") + " level's deadline.", now)
+                        .chain(outcome -> audit.record(tx, Escalator.systemEntry("disagreement.escalate-overdue",
+                                "challenge", c.getUUID("id").toString(), c.getUUID("child_id"),
+                                outcome.sent().stream().map(s -> s.dutyRef()).distinct().toList()))));
     }
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 import uk.safeguarding.gateway.alert.DispatcherDisabled;
+import uk.safeguarding.gateway.alert.DueRows;
 import uk.safeguarding.gateway.alert.Escalator;
 import uk.safeguarding.gateway.alert.GatewayClock;
 import uk.safeguarding.gateway.audit.AuditTrail;
@@ -66,15 +67,7 @@ public class RiskReviewClock {
         Instant now = clock.instant();
         // Due "by" the date: overdue from the day after it.
         LocalDate today = LocalDate.ofInstant(now, RiskResource.LONDON);
-        return pool.withTransaction(tx -> tx.preparedQuery(DUE).execute(Tuple.of(today)).chain(rows -> {
-            List<Row> due = new ArrayList<>();
-            rows.forEach(due::add);
-            Uni<Integer> chain = Uni.createFrom().item(0);
-            for (Row row : due) {
-                chain = chain.chain(n -> overdue(tx, row, now).replaceWith(n + 1));
-            }
-            return chain;
-        })).await().indefinitely();
+        return DueRows.each(pool, DUE, Tuple.of(today), (tx, row) -> overdue(tx, row, now));
     }
 
     private Uni<Void> overdue(SqlClient tx, Row l, Instant now) {
