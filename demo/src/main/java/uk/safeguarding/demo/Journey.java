@@ -200,7 +200,7 @@ public final class Journey extends Narration {
         check("accepted", accept.status() == 200, String.valueOf(accept.status()));
         long started = System.nanoTime();
         Api.Call risk = show(api.post("/api/v1/children/" + childId + "/risk-assessments", "la-tower-hamlets", mash, SG,
-                Map.of("level", "HIGH", "rationale", "CSE indicators, repeated missing episodes")), "risk: HIGH");
+                Map.of("level", "HIGH", "rationale", "CSE indicators, repeated missing episodes", "reviewBy", java.time.LocalDate.now().plusMonths(6).toString())), "risk: HIGH");
         check("risk recorded as HIGH and in effect", risk.status() == 201 && Boolean.TRUE.equals(Json.at(risk.body(), "inEffect")),
                 String.valueOf(risk.status()));
         told("risk-changed", childId, Set.of(HOME_HEALTH), started);

@@ -131,12 +131,15 @@ public class Cases {
                 .map(rows -> rows.iterator().hasNext());
     }
 
-    /** The level of the newest assessment in effect (a downgrade counts once approved), if any. */
+    /**
+     * The child's shared risk level: the highest current level of any agency (each agency's newest level
+     * in effect, risk_level; see docs/RISK.md), if any agency has assessed the child.
+     */
     public Uni<Optional<String>> currentRiskLevel(SqlClient client, UUID childId) {
         return client.preparedQuery("""
-                        SELECT a.level FROM risk_assessment a
-                        WHERE a.child_id = $1 AND (NOT a.downgrade OR EXISTS (SELECT 1 FROM risk_approval p WHERE p.assessment_id = a.id))
-                        ORDER BY a.recorded_at DESC, a.id LIMIT 1
+                        SELECT c.level FROM (SELECT DISTINCT ON (agency_id) level FROM risk_level WHERE child_id = $1
+                            ORDER BY agency_id, effective_at DESC, id) c
+                        ORDER BY CASE c.level WHEN 'HIGH' THEN 3 WHEN 'MEDIUM' THEN 2 ELSE 1 END DESC LIMIT 1
                         """).execute(Tuple.of(childId))
                 .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next().getString("level"))
                         : Optional.empty());

@@ -17,6 +17,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,7 +38,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import uk.safeguarding.gateway.alert.GatewayClock;
 import uk.safeguarding.gateway.alert.Notifier;
 import uk.safeguarding.gateway.audit.AuditTrail;
-import uk.safeguarding.gateway.placement.Cases;
+import uk.safeguarding.gateway.problem.Problem;
 import uk.safeguarding.gateway.child.RecordRef;
 import uk.safeguarding.gateway.child.Relationships;
 import uk.safeguarding.gateway.policy.PolicyService;
@@ -46,17 +48,19 @@ import uk.safeguarding.gateway.security.Actor;
 import uk.safeguarding.gateway.security.RequestContext;
 import uk.safeguarding.protocol.engine.Approval;
 import uk.safeguarding.protocol.engine.Approver;
-import uk.safeguarding.protocol.engine.CaseContext;
 import uk.safeguarding.protocol.engine.Decision;
 
 /**
- * Risk assessments, kept as history and never overwritten. A raise (or an unchanged level) takes
- * effect at once and goes to every involved agency. A downgrade is recorded as a proposal with its
- * rationale; it takes effect only when a second person, a supervisor of the same agency, approves it
- * with their own request ({@code POST /risk-assessments/{id}/approval}): the engine decides
- * {@code risk-downgrade} for the proposer with that approver, and only then do the alerts go out.
+ * Risk assessments, kept as history and never overwritten, each agency's separately (docs/RISK.md).
+ * Every change carries a rationale, its indicators and a review date. The child's shared level is the
+ * highest current level of any agency. An assessment at or above the shared level takes effect at once
+ * for its agency and goes to every involved agency. One below it is a downgrade proposal: it takes
+ * effect only when a second person, a supervisor of the same agency, approves it
+ * ({@code POST /risk-assessments/{id}/approval}) and every other agency whose current level it goes
+ * below has agreed through its own supervisor ({@code POST /risk-assessments/{id}/agreement}); those
+ * agencies are asked when it is proposed, before anything changes.
  */
-@Tag(name = "Risk", description = "Risk assessments as history: raises take effect at once; a downgrade needs a supervisor of the same agency.")
+@Tag(name = "Risk", description = "Each agency's risk assessment as history, with indicators, rationale and a review date; the child's shared level is the highest current one. A downgrade needs a supervisor of the same agency, and lowering below another agency's level needs that agency's agreement.")
 @APIResponse(responseCode = "401", ref = "Problem")
 @APIResponse(responseCode = "403", ref = "Problem")
 @APIResponse(responseCode = "400", ref = "Problem")
@@ -65,36 +69,97 @@ import uk.safeguarding.protocol.engine.Decision;
 @Produces(MediaType.APPLICATION_JSON)
 public class RiskResource {
 
-    static final List<String> LEVELS = List.of("LOW", "MEDIUM", "HIGH");
+    static final List<String> LEVELS = RiskLevels.LEVELS;
+    static final ZoneId LONDON = ZoneId.of("Europe/London");
     static final List<String> HISTORY_CATEGORIES = List.of("risk", "risk-history");
+    static final int MAX_INDICATORS = 30;
+    static final int MAX_INDICATOR_LENGTH = 200;
 
-    /** A new assessment. */
-    public record NewAssessment(String level, String rationale, List<String> indicators) {
+    /** A new assessment: {@code reviewBy} is an ISO date after today and within a year. */
+    public record NewAssessment(String level, String rationale, List<String> indicators, String reviewBy) {
     }
 
-    /** One assessment in the history. {@code inEffect} is false for a downgrade awaiting approval. */
+    /** One agency asked to agree to a downgrade below its level, and its answer (PENDING, AGREED, DECLINED). */
+    public record Agreement(String agency, String levelAtRequest, String status, String decidedBy, String rationale,
+            Instant decidedAt) {
+    }
+
+    /**
+     * One assessment in the history. {@code inEffect} is false for a downgrade awaiting approval or
+     * agreement; {@code status} says which (IN_EFFECT, AWAITING, DECLINED).
+     */
     public record Assessment(UUID id, UUID childId, String level, String previousLevel, boolean downgrade, String rationale,
             String assessedBy, String assessedByAgency, Instant recordedAt, boolean inEffect, String approvedBy,
-            Instant approvedAt, Notifier.Outcome notified) {
+            Instant approvedAt, Notifier.Outcome notified, List<String> indicators, LocalDate reviewBy, String status,
+            List<Agreement> agreements) {
     }
 
     private final Pool pool;
     private final RequestContext context;
     private final AuditTrail audit;
     private final PolicyService policy;
-    private final Cases cases;
     private final GatewayClock clock;
     private final Relationships relationships;
+    private final RiskLevels levels;
+    private final RiskEvents events;
+    private final RiskProposals proposals;
 
-    RiskResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Cases cases, GatewayClock clock,
-            Relationships relationships) {
+    RiskResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, GatewayClock clock,
+            Relationships relationships, RiskLevels levels, RiskEvents events, RiskProposals proposals) {
+        this.proposals = proposals;
         this.relationships = relationships;
         this.pool = pool;
         this.context = context;
         this.audit = audit;
         this.policy = policy;
-        this.cases = cases;
         this.clock = clock;
+        this.levels = levels;
+        this.events = events;
+    }
+
+    /** The body checked field by field: every problem at once, each naming its field. */
+    static LocalDate validate(NewAssessment body, LocalDate today) {
+        if (body == null || body.level() == null || !LEVELS.contains(body.level())) {
+            throw ApiException.badRequest("level", "RISK_LEVEL", "level must be one of " + LEVELS + ".");
+        }
+        List<Problem.FieldError> errors = new ArrayList<>();
+        if (body.rationale() == null || body.rationale().isBlank()) {
+            errors.add(new Problem.FieldError("rationale", "RATIONALE_REQUIRED",
+                    "Every change of risk level, raise or lower, needs a rationale: why this level, on what evidence."));
+        }
+        List<String> indicators = body.indicators() == null ? List.of() : body.indicators();
+        if (indicators.size() > MAX_INDICATORS) {
+            errors.add(new Problem.FieldError("indicators", "TOO_MANY", "At most " + MAX_INDICATORS + " indicators."));
+        }
+        for (int i = 0; i < indicators.size(); i++) {
+            String ind = indicators.get(i);
+            if (ind == null || ind.isBlank() || ind.length() > MAX_INDICATOR_LENGTH) {
+                errors.add(new Problem.FieldError("indicators/" + i, "INDICATOR",
+                        "Each indicator is a non-empty text of at most " + MAX_INDICATOR_LENGTH + " characters."));
+            }
+        }
+        LocalDate reviewBy = null;
+        if (body.reviewBy() == null || body.reviewBy().isBlank()) {
+            errors.add(new Problem.FieldError("reviewBy", "REVIEW_DATE_REQUIRED",
+                    "Every assessment says when it will be reviewed (reviewBy, an ISO date after today, within a year)."));
+        } else {
+            try {
+                reviewBy = LocalDate.parse(body.reviewBy());
+                if (!reviewBy.isAfter(today) || reviewBy.isAfter(today.plusYears(1))) {
+                    errors.add(new Problem.FieldError("reviewBy", "REVIEW_DATE",
+                            "reviewBy must be after today and within a year."));
+                }
+            } catch (java.time.format.DateTimeParseException e) {
+                errors.add(new Problem.FieldError("reviewBy", "REVIEW_DATE", "reviewBy must be an ISO date (YYYY-MM-DD)."));
+            }
+        }
+        if (errors.size() == 1) {
+            throw new ApiException(400, errors.get(0).rule(), errors.get(0).message(), errors);
+        }
+        if (!errors.isEmpty()) {
+            throw new ApiException(400, "INVALID_RISK_ASSESSMENT", "The assessment is invalid; see errors.", errors);
+        }
+        return reviewBy;
     }
 
     @Operation(summary = "Record a risk assessment",
@@ -102,7 +167,7 @@ public class RiskResource {
     @Parameter(ref = "PurposeOfUse")
     @RequestBody(required = true, content = {
                 @Content(mediaType = "application/json", schema = @Schema(implementation = NewAssessment.class),
-                        examples = @ExampleObject(name = "example", value = "{\"level\": \"HIGH\", \"rationale\": \"New intelligence about an adult associate; two missing episodes this month.\"}"))})
+                        examples = @ExampleObject(name = "example", value = "{\"level\": \"HIGH\", \"rationale\": \"New intelligence about an adult associate; two missing episodes this month.\", \"indicators\": [\"missing-episodes\", \"older-associates\"], \"reviewBy\": \"2027-03-01\"}"))})
     @APIResponse(responseCode = "201", description = "Recorded (inEffect false for a downgrade awaiting approval).",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = Assessment.class)))
     @APIResponse(responseCode = "404", ref = "Problem")
@@ -110,14 +175,14 @@ public class RiskResource {
     @Path("/children/{childId}/risk-assessments")
     public Uni<Response> assess(@PathParam("childId") UUID childId, NewAssessment body) {
         Actor actor = context.requireActor();
-        if (body == null || body.level() == null || !LEVELS.contains(body.level())) {
-            throw ApiException.badRequest("level", "RISK_LEVEL", "level must be one of " + LEVELS + ".");
-        }
-        UUID id = UUID.randomUUID();
         Instant now = clock.instant();
+        LocalDate reviewBy = validate(body, LocalDate.ofInstant(now, LONDON));
+        List<String> indicators = body.indicators() == null ? List.of() : List.copyOf(body.indicators());
+        UUID id = UUID.randomUUID();
         context.describe("risk.assess", "risk-assessment", id.toString(), childId);
-        return pool.withTransaction(tx -> cases.currentRiskLevel(tx, childId).chain(current -> {
-            boolean downgrade = current.isPresent() && LEVELS.indexOf(body.level()) < LEVELS.indexOf(current.get());
+        return pool.withTransaction(tx -> levels.current(tx, childId).chain(current -> {
+            Optional<String> shared = RiskLevels.shared(current);
+            boolean downgrade = shared.isPresent() && RiskLevels.rank(body.level()) < RiskLevels.rank(shared.get());
             // A raise: an agency the protocols let read the risk history records it. A downgrade: the engine
             // checks everything but the approver now (rationale, role, relationship), the approver later.
             Uni<Decision> decided = downgrade
@@ -126,21 +191,47 @@ public class RiskResource {
                             .onFailure(ApiException.class).recoverWithUni(e -> secondApproverOnly((ApiException) e))
                     // The answer carries the previous level: the child's risk as a whole is the record.
                     : policy.authorise(tx, Target.wholeChild(childId, Target.GATEWAY), "read", List.of("risk"), b -> b);
+            // Every other agency whose current level the proposal goes below must agree first.
+            Map<String, String> asked = new LinkedHashMap<>();
+            if (downgrade) {
+                current.values().stream().filter(c -> !c.agency().equals(actor.agencyId()))
+                        .filter(c -> RiskLevels.rank(c.level()) > RiskLevels.rank(body.level()))
+                        .forEach(c -> asked.put(c.agency(), c.level()));
+            }
+            RiskEvents.About about = new RiskEvents.About(id, childId, body.level(), shared.orElse(null), body.rationale(),
+                    indicators, reviewBy, actor.agencyId(), actor.subject());
             return decided
                     .chain(() -> tx.preparedQuery("""
                                     INSERT INTO risk_assessment (id, child_id, level, previous_level, downgrade, rationale,
-                                        assessed_by_agency, assessed_by_subject, assessed_by_roles, recorded_at)
-                                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                        assessed_by_agency, assessed_by_subject, assessed_by_roles, recorded_at, indicators, review_by)
+                                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
                                     """)
-                            .execute(Tuple.from(new Object[] {id, childId, body.level(), current.orElse(null), downgrade,
+                            .execute(Tuple.from(new Object[] {id, childId, body.level(), shared.orElse(null), downgrade,
                                     body.rationale(), actor.agencyId(), actor.subject(),
-                                    new JsonArray(actor.roles().stream().sorted().toList()), now.atOffset(ZoneOffset.UTC)})))
-                    .chain(() -> downgrade ? Uni.createFrom().item(new Notifier.Outcome(List.of(), List.of(), List.of()))
-                            : announce(tx, id, childId, body.level(), current.orElse(null), body.rationale(), actor, null, now))
+                                    new JsonArray(actor.roles().stream().sorted().toList()), now.atOffset(ZoneOffset.UTC),
+                                    new JsonArray(indicators), reviewBy})))
+                    .chain(() -> downgrade ? propose(tx, about, asked, now)
+                            : levels.set(tx, childId, actor.agencyId(), body.level(), id, reviewBy, "assessment", now)
+                                    .chain(() -> events.changed(tx, about, shared.orElse(null), body.level(), null, List.of(), now)))
                     .chain(outcome -> audit.record(tx, audit.entryFor(context, "risk.assess", 201)).invoke(context::markAudited)
-                            .replaceWith(new Assessment(id, childId, body.level(), current.orElse(null), downgrade,
-                                    body.rationale(), actor.subject(), actor.agencyId(), now, !downgrade, null, null, outcome)));
+                            .replaceWith(new Assessment(id, childId, body.level(), shared.orElse(null), downgrade,
+                                    body.rationale(), actor.subject(), actor.agencyId(), now, !downgrade, null, null, outcome,
+                                    indicators, reviewBy, downgrade ? "AWAITING" : "IN_EFFECT",
+                                    asked.entrySet().stream().map(e -> new Agreement(e.getKey(), e.getValue(), "PENDING",
+                                            null, null, null)).toList())));
         })).map(a -> Response.created(URI.create("/api/v1/risk-assessments/" + id)).entity(a).build());
+    }
+
+    /** Records who must agree and tells them now, before the proposal can take effect. */
+    private Uni<Notifier.Outcome> propose(SqlClient tx, RiskEvents.About about, Map<String, String> asked, Instant now) {
+        if (asked.isEmpty()) {
+            return Uni.createFrom().item(new Notifier.Outcome(List.of(), List.of(), List.of()));
+        }
+        List<Tuple> rows = asked.entrySet().stream()
+                .map(e -> Tuple.of(about.assessmentId(), e.getKey(), e.getValue(), now.atOffset(ZoneOffset.UTC))).toList();
+        return tx.preparedQuery("INSERT INTO risk_agreement_request (assessment_id, agency_id, agency_level, requested_at) "
+                        + "VALUES ($1, $2, $3, $4)").executeBatch(rows)
+                .chain(() -> events.agreementRequested(tx, about, asked, now));
     }
 
     /** The proposal is acceptable when the only thing missing is the second approver. */
@@ -166,47 +257,32 @@ public class RiskResource {
         Actor approver = context.requireActor();
         Instant now = clock.instant();
         context.describe("risk.approve-downgrade", "risk-assessment", id.toString(), null);
-        return pool.withTransaction(tx -> tx.preparedQuery("""
-                        SELECT a.*, p.approver_subject FROM risk_assessment a
-                        LEFT JOIN risk_approval p ON p.assessment_id = a.id WHERE a.id = $1 FOR UPDATE OF a
-                        """).execute(Tuple.of(id))
-                .chain(rows -> {
-                    if (!rows.iterator().hasNext()) {
-                        throw ApiException.notFound();
-                    }
-                    Row a = rows.iterator().next();
-                    UUID childId = a.getUUID("child_id");
-                    context.describe("risk.approve-downgrade", "risk-assessment", id.toString(), childId);
-                    // Access before state: the approver must be involved with the child (404 otherwise, like
-                    // an assessment that does not exist) before it learns anything about this one.
-                    return policy.authorise(tx, assessmentTarget(a), "read", List.of("risk"), b -> b)
-                            .invoke(() -> {
-                                if (!a.getBoolean("downgrade") || a.getString("approver_subject") != null) {
-                                    throw new ApiException(409, "NOTHING_TO_APPROVE",
-                                            "This assessment is not a downgrade awaiting approval.", List.of());
-                                }
-                            })
-                            .chain(() -> proposerDecision(tx, a, approver))
-                            .chain(decision -> tx.preparedQuery("""
-                                            INSERT INTO risk_approval (assessment_id, approver_subject, approver_agency, approved_at, reasons)
-                                            VALUES ($1, $2, $3, $4, $5)
-                                            """)
-                                    .execute(Tuple.of(id, approver.subject(), approver.agencyId(), now.atOffset(ZoneOffset.UTC),
-                                            new JsonArray(decision.reasons())))
-                                    .replaceWith(decision))
-                            .chain(decision -> {
-                                Actor proposer = new Actor(a.getString("assessed_by_subject"), null, Actor.Kind.USER,
-                                        a.getString("assessed_by_agency"), java.util.Set.of());
-                                return announce(tx, id, childId, a.getString("level"), a.getString("previous_level"),
-                                        a.getString("rationale"), proposer, approver.subject(), now);
-                            })
-                            .chain(outcome -> audit.record(tx, audit.entryFor(context, "risk.approve-downgrade", 200))
-                                    .invoke(context::markAudited)
-                                    .replaceWith(new Assessment(id, childId, a.getString("level"), a.getString("previous_level"),
-                                            true, a.getString("rationale"), a.getString("assessed_by_subject"),
-                                            a.getString("assessed_by_agency"), a.getOffsetDateTime("recorded_at").toInstant(),
-                                            true, approver.subject(), now, outcome)));
-                }));
+        return pool.withTransaction(tx -> proposals.lock(tx, id).chain(a -> {
+            UUID childId = a.getUUID("child_id");
+            context.describe("risk.approve-downgrade", "risk-assessment", id.toString(), childId);
+            // Access before state: the approver must be involved with the child (404 otherwise, like
+            // an assessment that does not exist) before it learns anything about this one.
+            return policy.authorise(tx, assessmentTarget(a), "read", List.of("risk"), b -> b)
+                    .chain(() -> proposals.agreements(tx, List.of(id)))
+                    .invoke(all -> {
+                        if (!a.getBoolean("downgrade") || a.getString("approver_subject") != null
+                                || "DECLINED".equals(RiskProposals.status(false, all.getOrDefault(id, List.of())))) {
+                            throw new ApiException(409, "NOTHING_TO_APPROVE",
+                                    "This assessment is not a downgrade awaiting approval.", List.of());
+                        }
+                    })
+                    .chain(() -> proposerDecision(tx, a, approver))
+                    .chain(decision -> tx.preparedQuery("""
+                                    INSERT INTO risk_approval (assessment_id, approver_subject, approver_agency, approved_at, reasons)
+                                    VALUES ($1, $2, $3, $4, $5)
+                                    """)
+                            .execute(Tuple.of(id, approver.subject(), approver.agencyId(), now.atOffset(ZoneOffset.UTC),
+                                    new JsonArray(decision.reasons()))))
+                    .chain(() -> proposals.completeIfReady(tx, a, approver.subject(), now))
+                    .chain(done -> proposals.agreements(tx, List.of(id)).chain(all -> audit
+                            .record(tx, audit.entryFor(context, "risk.approve-downgrade", 200)).invoke(context::markAudited)
+                            .replaceWith(answer(a, approver.subject(), now, done, all.getOrDefault(id, List.of())))));
+        }));
     }
 
     /** The engine's decision on the proposer's downgrade with this approver; refused with its stable code. */
@@ -251,15 +327,19 @@ public class RiskResource {
                         HISTORY_CATEGORIES, b -> b)
                 .chain(authorised -> policy.consents(tx, childId, reader, context.purpose().orElseThrow())
                         .chain(consents -> tx.preparedQuery("""
-                                SELECT a.*, p.approver_subject, p.approved_at FROM risk_assessment a
+                                SELECT a.*, p.approver_subject, p.approved_at, %s AS in_effect FROM risk_assessment a
                                 LEFT JOIN risk_approval p ON p.assessment_id = a.id
                                 WHERE a.child_id = $1 ORDER BY a.recorded_at, a.id
-                                """).execute(Tuple.of(childId))
-                        .map(rows -> {
+                                """.formatted(RiskLevels.inEffectSql("a"))).execute(Tuple.of(childId))
+                        .chain(rows -> {
+                            List<Row> all = new ArrayList<>();
+                            rows.forEach(all::add);
+                            return proposals.agreements(tx, all.stream().map(r -> r.getUUID("id")).toList())
+                                    .map(agreements -> {
                             java.util.Set<String> kinds = authorised.standing().kindsFor(RecordRef.wholeChild());
                             Map<String, List<String>> released = new LinkedHashMap<>();
                             List<Assessment> out = new ArrayList<>();
-                            for (Row a : rows) {
+                            for (Row a : all) {
                                 String source = a.getString("assessed_by_agency");
                                 List<String> permitted = released.computeIfAbsent(source, s -> {
                                     var d = policy.decide(reader, "read", context.purpose().orElseThrow(), kinds,
@@ -268,10 +348,12 @@ public class RiskResource {
                                 });
                                 if (permitted.contains("risk")) {
                                     policy.disclosed(source, reader);
-                                    out.add(view(a, childId, permitted.contains("risk-history")));
+                                    out.add(view(a, childId, permitted.contains("risk-history"),
+                                            agreements.getOrDefault(a.getUUID("id"), List.of())));
                                 }
                             }
                             return out;
+                        });
                         })))
                 .chain(out -> {
                     return audit.record(tx, audit.entryFor(context, "risk.history", 200)).invoke(context::markAudited)
@@ -279,63 +361,38 @@ public class RiskResource {
                 }));
     }
 
-    /** Every involved agency hears the change, with who decided and why. */
     /**
      * One assessment as a reader may see it: with {@code history} (category risk-history) everything;
      * without, the level, its change, when and which agency (the current level and its summary), but
-     * not the rationale or the people who assessed and approved it.
+     * not the rationale, the indicators or the people who assessed, approved and agreed.
      */
-    static Assessment view(Row a, UUID childId, boolean history) {
-        boolean approved = a.getString("approver_subject") != null;
+    static Assessment view(Row a, UUID childId, boolean history, List<Agreement> agreements) {
+        boolean inEffect = a.getBoolean("in_effect");
+        List<Agreement> shown = history ? agreements : agreements.stream()
+                .map(g -> new Agreement(g.agency(), g.levelAtRequest(), g.status(), null, null, g.decidedAt())).toList();
         return new Assessment(a.getUUID("id"), childId, a.getString("level"), a.getString("previous_level"),
                 a.getBoolean("downgrade"), history ? a.getString("rationale") : null,
                 history ? a.getString("assessed_by_subject") : null, a.getString("assessed_by_agency"),
-                a.getOffsetDateTime("recorded_at").toInstant(), !a.getBoolean("downgrade") || approved,
+                a.getOffsetDateTime("recorded_at").toInstant(), inEffect,
                 history ? a.getString("approver_subject") : null,
-                a.getOffsetDateTime("approved_at") == null ? null : a.getOffsetDateTime("approved_at").toInstant(), null);
+                a.getOffsetDateTime("approved_at") == null ? null : a.getOffsetDateTime("approved_at").toInstant(), null,
+                history ? RiskProposals.about(a).indicators() : null, a.getLocalDate("review_by"),
+                RiskProposals.status(inEffect, agreements), shown);
+    }
+
+    /** A proposal as its approver or an agreeing agency sees it after acting on it. */
+    static Assessment answer(Row a, String approvedBy, Instant approvedAt, Optional<Notifier.Outcome> done,
+            List<Agreement> agreements) {
+        return new Assessment(a.getUUID("id"), a.getUUID("child_id"), a.getString("level"), a.getString("previous_level"),
+                true, a.getString("rationale"), a.getString("assessed_by_subject"), a.getString("assessed_by_agency"),
+                a.getOffsetDateTime("recorded_at").toInstant(), done.isPresent(), approvedBy, approvedAt,
+                done.orElse(new Notifier.Outcome(List.of(), List.of(), List.of())), RiskProposals.about(a).indicators(),
+                a.getLocalDate("review_by"), RiskProposals.status(done.isPresent(), agreements), agreements);
     }
 
     /** An assessment as the record a decision is about. */
     static Target assessmentTarget(Row a) {
         return Target.record(a.getUUID("child_id"), a.getString("assessed_by_agency"),
                 a.getOffsetDateTime("recorded_at").toInstant(), "risk-assessment", a.getUUID("id"));
-    }
-
-    private Uni<Notifier.Outcome> announce(SqlClient tx, UUID assessmentId, UUID childId, String level, String previous,
-            String rationale, Actor assessor, String approvedBy, Instant now) {
-        // Everyone involved with the child as a whole; a referrer follows only its own referral.
-        return tx.preparedQuery("SELECT DISTINCT agency_id FROM relationship WHERE child_id = $1 AND ended_at IS NULL "
-                        + "AND standing <> 'refused' AND scope = 'child'")
-                .execute(Tuple.of(childId))
-                .chain(rows -> cases.context(tx, childId).chain(ctx -> {
-                    // all-involved = every agency in the case roles plus every agency with a live relationship.
-                    CaseContext base = ctx.build();
-                    CaseContext.Builder all = CaseContext.builder();
-                    base.agencies().forEach(all::role);
-                    int i = 0;
-                    for (Row r : rows) {
-                        all.role("involved-" + (i++), r.getString("agency_id"));
-                    }
-                    Map<String, Object> risk = new LinkedHashMap<>();
-                    risk.put("assessmentId", assessmentId.toString());
-                    risk.put("level", level);
-                    risk.put("previousLevel", previous);
-                    risk.put("change", previous == null ? "FIRST" : LEVELS.indexOf(level) < LEVELS.indexOf(previous)
-                            ? "DOWNGRADE" : LEVELS.indexOf(level) > LEVELS.indexOf(previous) ? "RAISE" : "UNCHANGED");
-                    risk.put("decidedByAgency", assessor.agencyId());
-                    // Who decided and why is risk history: councils, police and health hear it, providers
-                    // and schools the new level (risk-change protocol).
-                    Map<String, Object> history = new LinkedHashMap<>();
-                    history.put("assessmentId", assessmentId.toString());
-                    history.put("rationale", rationale);
-                    history.put("decidedBy", assessor.subject());
-                    Optional.ofNullable(approvedBy).ifPresent(a -> history.put("approvedBy", a));
-                    Map<String, Object> details = new LinkedHashMap<>();
-                    details.put("identity", Map.of("childId", childId.toString()));
-                    details.put("risk", risk);
-                    details.put("risk-history", history);
-                    return cases.record(tx, new Notifier.CaseEvent(UUID.randomUUID(), "risk-changed", childId,
-                            assessor.agencyId(), now, "SAFEGUARDING", false, details), assessor.subject(), all.build());
-                }));
     }
 }

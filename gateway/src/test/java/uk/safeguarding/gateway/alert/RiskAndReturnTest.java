@@ -53,7 +53,9 @@ class RiskAndReturnTest {
     }
 
     private static ValidatableResponse assess(UUID childId, String token, String level, String rationale) {
-        Map<String, Object> body = rationale == null ? Map.of("level", level) : Map.of("level", level, "rationale", rationale);
+        String reviewBy = java.time.LocalDate.now().plusMonths(6).toString();
+        Map<String, Object> body = rationale == null ? Map.of("level", level, "reviewBy", reviewBy)
+                : Map.of("level", level, "rationale", rationale, "reviewBy", reviewBy);
         return given().auth().oauth2(token).header("Purpose-Of-Use", "SAFEGUARDING").contentType(ContentType.JSON).body(body)
                 .when().post("/api/v1/children/" + childId + "/risk-assessments").then();
     }
@@ -73,7 +75,11 @@ class RiskAndReturnTest {
                 .statusCode(201).body("inEffect", equalTo(true))
                 .body("notified.sent.agency", containsInAnyOrder(PROVIDER, HOST_COUNCIL, HOST_POLICE, HOST_HEALTH,
                         HOME_POLICE, HOME_HEALTH, SCHOOL));
-        assess(childId, worker, "LOW", null).statusCode(403).body("code", equalTo("RATIONALE_REQUIRED"));
+        // Since issue 22 every change needs a rationale, raise or lower: refused as bad input naming the field
+        // (it was the engine's 403 for a downgrade only); a too-short one is still the engine's refusal.
+        assess(childId, worker, "LOW", null).statusCode(400).body("code", equalTo("RATIONALE_REQUIRED"))
+                .body("errors[0].field", equalTo("rationale"));
+        assess(childId, worker, "LOW", "lower risk").statusCode(403).body("code", equalTo("RATIONALE_REQUIRED"));
         assess(childId, provider(PROVIDER), "LOW", RATIONALE).statusCode(403);
         String proposal = assess(childId, worker, "LOW", RATIONALE).statusCode(201)
                 .body("downgrade", equalTo(true)).body("inEffect", equalTo(false))

@@ -49,7 +49,7 @@ class StandingTest {
                 .when().post("/api/v1/referrals").then().statusCode(201).extract();
         UUID childId = UUID.fromString(referral.path("childId"));
         String assessment = practitioner(HOME, "SAFEGUARDING")
-                .body(Map.of("level", "HIGH", "rationale", "Adult males seen collecting her from school; CAWN issued."))
+                .body(Map.of("level", "HIGH", "rationale", "Adult males seen collecting her from school; CAWN issued.", "reviewBy", java.time.LocalDate.now().plusMonths(6).toString()))
                 .when().post("/api/v1/children/" + childId + "/risk-assessments").then().statusCode(201).extract().path("id");
         return new Known(system, value, childId, referral.path("id"), assessment);
     }
@@ -80,7 +80,7 @@ class StandingTest {
                 .when().get("/fhir/ServiceRequest").then().statusCode(200).body("total", equalTo(0));
         practitioner(agency, "SAFEGUARDING").queryParam("child", k.system() + "|" + k.value())
                 .when().get("/api/v1/consents").then().statusCode(200).body("size()", equalTo(0));
-        practitioner(agency, "SAFEGUARDING").body(Map.of("level", "LOW", "rationale", "No concerns at the new placement."))
+        practitioner(agency, "SAFEGUARDING").body(Map.of("level", "LOW", "rationale", "No concerns at the new placement.", "reviewBy", java.time.LocalDate.now().plusMonths(6).toString()))
                 .when().post("/api/v1/children/" + k.childId() + "/risk-assessments").then().statusCode(404);
         var approval = as(agency, "tm-claimant", "SAFEGUARDING", "supervisor")
                 .when().post("/api/v1/risk-assessments/" + k.assessmentId() + "/approval").then().extract();

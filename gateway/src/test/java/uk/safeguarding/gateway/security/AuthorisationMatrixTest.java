@@ -59,7 +59,10 @@ class AuthorisationMatrixTest {
                 "POST /api/v1/children/{childId}/standing-overrides", "GET /api/v1/audit/children/{childId}/disclosures",
                 "GET /api/v1/children/{childId}/trigger-plan", "GET /api/v1/children/{childId}/trigger-plan/versions",
                 "POST /api/v1/children/{childId}/trigger-plan/versions");
-        probe(w -> w.id("downgrade"), "POST /api/v1/risk-assessments/{id}/approval");
+        probe(w -> w.id("downgrade"), "POST /api/v1/risk-assessments/{id}/approval",
+                "POST /api/v1/risk-assessments/{id}/agreement");
+        probe(w -> w.id("challenge"), "GET /api/v1/challenges/{id}", "POST /api/v1/challenges/{id}/response",
+                "POST /api/v1/challenges/{id}/escalation", "POST /api/v1/challenges/{id}/resolution");
         probe(w -> w.id("placement"), "POST /api/v1/placements/{id}/start", "POST /api/v1/placements/{id}/end",
                 "POST /api/v1/placements/{id}/move");
         probe(w -> w.id("episode"), "POST /api/v1/missing-episodes/{id}/found",
@@ -144,12 +147,17 @@ class AuthorisationMatrixTest {
             Map.entry("POST /api/v1/audit/anomalies/{id}/resolve", "{\"note\":\"Reviewed: expected access\"}"),
             Map.entry("PUT /api/v1/children/{childId}/philomena", "{\"profile\":{\"phones\":[\"07700 900000\"]}}"),
             Map.entry("POST /api/v1/children/{childId}/returns", "{\"arrival\":\"2030-01-01T09:00:00Z\",\"homeSchool\":\"school:100000\",\"homePolice\":\"police:met\"}"),
-            Map.entry("POST /api/v1/children/{childId}/risk-assessments", "{\"level\":\"HIGH\",\"rationale\":\"New intelligence about an adult associate\"}"),
+            Map.entry("POST /api/v1/children/{childId}/risk-assessments", "{\"level\":\"HIGH\",\"rationale\":\"New intelligence about an adult associate\",\"reviewBy\":\""
+                    + java.time.LocalDate.now().plusMonths(6) + "\"}"),
             Map.entry("POST /api/v1/children/{childId}/consent-overrides", "{\"categories\":[\"health\"],\"justification\":\"Asking her mother would alert the adult exploiting her today.\",\"lawfulBasis\":\"dpa-sch8-p4\"}"),
             Map.entry("POST /api/v1/audit/consent-overrides/{id}/review", "{\"note\":\"Reviewed: justified\"}"),
             Map.entry("POST /api/v1/relationship-claims/{id}/refusal", "{\"reason\":\"Not the placing authority of this child\"}"),
             Map.entry("POST /api/v1/children/{childId}/standing-overrides", "{\"scope\":\"relationship\",\"justification\":\"The child is missing tonight and we need the record to find her\"}"),
-            Map.entry("POST /api/v1/consents/{id}/withdrawal", "{\"onWordOf\":\"child\"}"));
+            Map.entry("POST /api/v1/consents/{id}/withdrawal", "{\"onWordOf\":\"child\"}"),
+            Map.entry("POST /api/v1/risk-assessments/{id}/agreement", "{\"agree\":true,\"rationale\":\"Strategy meeting agreed the plan works\"}"),
+            Map.entry("POST /api/v1/challenges/{id}/response", "{\"text\":\"The strategy meeting weighed it\"}"),
+            Map.entry("POST /api/v1/challenges/{id}/escalation", "{\"text\":\"No answer by the deadline\"}"),
+            Map.entry("POST /api/v1/challenges/{id}/resolution", "{\"result\":\"WITHDRAWN\",\"outcome\":\"Agreed at the meeting\"}"));
 
     static String purposeFor(String path) {
         return path.startsWith("/api/v1/audit") ? "DPO-REVIEW"

@@ -70,10 +70,14 @@ final class MatrixWorld {
         ids.put("episode", as(PROVIDER, "staff-matrix", "MISSING-RESPONSE", "provider")
                 .body(Map.of("circumstances", "Did not come back from school"))
                 .when().post("/api/v1/children/" + child + "/missing-episodes").then().statusCode(201).extract().path("id"));
-        practitioner(HOME, "SAFEGUARDING").body(Map.of("level", "HIGH", "rationale", "Two adults named by the police."))
-                .when().post("/api/v1/children/" + child + "/risk-assessments").then().statusCode(201);
+        String high = practitioner(HOME, "SAFEGUARDING").body(Map.of("level", "HIGH", "rationale", "Two adults named by the police.", "reviewBy", java.time.LocalDate.now().plusMonths(6).toString()))
+                .when().post("/api/v1/children/" + child + "/risk-assessments").then().statusCode(201).extract().path("id");
+        // The Met, involved as the home police, formally challenges the MASH's assessment.
+        ids.put("challenge", practitioner(MET, "SAFEGUARDING").body(Map.of("decision", Map.of("type", "risk-assessment",
+                        "id", high), "grounds", "Our intelligence was not considered."))
+                .when().post("/api/v1/challenges").then().statusCode(201).extract().path("id"));
         ids.put("downgrade", as(HOME, "sw-matrix", "SAFEGUARDING", "practitioner")
-                .body(Map.of("level", "LOW", "rationale", "Engaged with the CSE worker every week for three months, no missing episodes."))
+                .body(Map.of("level", "LOW", "rationale", "Engaged with the CSE worker every week for three months, no missing episodes.", "reviewBy", java.time.LocalDate.now().plusMonths(6).toString()))
                 .when().post("/api/v1/children/" + child + "/risk-assessments").then().statusCode(201).extract().path("id"));
         ids.put("consent", practitioner(HOME, "SAFEGUARDING").body("""
                 {"child": {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "%s"},

@@ -152,7 +152,7 @@ class ProvenanceAttackTest {
     @Test
     void approvingARealRiskAssessmentOfAnotherAgencysChildAnswersLikeARandomId() {
         UUID child = AlertFixtures.placedChild();
-        String assessment = practitioner(MASH, "SAFEGUARDING").body(Map.of("level", "HIGH", "rationale", "Exploiter identified."))
+        String assessment = practitioner(MASH, "SAFEGUARDING").body(Map.of("level", "HIGH", "rationale", "Exploiter identified.", "reviewBy", java.time.LocalDate.now().plusMonths(6).toString()))
                 .when().post("/api/v1/children/" + child + "/risk-assessments").then().statusCode(201).extract().path("id");
         var real = as("provider:SC654321", "tm-x", "SAFEGUARDING", "supervisor", "provider").when()
                 .post("/api/v1/risk-assessments/" + assessment + "/approval").then().extract();
@@ -196,7 +196,7 @@ class ProvenanceAttackTest {
     @Test
     void providersAndSchoolsReadTheLevelAndItsSummaryNotTheRationaleOrTheStaff() {
         UUID child = AlertFixtures.placedChild();
-        practitioner(MASH, "SAFEGUARDING").body(Map.of("level", "HIGH", "rationale", "Adult associate charged; victim statement."))
+        practitioner(MASH, "SAFEGUARDING").body(Map.of("level", "HIGH", "rationale", "Adult associate charged; victim statement.", "reviewBy", java.time.LocalDate.now().plusMonths(6).toString()))
                 .when().post("/api/v1/children/" + child + "/risk-assessments").then().statusCode(201);
         AlertFixtures.asProvider("provider:SC123456").when().get("/api/v1/children/" + child + "/risk-assessments")
                 .then().statusCode(200).body("level", hasItem("HIGH")).body("assessedByAgency", hasItem(MASH))

@@ -309,7 +309,7 @@ class ConsoleBrowserIT {
     private static void assessHigh(String child) {
         given().auth().oauth2(KeycloakTokens.clientToken("la-tower-hamlets")).header("Purpose-Of-Use", "SAFEGUARDING")
                 .contentType(ContentType.JSON)
-                .body(Map.of("level", "HIGH", "rationale", "Seen with older males at a takeaway; two missing episodes last month."))
+                .body(Map.of("level", "HIGH", "rationale", "Seen with older males at a takeaway; two missing episodes last month.", "reviewBy", java.time.LocalDate.now().plusMonths(6).toString()))
                 .when().post(ConsoleGateway.BASE_URL + "/api/v1/children/" + child + "/risk-assessments")
                 .then().statusCode(201);
     }
