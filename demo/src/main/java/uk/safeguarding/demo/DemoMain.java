@@ -44,7 +44,7 @@ public final class DemoMain {
             long passed = steps.stream().filter(Narration.Step::passed).count();
             System.out.println();
             System.out.println("━━━ The end " + "━".repeat(80));
-            System.out.println("  " + passed + " of 7 steps did what they should" + (passed == 7 ? "." : ": see ✘ above."));
+            System.out.println("  " + passed + " of " + steps.size() + " steps did what they should" + (passed == steps.size() ? "." : ": see ✘ above."));
             printWhereToLook(api, gateway, realm, journey.childId());
             // From here on the receivers print whatever else arrives (try a curl from the README).
             receivers.onDelivery(d -> System.out.println("  ✉ " + Journey.name(d.agency()) + "'s system received '"

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * agencies' systems stood in by {@link Receivers}. Each step narrates what was sent, who was told and
  * how long it took, and records its expectations as checks; nothing here decides an outcome itself.
  * Steps 1-3 and 6 are here; the longer ones have their own classes ({@link MissingAndFound},
- * {@link RiskDowngrade}, {@link DpoReview}), called in story order by {@link #play()}.
+ * {@link RiskDowngrade}, {@link MissingFromHome}, {@link DpoReview}), called in story order by {@link #play()}.
  */
 public final class Journey extends Narration {
 
@@ -31,8 +31,10 @@ public final class Journey extends Narration {
     static final String SCHOOL = "school:100000";
     static final String PROVIDER = "provider:SC123456";
     static final String OTHER_PROVIDER = "provider:SC654321";
+    /** Tower Hamlets' commissioned return home interview service, a charity (partnership data). */
+    static final String RHI_SERVICE = "vcs:1234567";
     static final List<String> AGENCIES = List.of(HOME_COUNCIL, HOST_COUNCIL, HOME_POLICE, HOST_POLICE, HOME_HEALTH,
-            HOST_HEALTH, SCHOOL, PROVIDER, OTHER_PROVIDER);
+            HOST_HEALTH, SCHOOL, PROVIDER, OTHER_PROVIDER, RHI_SERVICE);
     private static final Map<String, String> NAMES = Map.of(
             HOME_COUNCIL, "Tower Hamlets children's services (home council)",
             HOST_COUNCIL, "Lancashire children's services (host council)",
@@ -42,7 +44,8 @@ public final class Journey extends Narration {
             HOST_HEALTH, "Lancashire and South Cumbria ICB (host health)",
             SCHOOL, "her school (URN 100000)",
             PROVIDER, "the children's home (Ofsted SC123456)",
-            OTHER_PROVIDER, "an unrelated children's home (SC654321)");
+            OTHER_PROVIDER, "an unrelated children's home (SC654321)",
+            RHI_SERVICE, "the return home interview charity");
     static final String NHS = "https://fhir.nhs.uk/Id/nhs-number";
     static final String SG = "SAFEGUARDING";
 
@@ -92,6 +95,7 @@ public final class Journey extends Narration {
         new MissingAndFound(this).play();
         new RiskDowngrade(this).play();
         returnHome();
+        new MissingFromHome(this).play();
         new DpoReview(this, tamper).play();
         return steps();
     }

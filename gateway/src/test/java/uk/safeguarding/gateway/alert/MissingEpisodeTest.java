@@ -176,10 +176,10 @@ class MissingEpisodeTest {
         given().auth().oauth2(practitioner(HOST_POLICE)).header("Purpose-Of-Use", "MISSING-RESPONSE")
                 .when().post("/api/v1/alerts/" + hostCouncilAlert + "/acknowledge").then().statusCode(404);
         clock.advance(Duration.ofMinutes(10));
-        escalator.escalateDue();
+        uk.safeguarding.gateway.alert.AlertFixtures.escalateAllDue(escalator);
         assertEquals(0, Db.count("SELECT count(*) FROM alert WHERE event = 'alert-escalated' AND child_id = ?", childId));
         clock.advance(Duration.ofMinutes(6));
-        escalator.escalateDue();
+        uk.safeguarding.gateway.alert.AlertFixtures.escalateAllDue(escalator);
         List<Map<String, Object>> escalations = Db.query("""
                 SELECT e.recipient_agency, o.recipient_agency AS original FROM alert e JOIN alert o ON o.id::text = e.resource_id
                 WHERE e.event = 'alert-escalated' AND e.child_id = ?""", childId);

@@ -241,7 +241,7 @@ class MissingFromHomeTest {
         assertEquals(1, alertsFor(childId, PLACING, "repeat-missing"), "once per window");
         // Not acknowledged by the end of the next working day: escalated to the home council's supervisors.
         clock.advance(Duration.ofDays(5));
-        escalator.escalateDue();
+        uk.safeguarding.gateway.alert.AlertFixtures.escalateAllDue(escalator);
         assertTrue(Db.count("""
                 SELECT count(*) FROM alert e JOIN alert o ON o.id::text = e.resource_id
                 WHERE e.event = 'alert-escalated' AND o.event = 'repeat-missing' AND e.child_id = ?""", childId) >= 1);

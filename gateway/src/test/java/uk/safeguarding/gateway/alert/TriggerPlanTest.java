@@ -310,7 +310,7 @@ class TriggerPlanTest {
         assertEquals(1, alertsFor(overdue, PLACING, "trigger-plan-review-due"), "once only");
 
         clock.advance(Duration.ofDays(5));
-        escalator.escalateDue();
+        uk.safeguarding.gateway.alert.AlertFixtures.escalateAllDue(escalator);
         assertEquals(2, Db.count("""
                 SELECT count(*) FROM alert e JOIN alert o ON o.id::text = e.resource_id
                 WHERE e.event = 'alert-escalated' AND o.event = 'trigger-plan-review-due' AND e.child_id = ?""", overdue),

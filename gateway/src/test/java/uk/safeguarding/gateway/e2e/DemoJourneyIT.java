@@ -43,15 +43,15 @@ class DemoJourneyIT {
             try {
                 steps = journey.play();
             } finally {
-                altered = journey.steps().size() == 7
-                        ? (AuditTamper.Altered) journey.steps().get(6).facts().get("tampered") : null;
+                altered = journey.steps().size() == 8
+                        ? (AuditTamper.Altered) journey.steps().get(7).facts().get("tampered") : null;
                 if (altered != null) {
                     tamper.setOutcome(altered, altered.oldOutcome());
                 }
             }
         }
 
-        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), steps.stream().map(Narration.Step::number).toList());
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8), steps.stream().map(Narration.Step::number).toList());
         for (Narration.Step step : steps) {
             String failed = step.checks().stream().filter(c -> !c.passed())
                     .map(c -> c.expectation() + " (" + c.observed() + ")").collect(Collectors.joining("; "));
@@ -94,10 +94,15 @@ class DemoJourneyIT {
         assertEquals(Set.of("la:E09000030", "la:E10000017", "police:met", "police:lancashire", "school:100000"),
                 missing.get("missing.alerted"));
         assertNotNull(steps.get(5).facts().get("return.schoolDeadline"));
-        Map<String, Object> dpo = steps.get(6).facts();
+        Map<String, Object> fromHome = steps.get(6).facts();
+        assertNotNull(fromHome.get("missingFromHome.rhiDueAt"), "found from home starts the 72-hour offer");
+        assertTrue(String.valueOf(fromHome.get("missingFromHome.strategyDuty")).endsWith("#repeat-missing-strategy"));
+        assertTrue(((java.util.Collection<?>) fromHome.get("child-missing.receivedBy")).contains("school:100000"),
+                "the school is told of the episode from home");
+        Map<String, Object> dpo = steps.get(7).facts();
         assertEquals(true, dpo.get("overrideListed"), "the override is on the DPO's review list");
         assertTrue((Integer) dpo.get("disclosures.override") >= 1, "the disclosure report marks the override");
         assertTrue((Integer) dpo.get("anomalies.override") >= 1, "the anomaly queue flags the override");
-        assertNotNull(altered, "step 7 altered a row");
+        assertNotNull(altered, "step 8 altered a row");
     }
 }

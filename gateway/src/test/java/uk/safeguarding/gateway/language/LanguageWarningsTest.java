@@ -25,6 +25,7 @@ import uk.safeguarding.gateway.support.Db;
 class LanguageWarningsTest {
 
     static final String COUNCIL = "la:E09000030";
+    static final String REVIEW_BY = java.time.LocalDate.now().plusMonths(3).toString();
     static final String INQUIRY = "A frequent missing person who appears to willingly expose herself to danger.";
 
     @Test
@@ -32,7 +33,7 @@ class LanguageWarningsTest {
         UUID child = AlertFixtures.placedChild();
         String rationale = "Found at a party flat again; she is putting herself at risk with her older boyfriend.";
         String id = Api.as(COUNCIL, "sw-lang-1", "SAFEGUARDING", "practitioner")
-                .body(Map.of("level", "HIGH", "rationale", rationale))
+                .body(Map.of("level", "HIGH", "rationale", rationale, "reviewBy", REVIEW_BY))
                 .when().post("/api/v1/children/" + child + "/risk-assessments")
                 .then().statusCode(201)
                 .body("warnings.field", everyItem(equalTo("/rationale")))
@@ -62,7 +63,8 @@ class LanguageWarningsTest {
     void wordsThatBlameNobodyGetNoWarnings() {
         UUID child = AlertFixtures.placedChild();
         Api.as(COUNCIL, "sw-lang-2", "SAFEGUARDING", "practitioner")
-                .body(Map.of("level", "HIGH", "rationale", "Adults linked to a vehicle are exploiting her; seen twice this week."))
+                .body(Map.of("level", "HIGH", "rationale", "Adults linked to a vehicle are exploiting her; seen twice this week.",
+                        "reviewBy", REVIEW_BY))
                 .when().post("/api/v1/children/" + child + "/risk-assessments")
                 .then().statusCode(201).body("warnings", nullValue()).header(LanguageWarnings.HEADER, nullValue());
     }
@@ -71,7 +73,7 @@ class LanguageWarningsTest {
     void aRefusedRequestCarriesTheProblemAndNoFlags() {
         UUID child = AlertFixtures.placedChild();
         Api.as(COUNCIL, "sw-lang-3", "SAFEGUARDING", "practitioner")
-                .body(Map.of("level", "SEVERE", "rationale", "She is streetwise and putting herself at risk."))
+                .body(Map.of("level", "SEVERE", "rationale", "She is streetwise and putting herself at risk.", "reviewBy", REVIEW_BY))
                 .when().post("/api/v1/children/" + child + "/risk-assessments")
                 .then().statusCode(400).body("warnings", nullValue()).header(LanguageWarnings.HEADER, nullValue());
     }

@@ -111,13 +111,13 @@ class ReferralLifecycleTest {
         respond(HOME_COUNCIL, id, "acknowledge", null);
         String healthAlert = (String) alertTo(id, HEALTH, "referral-received").get("id");
         String mashAlert = (String) alertTo(id, HOME_COUNCIL, "referral-received").get("id");
-        escalator.escalateDue();
+        uk.safeguarding.gateway.alert.AlertFixtures.escalateAllDue(escalator);
         assertEquals(0, Db.count("SELECT count(*) FROM alert WHERE event = 'alert-escalated' AND resource_id = ?", healthAlert),
                 "not before the deadline");
         // One working day is at most four calendar days away (a bank-holiday weekend).
         clock.advance(Duration.ofDays(5));
-        escalator.escalateDue();
-        escalator.escalateDue();
+        uk.safeguarding.gateway.alert.AlertFixtures.escalateAllDue(escalator);
+        uk.safeguarding.gateway.alert.AlertFixtures.escalateAllDue(escalator);
         List<Map<String, Object>> escalations = Db.query("SELECT recipient_agency, payload::text AS payload FROM alert "
                 + "WHERE event = 'alert-escalated' AND resource_id = ?", healthAlert);
         assertEquals(1, escalations.size(), "once");

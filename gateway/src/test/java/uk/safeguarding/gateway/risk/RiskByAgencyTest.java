@@ -222,7 +222,7 @@ class RiskByAgencyTest {
                 child));
         // Not reviewed by the duty's deadline either: the council's supervisor is told.
         clock.advance(Duration.ofDays(5));
-        escalator.escalateDue();
+        uk.safeguarding.gateway.alert.AlertFixtures.escalateAllDue(escalator);
         assertEquals(1, Db.count("SELECT count(*) FROM alert e JOIN alert o ON e.payload->>'escalatedAlertId' = o.id::text "
                 + "WHERE o.child_id = ? AND o.event = 'risk-review-overdue' AND e.recipient_agency = ?", child, COUNCIL));
         // A new assessment is the review: its own date counts from now.
