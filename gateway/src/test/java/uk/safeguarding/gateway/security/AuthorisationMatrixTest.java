@@ -56,7 +56,8 @@ class AuthorisationMatrixTest {
                 "POST /api/v1/children/{childId}/missing-episodes", "GET /api/v1/children/{childId}/philomena",
                 "PUT /api/v1/children/{childId}/philomena", "GET /api/v1/children/{childId}/risk-assessments",
                 "POST /api/v1/children/{childId}/risk-assessments", "POST /api/v1/children/{childId}/consent-overrides",
-                "POST /api/v1/children/{childId}/standing-overrides", "GET /api/v1/audit/children/{childId}/disclosures");
+                "POST /api/v1/children/{childId}/standing-overrides", "GET /api/v1/audit/children/{childId}/disclosures",
+                "POST /api/v1/children/{childId}/domestic-abuse-incidents");
         probe(w -> w.id("downgrade"), "POST /api/v1/risk-assessments/{id}/approval");
         probe(w -> w.id("placement"), "POST /api/v1/placements/{id}/start", "POST /api/v1/placements/{id}/end",
                 "POST /api/v1/placements/{id}/move");
@@ -131,7 +132,7 @@ class AuthorisationMatrixTest {
     }
 
     /** A body valid in form, so the refusal comes from authorisation, not from validation. */
-    static final Map<String, String> BODIES = Map.of(
+    static final Map<String, String> BODIES = new java.util.HashMap<>(Map.of(
             "POST /api/v1/referrals/{id}/decline", "{\"reason\":\"Not for this service: the child lives elsewhere\"}",
             "POST /api/v1/audit/anomalies/{id}/resolve", "{\"note\":\"Reviewed: expected access\"}",
             "PUT /api/v1/children/{childId}/philomena", "{\"profile\":{\"phones\":[\"07700 900000\"]}}",
@@ -141,7 +142,11 @@ class AuthorisationMatrixTest {
             "POST /api/v1/audit/consent-overrides/{id}/review", "{\"note\":\"Reviewed: justified\"}",
             "POST /api/v1/relationship-claims/{id}/refusal", "{\"reason\":\"Not the placing authority of this child\"}",
             "POST /api/v1/children/{childId}/standing-overrides", "{\"scope\":\"relationship\",\"justification\":\"The child is missing tonight and we need the record to find her\"}",
-            "POST /api/v1/consents/{id}/withdrawal", "{\"onWordOf\":\"child\"}");
+            "POST /api/v1/consents/{id}/withdrawal", "{\"onWordOf\":\"child\"}"));
+
+    static {
+        BODIES.put("POST /api/v1/children/{childId}/domestic-abuse-incidents", "{\"childPresent\":true,\"school\":\"school:100000\"}");
+    }
 
     static String purposeFor(String path) {
         return path.startsWith("/api/v1/audit") ? "DPO-REVIEW"

@@ -105,7 +105,7 @@ public final class PolicyEngine {
         Map<String, List<Protocol>> frozenSig = new HashMap<>();
         bySignatory.forEach((k, v) -> frozenSig.put(k, List.copyOf(v)));
         this.protocolsBySignatory = Map.copyOf(frozenSig);
-        this.planner = new DutyPlanner(set.protocols(), calendar);
+        this.planner = new DutyPlanner(set.protocols(), calendar, TermCalendar.shipped());
     }
 
     /** Decides one request. Pure: the same request always gets the same decision. */
