@@ -58,7 +58,7 @@ class AuthorisationMatrixTest {
                 "POST /api/v1/children/{childId}/risk-assessments", "POST /api/v1/children/{childId}/consent-overrides",
                 "POST /api/v1/children/{childId}/standing-overrides", "GET /api/v1/audit/children/{childId}/disclosures",
                 "POST /api/v1/children/{childId}/domestic-abuse-incidents", "POST /api/v1/children/{childId}/cse-concerns",
-                "POST /api/v1/children/{childId}/allocated-worker");
+                "POST /api/v1/children/{childId}/allocated-worker", "POST /api/v1/children/{childId}/absence-notifications");
         probe(w -> w.id("downgrade"), "POST /api/v1/risk-assessments/{id}/approval");
         probe(w -> w.id("placement"), "POST /api/v1/placements/{id}/start", "POST /api/v1/placements/{id}/end",
                 "POST /api/v1/placements/{id}/move");
@@ -147,6 +147,7 @@ class AuthorisationMatrixTest {
 
     static {
         BODIES.put("POST /api/v1/children/{childId}/domestic-abuse-incidents", "{\"childPresent\":true,\"school\":\"school:100000\"}");
+        BODIES.put("POST /api/v1/children/{childId}/absence-notifications", "{\"council\":\"la:E09000030\",\"continuousSchoolDays\":12}");
         BODIES.put("POST /api/v1/children/{childId}/allocated-worker", "{\"worker\":\"sw-matrix\"}");
         BODIES.put("POST /api/v1/children/{childId}/cse-concerns", "{\"summary\":\"Seen getting into a car with an adult man at night\"}");
     }

@@ -129,7 +129,7 @@ class LintTest {
     void shippedProtocolsLintClean() {
         ProtocolLoader.Result r = ProtocolLoader.lintClasspath(ProtocolLoader.SHIPPED_INDEX, AS_OF);
         assertEquals(List.of(), r.findings());
-        assertEquals(8, r.protocols().size());
+        assertEquals(9, r.protocols().size());
     }
 
     @Test
@@ -159,16 +159,16 @@ class LintTest {
     @Test
     void shippedProtocolsExpireAfterTheirEndDate() throws IOException {
         ProtocolLintException e = assertThrows(ProtocolLintException.class, () -> ProtocolLoader.loadShipped(LocalDate.of(2029, 1, 2)));
-        assertEquals(8, e.errors().size(), e.getMessage());
+        assertEquals(9, e.errors().size(), e.getMessage());
         List<String> firstLines = e.getMessage().lines().toList();
-        assertTrue(firstLines.get(0).matches("consent-recording\\.yaml:\\d+: \\[protocol-expired\\] .*"), firstLines.get(0));
+        assertTrue(firstLines.get(0).matches("children-missing-education\\.yaml:\\d+: \\[protocol-expired\\] .*"), firstLines.get(0));
         assertTrue(e.errors().stream().allMatch(f -> f.rule() == LintRule.PROTOCOL_EXPIRED));
     }
 
     @Test
     void endingSoonIsAWarningThatDoesNotStopTheLoad() {
         ProtocolSet set = ProtocolLoader.loadShipped(LocalDate.of(2028, 11, 1));
-        assertEquals(8, set.warnings().size());
+        assertEquals(9, set.warnings().size());
         assertTrue(set.warnings().stream().allMatch(w -> w.rule() == LintRule.PROTOCOL_ENDING_SOON));
     }
 
