@@ -85,6 +85,9 @@ class CseAtHomeTest {
             JsonObject data = d.json().getJsonObject("data").getJsonObject("data");
             assertTrue(data.getJsonObject("risk").getString("summary").contains("new phone"), agency);
             assertFalse(data.containsKey("placement"), agency + " gets no placement address from this event");
+            // Each alert says under which Art 6 basis each category went (none of them is special here).
+            assertEquals("ukgdpr-6-1-e", d.json().getJsonObject("data").getJsonObject("article6").getString("risk"), agency);
+            assertTrue(d.json().getJsonObject("data").getJsonObject("article9").isEmpty(), agency);
         }
         Map<String, Object> audit = Db.query("""
                 SELECT decision, lawful_basis, actor_agency, outcome FROM audit_event WHERE action = 'cse.report' AND child_id = ?""",

@@ -82,6 +82,8 @@ class LintTest {
             partnership-without-lead-dpo.yaml, 36, partnership-without-lead-dpo
             lead-dpo-not-signatory.yaml,    8, lead-dpo-not-signatory
             partnership-role-not-lead-dpo.yaml, 31, partnership-role-not-lead-dpo
+            basis-not-for-agency-type.yaml, 24, basis-not-for-agency-type
+            basis-before-commencement.yaml, 25, basis-before-commencement
             """)
     void eachBrokenFileIsReportedWithFileLineAndRule(String name, int line, String rule) throws Exception {
         ProtocolLoader.Result result = lint(name);
