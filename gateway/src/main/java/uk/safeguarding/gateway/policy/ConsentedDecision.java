@@ -109,7 +109,7 @@ public record ConsentedDecision(Decision decision, ActiveOverride override, Map<
         List<String> reasons = new ArrayList<>(decision.reasons());
         reasons.add("consent-override:" + override.id());
         return new RequestContext.AuditedDecision(decision.effect().name(), decision.permittedCategories(), reasons,
-                decision.denialCode() == null ? null : decision.denialCode().name(), decision.lawfulBasis(),
+                decision.denialCode() == null ? null : decision.denialCode().name(), decision.recordedBasis(),
                 override.justification(), override.approver() == null ? null : override.approver().subject());
     }
 }

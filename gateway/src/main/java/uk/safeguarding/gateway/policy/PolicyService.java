@@ -195,7 +195,7 @@ public class PolicyService implements SignatoryRegistry {
             String overrideApprover) {
         return new RequestContext.AuditedDecision(decision.effect().name(), decision.permittedCategories(),
                 decision.reasons(), decision.denialCode() == null ? null : decision.denialCode().name(),
-                decision.lawfulBasis(), overrideJustification, overrideApprover);
+                decision.recordedBasis(), overrideJustification, overrideApprover);
     }
 
     private static uk.safeguarding.protocol.engine.Actor engineActor(Actor actor) {

@@ -106,6 +106,11 @@ class AllocatedWorkerTest {
         JsonPath allocated = readReferral(referral, worker("sw-allocated"));
         assertTrue(allocated.getList("permittedCategories").contains("health"), allocated.prettify());
         assertEquals("Attended the sexual health clinic twice this month.", allocated.getString("referral.health"));
+        // The audit row of that read records the Art 6 basis and the Art 9 condition for health.
+        String basis = (String) Db.query("SELECT lawful_basis FROM audit_event WHERE action = 'referral.read' "
+                + "AND actor_subject = 'sw-allocated' AND child_id = ? AND decision = 'PERMIT' ORDER BY recorded_at DESC LIMIT 1",
+                childId).get(0).get("lawful_basis");
+        assertTrue(basis.contains("ukgdpr-6-1-e") && basis.contains("ukgdpr-9-2-g+dpa-sch1-p18"), basis);
         JsonPath colleague = readReferral(referral, worker("sw-colleague"));
         assertFalse(colleague.getList("permittedCategories").contains("health"), colleague.prettify());
         assertTrue(colleague.getList("redactedCategories").contains("health"));

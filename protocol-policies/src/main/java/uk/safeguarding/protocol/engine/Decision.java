@@ -80,6 +80,33 @@ public record Decision(
         return String.join(", ", new LinkedHashSet<>(lawfulBasisByCategory.values()));
     }
 
+    /**
+     * The bases to record in an audit trail: for each released category its Art 6 basis, then (special
+     * categories) its Art 9 condition, falling back to {@link #lawfulBasisByCategory()} where neither is
+     * known; distinct, joined with {@code ", "}; null for a denial. Health released on Sch 1 para 18
+     * reads {@code "ukgdpr-6-1-e, ukgdpr-9-2-g+dpa-sch1-p18"}.
+     */
+    public String recordedBasis() {
+        if (lawfulBasisByCategory.isEmpty()) {
+            return null;
+        }
+        LinkedHashSet<String> out = new LinkedHashSet<>();
+        lawfulBasisByCategory.forEach((category, basis) -> {
+            String a6 = article6ByCategory.get(category);
+            String a9 = article9ByCategory.get(category);
+            if (a6 == null && a9 == null) {
+                out.add(basis);
+            }
+            if (a6 != null) {
+                out.add(a6);
+            }
+            if (a9 != null) {
+                out.add(a9);
+            }
+        });
+        return String.join(", ", out);
+    }
+
     public boolean has(Obligation.Type type) {
         return obligations.stream().anyMatch(o -> o.type() == type);
     }

@@ -35,6 +35,7 @@ class LawfulBasisTest {
         assertEquals(List.of("identity", "health"), d.permittedCategories());
         assertEquals(Map.of("identity", "ukgdpr-6-1-e", "health", "ukgdpr-6-1-e"), d.article6ByCategory());
         assertEquals(Map.of("health", "ukgdpr-9-2-g+dpa-sch1-p18"), d.article9ByCategory());
+        assertEquals("ukgdpr-6-1-e, ukgdpr-9-2-g+dpa-sch1-p18", d.recordedBasis(), "what the audit trail records");
     }
 
     @Test
@@ -42,6 +43,7 @@ class LawfulBasisTest {
         Decision d = read("provider:SC123456", "provider", Set.of("provider"), "granted", "health");
         assertEquals(Map.of("health", "consent"), d.article6ByCategory());
         assertEquals(Map.of("health", "consent"), d.article9ByCategory());
+        assertEquals("consent", d.recordedBasis());
     }
 
     @Test
@@ -49,6 +51,7 @@ class LawfulBasisTest {
         Decision d = read("la:E09000030", "practitioner", Set.of("placing-authority"), "not-sought", "health");
         assertEquals(Map.of(), d.article6ByCategory());
         assertEquals(Map.of(), d.article9ByCategory());
+        assertEquals(null, d.recordedBasis());
     }
 
     @Test
