@@ -182,6 +182,9 @@ public class Notifier {
         payload.put("purpose", event.purpose());
         payload.put("childMissing", event.childMissing());
         payload.put("lawfulBasis", decision.lawfulBasis());
+        // Art 6 basis per released category and, for special categories, the Art 9 condition too.
+        payload.put("article6", decision.article6ByCategory());
+        payload.put("article9", decision.article9ByCategory());
         Map<String, Object> data = new LinkedHashMap<>();
         for (String category : decision.permittedCategories()) {
             data.put(category, event.details().get(category));

@@ -51,7 +51,8 @@ public class Relationships {
     /**
      * What {@code agencyId} holds with the child: its live relationships with their standing, when the
      * gateway first knew the child, and whether {@code subject} (the requester) holds an active standing
-     * override of scope {@code relationship} for it. Empty when the agency holds nothing.
+     * override of scope {@code relationship} for it. Empty when the agency holds nothing. A relationship
+     * held by one person (the allocated worker: {@code holder_subject}) counts only for that subject.
      */
     public Uni<Standing> standing(SqlClient client, String agencyId, String subject, UUID childId) {
         return client.preparedQuery("""
@@ -61,6 +62,7 @@ public class Relationships {
                                 AND o.expires_at > now()) AS overridden
                         FROM child c LEFT JOIN relationship r ON r.child_id = c.id AND r.agency_id = $2
                             AND r.ended_at IS NULL AND r.standing <> 'refused'
+                            AND (r.holder_subject IS NULL OR r.holder_subject = $3)
                         WHERE c.id = $1
                         """)
                 .execute(Tuple.of(childId, agencyId, subject == null ? "" : subject))

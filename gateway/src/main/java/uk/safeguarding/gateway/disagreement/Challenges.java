@@ -91,8 +91,15 @@ public class Challenges {
                 || "partnership".equals(c.getString("level")) && agency.equals(partnership());
     }
 
+    /** Spelt out, not built: the emitter declaration (emitters.yaml) finds each event in this source. */
     static String eventFor(String level) {
-        return "practitioner".equals(level) ? "disagreement-raised" : "disagreement-escalated-" + level;
+        return switch (level) {
+            case "practitioner" -> "disagreement-raised";
+            case "manager" -> "disagreement-escalated-manager";
+            case "head-of-service" -> "disagreement-escalated-head-of-service";
+            case "partnership" -> "disagreement-escalated-partnership";
+            default -> throw new IllegalArgumentException("No disagreement level " + level);
+        };
     }
 
     private CaseContext context(Row c) {

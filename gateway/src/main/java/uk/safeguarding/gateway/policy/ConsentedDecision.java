@@ -68,6 +68,8 @@ public record ConsentedDecision(Decision decision, ActiveOverride override, Map<
         List<String> permitted = new ArrayList<>();
         Map<String, DenialCode> withheld = new LinkedHashMap<>();
         Map<String, String> bases = new LinkedHashMap<>();
+        Map<String, String> article6 = new LinkedHashMap<>();
+        Map<String, String> article9 = new LinkedHashMap<>();
         Set<Obligation> obligations = new LinkedHashSet<>();
         Set<String> reasons = new LinkedHashSet<>();
         for (String category : order) {
@@ -75,6 +77,8 @@ public record ConsentedDecision(Decision decision, ActiveOverride override, Map<
                 if (d.permittedCategories().contains(category)) {
                     permitted.add(category);
                     bases.put(category, d.lawfulBasisByCategory().get(category));
+                    article6.put(category, d.article6ByCategory().get(category));
+                    article9.put(category, d.article9ByCategory().get(category));
                 } else if (d.withheld().containsKey(category)) {
                     withheld.put(category, d.withheld().get(category));
                 }
@@ -85,10 +89,12 @@ public record ConsentedDecision(Decision decision, ActiveOverride override, Map<
             reasons.addAll(d.reasons());
         });
         bases.values().removeIf(v -> v == null);
+        article6.values().removeIf(v -> v == null);
+        article9.values().removeIf(v -> v == null);
         if (!permitted.isEmpty()) {
             Decision first = parts.stream().filter(Decision::isPermit).findFirst().orElseThrow();
             return new Decision(Effect.PERMIT, permitted, withheld, new ArrayList<>(obligations), new ArrayList<>(reasons),
-                    bases, null, first.rule());
+                    bases, null, first.rule(), article6, article9);
         }
         Decision first = parts.get(0);
         return new Decision(Effect.DENY, List.of(), withheld, List.of(), new ArrayList<>(reasons), Map.of(),
@@ -103,7 +109,7 @@ public record ConsentedDecision(Decision decision, ActiveOverride override, Map<
         List<String> reasons = new ArrayList<>(decision.reasons());
         reasons.add("consent-override:" + override.id());
         return new RequestContext.AuditedDecision(decision.effect().name(), decision.permittedCategories(), reasons,
-                decision.denialCode() == null ? null : decision.denialCode().name(), decision.lawfulBasis(),
+                decision.denialCode() == null ? null : decision.denialCode().name(), decision.recordedBasis(),
                 override.justification(), override.approver() == null ? null : override.approver().subject());
     }
 }

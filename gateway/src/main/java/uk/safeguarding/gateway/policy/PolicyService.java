@@ -58,6 +58,9 @@ public class PolicyService implements SignatoryRegistry {
         ProtocolSet protocols = config.directory()
                 .map(dir -> ProtocolLoader.loadDirectory(Path.of(dir)))
                 .orElseGet(ProtocolLoader::loadShipped);
+        // The shipped protocols are held to their emitters by EmittersTest; an external folder is
+        // checked here, because a duty on an event the gateway never raises would silently never be met.
+        config.directory().ifPresent(dir -> Emitters.shipped().requireNoGaps(protocols, dir));
         protocols.warnings().forEach(w -> LOG.warnf("Protocol lint warning: %s", w));
         this.shipped = protocols;
         this.minJustificationLength = consentConfig.minJustificationLength();
@@ -192,7 +195,7 @@ public class PolicyService implements SignatoryRegistry {
             String overrideApprover) {
         return new RequestContext.AuditedDecision(decision.effect().name(), decision.permittedCategories(),
                 decision.reasons(), decision.denialCode() == null ? null : decision.denialCode().name(),
-                decision.lawfulBasis(), overrideJustification, overrideApprover);
+                decision.recordedBasis(), overrideJustification, overrideApprover);
     }
 
     private static uk.safeguarding.protocol.engine.Actor engineActor(Actor actor) {

@@ -58,7 +58,9 @@ class AuthorisationMatrixTest {
                 "POST /api/v1/children/{childId}/risk-assessments", "POST /api/v1/children/{childId}/consent-overrides",
                 "POST /api/v1/children/{childId}/standing-overrides", "GET /api/v1/audit/children/{childId}/disclosures",
                 "GET /api/v1/children/{childId}/trigger-plan", "GET /api/v1/children/{childId}/trigger-plan/versions",
-                "POST /api/v1/children/{childId}/trigger-plan/versions");
+                "POST /api/v1/children/{childId}/trigger-plan/versions",
+                "POST /api/v1/children/{childId}/domestic-abuse-incidents", "POST /api/v1/children/{childId}/cse-concerns",
+                "POST /api/v1/children/{childId}/allocated-worker", "POST /api/v1/children/{childId}/absence-notifications");
         probe(w -> w.id("downgrade"), "POST /api/v1/risk-assessments/{id}/approval",
                 "POST /api/v1/risk-assessments/{id}/agreement");
         probe(w -> w.id("challenge"), "GET /api/v1/challenges/{id}", "POST /api/v1/challenges/{id}/response",
@@ -157,7 +159,11 @@ class AuthorisationMatrixTest {
             Map.entry("POST /api/v1/risk-assessments/{id}/agreement", "{\"agree\":true,\"rationale\":\"Strategy meeting agreed the plan works\"}"),
             Map.entry("POST /api/v1/challenges/{id}/response", "{\"text\":\"The strategy meeting weighed it\"}"),
             Map.entry("POST /api/v1/challenges/{id}/escalation", "{\"text\":\"No answer by the deadline\"}"),
-            Map.entry("POST /api/v1/challenges/{id}/resolution", "{\"result\":\"WITHDRAWN\",\"outcome\":\"Agreed at the meeting\"}"));
+            Map.entry("POST /api/v1/challenges/{id}/resolution", "{\"result\":\"WITHDRAWN\",\"outcome\":\"Agreed at the meeting\"}"),
+            Map.entry("POST /api/v1/children/{childId}/domestic-abuse-incidents", "{\"childPresent\":true,\"school\":\"school:100000\"}"),
+            Map.entry("POST /api/v1/children/{childId}/absence-notifications", "{\"council\":\"la:E09000030\",\"continuousSchoolDays\":12}"),
+            Map.entry("POST /api/v1/children/{childId}/allocated-worker", "{\"worker\":\"sw-matrix\"}"),
+            Map.entry("POST /api/v1/children/{childId}/cse-concerns", "{\"summary\":\"Seen getting into a car with an adult man at night\"}"));
 
     static String purposeFor(String path) {
         return path.startsWith("/api/v1/audit") ? "DPO-REVIEW"

@@ -13,8 +13,15 @@ import java.util.Map;
  *
  * @param agencies case role (home-council, host-police, school, ...) to agency id
  * @param dates case date (placement-start, arrival) to instant
+ * @param termCalendar the council whose school terms count for "next school day" deadlines (the school's
+ *     council), or null for working days
  */
-public record CaseContext(Map<String, String> agencies, Map<String, Instant> dates, boolean emergencyPlacement) {
+public record CaseContext(Map<String, String> agencies, Map<String, Instant> dates, boolean emergencyPlacement,
+        String termCalendar) {
+
+    public CaseContext(Map<String, String> agencies, Map<String, Instant> dates, boolean emergencyPlacement) {
+        this(agencies, dates, emergencyPlacement, null);
+    }
 
     public CaseContext {
         agencies = Collections.unmodifiableMap(new LinkedHashMap<>(agencies));
@@ -34,6 +41,7 @@ public record CaseContext(Map<String, String> agencies, Map<String, Instant> dat
         private final Map<String, String> agencies = new LinkedHashMap<>();
         private final Map<String, Instant> dates = new LinkedHashMap<>();
         private boolean emergency;
+        private String termCalendar;
 
         public Builder role(String caseRole, String agencyId) {
             agencies.put(caseRole, agencyId);
@@ -50,8 +58,14 @@ public record CaseContext(Map<String, String> agencies, Map<String, Instant> dat
             return this;
         }
 
+        /** The council whose school terms count for next-school-day deadlines. */
+        public Builder termCalendar(String council) {
+            this.termCalendar = council;
+            return this;
+        }
+
         public CaseContext build() {
-            return new CaseContext(agencies, dates, emergency);
+            return new CaseContext(agencies, dates, emergency, termCalendar);
         }
     }
 }

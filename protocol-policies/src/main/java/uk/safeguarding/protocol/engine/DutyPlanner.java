@@ -24,10 +24,12 @@ final class DutyPlanner {
 
     private final List<Protocol> protocols;
     private final WorkingCalendar calendar;
+    private final TermCalendar terms;
 
-    DutyPlanner(List<Protocol> protocols, WorkingCalendar calendar) {
+    DutyPlanner(List<Protocol> protocols, WorkingCalendar calendar, TermCalendar terms) {
         this.protocols = List.copyOf(protocols);
         this.calendar = calendar;
+        this.terms = terms;
     }
 
     List<DutyNotice> plan(String event, CaseContext c, Instant occurredAt, String raisedBy) {
@@ -86,13 +88,32 @@ final class DutyPlanner {
         if (deadline instanceof Deadline.BeforeCaseDate b) {
             return beforeCaseDate(b, c, occurredAt);
         }
-        Deadline.NextSchoolDay s = (Deadline.NextSchoolDay) deadline;
+        return nextSchoolDay((Deadline.NextSchoolDay) deadline, c.termCalendar(), local);
+    }
+
+    /**
+     * The start of the next school day: a working day inside one of the council's terms. Where the
+     * council's term dates are not held, every working day counts, and the rule says so.
+     */
+    private Due nextSchoolDay(Deadline.NextSchoolDay s, String council, ZonedDateTime local) {
         LocalDate d = local.toLocalDate();
+        boolean[] fellBack = {false};
+        java.util.function.Predicate<LocalDate> schoolDay = day -> calendar.isWorkingDay(day)
+                && terms.inTerm(council, day).orElseGet(() -> {
+                    fellBack[0] = true;
+                    return true;
+                });
         // today counts only if it is a school day and school has not yet started
-        if (!calendar.isWorkingDay(d) || !local.toLocalTime().isBefore(s.start())) {
-            d = calendar.workingDayOnOrAfter(d.plusDays(1));
+        if (!schoolDay.test(d) || !local.toLocalTime().isBefore(s.start())) {
+            d = d.plusDays(1);
+            // a school year has under 200 days off in a row at most; a bound stops bad data looping forever
+            for (int i = 0; i < 200 && !schoolDay.test(d); i++) {
+                d = d.plusDays(1);
+            }
         }
-        return new Due(d.atTime(s.start()).atZone(RequestView.LONDON).toInstant(), deadline.describe());
+        String rule = s.describe() + (council == null ? "" : fellBack[0]
+                ? "; term dates of " + council + " not held for these days: working days" : "; term dates of " + council);
+        return new Due(d.atTime(s.start()).atZone(RequestView.LONDON).toInstant(), rule);
     }
 
     private Due beforeCaseDate(Deadline.BeforeCaseDate b, CaseContext c, Instant occurredAt) {

@@ -105,7 +105,7 @@ public final class PolicyEngine {
         Map<String, List<Protocol>> frozenSig = new HashMap<>();
         bySignatory.forEach((k, v) -> frozenSig.put(k, List.copyOf(v)));
         this.protocolsBySignatory = Map.copyOf(frozenSig);
-        this.planner = new DutyPlanner(set.protocols(), calendar);
+        this.planner = new DutyPlanner(set.protocols(), calendar, TermCalendar.shipped());
     }
 
     /** Decides one request. Pure: the same request always gets the same decision. */
@@ -177,7 +177,11 @@ public final class PolicyEngine {
             }
         }
         if (!permitted.isEmpty()) {
-            return new Decision(Effect.PERMIT, permitted, withheld, obligations.list(), List.copyOf(reasons), bases, null, firstGrant);
+            Map<String, String> article6 = new java.util.LinkedHashMap<>();
+            Map<String, String> article9 = new java.util.LinkedHashMap<>();
+            articles(bases, article6, article9);
+            return new Decision(Effect.PERMIT, permitted, withheld, obligations.list(), List.copyOf(reasons), bases, null,
+                    firstGrant, article6, article9);
         }
         if (firstDeny != null) {
             return Decision.deny(firstDeny.rule.denyCode(), firstDeny.ref, List.copyOf(reasons), withheld);
@@ -189,6 +193,31 @@ public final class PolicyEngine {
         return allUnknown
                 ? Decision.deny(DenialCode.UNKNOWN_CATEGORY, Decision.REQUEST_CHECK, List.of(), withheld)
                 : Decision.deny(DenialCode.NO_MATCHING_RULE, Decision.DEFAULT_DENY, List.of(), withheld);
+    }
+
+    /**
+     * Splits each category's basis into its Art 6 basis and, for a special category, its Art 9 condition: a
+     * special condition names the Art 6 basis it pairs with in the vocabulary (public task for DPA Sch 1
+     * para 18; none for law-enforcement processing); an ordinary basis is the Art 6 basis itself.
+     */
+    private void articles(Map<String, String> bases, Map<String, String> article6, Map<String, String> article9) {
+        Vocabulary v = set.vocabulary();
+        bases.forEach((category, code) -> {
+            Vocabulary.LawfulBasis b = v.lawfulBases().get(code);
+            if (b == null) {
+                return;
+            }
+            if (b.special()) {
+                if (b.article6() != null) {
+                    article6.put(category, b.article6());
+                }
+                if (v.isSpecial(category)) {
+                    article9.put(category, code);
+                }
+            } else {
+                article6.put(category, code);
+            }
+        });
     }
 
     /** Releases the category under every satisfied permit (plain ones only, if any); returns the first clause used. */

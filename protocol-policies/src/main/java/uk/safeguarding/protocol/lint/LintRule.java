@@ -41,7 +41,9 @@ public enum LintRule {
     CONFIRMATION_WITHOUT_DUTY("confirmation-without-duty"),
     PARTNERSHIP_WITHOUT_LEAD_DPO("partnership-without-lead-dpo"),
     LEAD_DPO_NOT_SIGNATORY("lead-dpo-not-signatory"),
-    PARTNERSHIP_ROLE_NOT_LEAD_DPO("partnership-role-not-lead-dpo");
+    PARTNERSHIP_ROLE_NOT_LEAD_DPO("partnership-role-not-lead-dpo"),
+    BASIS_NOT_FOR_AGENCY_TYPE("basis-not-for-agency-type"),
+    BASIS_BEFORE_COMMENCEMENT("basis-before-commencement");
 
     public enum Severity { ERROR, WARNING }
 

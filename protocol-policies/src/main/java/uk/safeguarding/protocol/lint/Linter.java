@@ -222,6 +222,9 @@ public final class Linter {
         if (basisKnown && r.consent() != null) {
             consentBasis(r, vocab.lawfulBases().get(basis));
         }
+        if (basisKnown) {
+            basisFit(p, r, vocab.lawfulBases().get(basis));
+        }
         if (r.secondApproverRole() != null) {
             known(o, "second-approver", r.secondApproverRole(), vocab.roles().keySet(), LintRule.UNKNOWN_ROLE, "role");
         }
@@ -321,6 +324,31 @@ public final class Linter {
         }
         add(o, path, rule, kind + " '" + value + "' is not one of " + String.join(", ", known));
         return false;
+    }
+
+    /**
+     * A basis limited to some agency types (recognised legitimate interest is for bodies that cannot rely
+     * on public task) may be relied on only by a rule whose acting side is limited to those types; a basis
+     * that commenced on a date may not be relied on by a protocol in force before it.
+     */
+    private void basisFit(Protocol p, SharingRule r, Vocabulary.LawfulBasis b) {
+        if (!b.agencyTypes().isEmpty()) {
+            for (String action : r.actions()) {
+                String side = vocab.actorIsSender(action) ? "from" : "to";
+                Party actor = vocab.actorIsSender(action) ? r.from() : r.to();
+                if (actor.agencyTypes().any() || !b.agencyTypes().containsAll(actor.agencyTypes().values())) {
+                    add(r.origin(), "lawful-basis", LintRule.BASIS_NOT_FOR_AGENCY_TYPE, "rule '" + r.id() + "' relies on '"
+                            + r.lawfulBasis() + "' for " + side + " agency types " + actor.agencyTypes()
+                            + "; only " + b.agencyTypes() + " may rely on it");
+                    return;
+                }
+            }
+        }
+        if (b.validFrom() != null && p.effectiveFrom() != null && p.effectiveFrom().isBefore(b.validFrom())) {
+            add(r.origin(), "lawful-basis", LintRule.BASIS_BEFORE_COMMENCEMENT, "rule '" + r.id() + "' relies on '"
+                    + r.lawfulBasis() + "', in force from " + b.validFrom() + ", but protocol '" + p.id()
+                    + "' is in force from " + p.effectiveFrom());
+        }
     }
 
     private void add(Origin o, String path, LintRule rule, String message) {

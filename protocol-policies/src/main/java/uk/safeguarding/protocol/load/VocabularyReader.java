@@ -57,10 +57,12 @@ final class VocabularyReader {
         Map<String, Vocabulary.LawfulBasis> bases = new LinkedHashMap<>();
         entries(top.raw("lawful-bases")).forEach((code, node) -> {
             YamlMap b = YamlMap.of(file, findings, node, "lawful basis '" + code + "'", "", lines,
-                    Set.of("meaning", "special", "consent"));
+                    Set.of("meaning", "special", "consent", "article-6", "valid-from", "agency-types"));
             if (b != null) {
+                java.util.List<String> types = b.strings("agency-types", false);
                 bases.put(code, new Vocabulary.LawfulBasis(b.string("meaning", true),
-                        Boolean.TRUE.equals(b.bool("special", true)), Boolean.TRUE.equals(b.bool("consent", true))));
+                        Boolean.TRUE.equals(b.bool("special", true)), Boolean.TRUE.equals(b.bool("consent", true)),
+                        b.string("article-6", false), b.date("valid-from", false), types == null ? java.util.List.of() : types));
             }
         });
         Map<String, Vocabulary.Category> categories = new LinkedHashMap<>();

@@ -33,8 +33,22 @@ public record Vocabulary(
     /**
      * @param special can be a condition for processing special category (or criminal offence) data
      * @param consent the basis is the data subject's consent
+     * @param article6 for a special-category condition (Art 9 or DPA Sch 1), the UK GDPR Art 6 basis it is
+     *     paired with; null where none applies (law-enforcement processing under DPA 2018 Part 3)
+     * @param validFrom the day the basis commenced, or null (a rule may not rely on it in a protocol in
+     *     force before then)
+     * @param agencyTypes the agency types that may rely on it (empty: any)
      */
-    public record LawfulBasis(String meaning, boolean special, boolean consent) {
+    public record LawfulBasis(String meaning, boolean special, boolean consent, String article6,
+            java.time.LocalDate validFrom, java.util.List<String> agencyTypes) {
+
+        public LawfulBasis {
+            agencyTypes = agencyTypes == null ? java.util.List.of() : java.util.List.copyOf(agencyTypes);
+        }
+
+        public LawfulBasis(String meaning, boolean special, boolean consent) {
+            this(meaning, special, consent, null, null, java.util.List.of());
+        }
     }
 
     /** @param special special category or criminal offence data: sharing without consent needs a special basis */

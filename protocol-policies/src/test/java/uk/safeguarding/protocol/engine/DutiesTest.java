@@ -194,6 +194,40 @@ class DutiesTest {
         assertEquals(new DutyNotice.Escalation("home-police", "supervisor", List.of("police:met")), n.get(0).escalation());
     }
 
+    @ParameterizedTest
+    @CsvSource(textBlock = """
+            # incident (UTC),          deadline (UTC)
+            2027-04-30T17:00:00Z,      2027-05-04T07:30:00Z
+            2027-05-03T06:00:00Z,      2027-05-04T07:30:00Z
+            2026-10-23T15:00:00Z,      2026-11-02T08:30:00Z
+            2026-12-18T17:00:00Z,      2027-01-05T08:30:00Z
+            2027-03-25T12:00:00Z,      2027-04-12T07:30:00Z
+            2027-04-12T06:00:00Z,      2027-04-12T07:30:00Z
+            """)
+    void withTheCouncilsTermDatesTheNextSchoolDaySkipsWeekendsBankHolidaysHolidaysAndInsetDays(String incident,
+            String deadline) {
+        // Friday evening before the early May bank holiday: Tuesday 08:30 BST; on the bank holiday itself: the
+        // same; the last day before October half term: Monday after it (GMT); end of the autumn term: past
+        // Christmas and the INSET day of 4 January; Easter holidays: the first day of the summer term; that
+        // first day before 08:30: the same morning
+        CaseContext c = oap().termCalendar("la:E09000030").build();
+        List<DutyNotice> n = engine.duties("domestic-abuse-incident", c, Instant.parse(incident));
+        assertEquals(Instant.parse(deadline), n.get(0).deadline());
+        assertTrue(n.get(0).deadlineRule().endsWith("term dates of la:E09000030"), n.get(0).deadlineRule());
+    }
+
+    @Test
+    void whereTheCouncilsTermDatesAreNotHeldWorkingDaysCountAndTheRuleSaysSo() {
+        CaseContext c = oap().termCalendar("la:E09000030").build();
+        // September 2027 is past the dates held: Friday evening, then Monday 6 September (a working day)
+        DutyNotice n = engine.duties("domestic-abuse-incident", c, Instant.parse("2027-09-03T17:00:00Z")).get(0);
+        assertEquals(Instant.parse("2027-09-06T07:30:00Z"), n.deadline());
+        assertTrue(n.deadlineRule().contains("not held"), n.deadlineRule());
+        CaseContext unknown = oap().termCalendar("la:E99999999").build();
+        DutyNotice u = engine.duties("domestic-abuse-incident", unknown, Instant.parse("2027-02-12T17:00:00Z")).get(0);
+        assertEquals(Instant.parse("2027-02-15T08:30:00Z"), u.deadline(), "half term is not known for that council");
+    }
+
     @Test
     void theHomeSchoolIsToldBeforeTheChildArrives() {
         Instant arrival = Instant.parse("2026-09-06T16:00:00Z");

@@ -84,6 +84,8 @@ class LintTest {
             partnership-without-lead-dpo.yaml, 36, partnership-without-lead-dpo
             lead-dpo-not-signatory.yaml,    8, lead-dpo-not-signatory
             partnership-role-not-lead-dpo.yaml, 31, partnership-role-not-lead-dpo
+            basis-not-for-agency-type.yaml, 24, basis-not-for-agency-type
+            basis-before-commencement.yaml, 25, basis-before-commencement
             """)
     void eachBrokenFileIsReportedWithFileLineAndRule(String name, int line, String rule) throws Exception {
         ProtocolLoader.Result result = lint(name);
@@ -131,7 +133,7 @@ class LintTest {
     void shippedProtocolsLintClean() {
         ProtocolLoader.Result r = ProtocolLoader.lintClasspath(ProtocolLoader.SHIPPED_INDEX, AS_OF);
         assertEquals(List.of(), r.findings());
-        assertEquals(9, r.protocols().size());
+        assertEquals(10, r.protocols().size());
     }
 
     @Test
@@ -161,16 +163,16 @@ class LintTest {
     @Test
     void shippedProtocolsExpireAfterTheirEndDate() throws IOException {
         ProtocolLintException e = assertThrows(ProtocolLintException.class, () -> ProtocolLoader.loadShipped(LocalDate.of(2029, 1, 2)));
-        assertEquals(9, e.errors().size(), e.getMessage());
+        assertEquals(10, e.errors().size(), e.getMessage());
         List<String> firstLines = e.getMessage().lines().toList();
-        assertTrue(firstLines.get(0).matches("consent-recording\\.yaml:\\d+: \\[protocol-expired\\] .*"), firstLines.get(0));
+        assertTrue(firstLines.get(0).matches("children-missing-education\\.yaml:\\d+: \\[protocol-expired\\] .*"), firstLines.get(0));
         assertTrue(e.errors().stream().allMatch(f -> f.rule() == LintRule.PROTOCOL_EXPIRED));
     }
 
     @Test
     void endingSoonIsAWarningThatDoesNotStopTheLoad() {
         ProtocolSet set = ProtocolLoader.loadShipped(LocalDate.of(2028, 11, 1));
-        assertEquals(9, set.warnings().size());
+        assertEquals(10, set.warnings().size());
         assertTrue(set.warnings().stream().allMatch(w -> w.rule() == LintRule.PROTOCOL_ENDING_SOON));
     }
 

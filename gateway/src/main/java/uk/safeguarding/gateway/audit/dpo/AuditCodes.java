@@ -35,14 +35,17 @@ final class AuditCodes {
                     + "and individuals at risk",
             "dpa-sch8-p4", "DPA 2018 Sch 8 para 4, safeguarding of children (law-enforcement processing)",
             "consent", "explicit consent of the child or of the person with parental responsibility",
-            "ukgdpr-art-15", "UK GDPR Art 15 right of access");
+            "ukgdpr-art-15", "UK GDPR Art 15 right of access",
+            "ukgdpr-6-1-c", "UK GDPR Art 6(1)(c) legal obligation",
+            "ukgdpr-6-1-ea", "UK GDPR Art 6(1)(ea) recognised legitimate interest (safeguarding children)");
 
     static final Map<String, String> AGENCY_TYPES = Map.of(
             "la", "local authority children's social care",
             "police", "police force",
             "nhs", "NHS body",
             "school", "school",
-            "provider", "placement provider");
+            "provider", "placement provider",
+            "regulator", "regulator (Ofsted)");
 
     private AuditCodes() {
     }
