@@ -40,6 +40,11 @@ import uk.safeguarding.protocol.model.StandingClause;
 public class Standings {
 
     static final String EVENT_ASSERTED = "relationship-asserted";
+    /**
+     * Events whose routed agencies follow an agency the caller names in the body (the home council of a
+     * missing-from-home report, the council a school tells of an absence), not data the gateway holds.
+     */
+    static final java.util.Set<String> CALLER_CHOSEN_ROUTING = java.util.Set.of("child-missing", "absence-threshold-met");
     static final String EVENT_DECIDED = "relationship-decided";
     static final String CONFIRMER = "standing-confirmer";
     static final String CLAIMANT = "standing-claimant";
@@ -217,10 +222,15 @@ public class Standings {
             chain = chain.chain(() -> relationships.add(tx, e.childId(), n.agency(), n.kind(), e.sourceType(), e.sourceId(),
                     n.contact(), p));
         }
+        // Routing by partnership data is the protocol's decision, except where the caller chose the agency
+        // the data is looked up for: then, for a child the gateway already knew, the routed agencies stand
+        // for what comes after (this episode, its alerts), never for the records that existed before.
+        String routedStanding = CALLER_CHOSEN_ROUTING.contains(e.event()) && !e.childIsNew()
+                ? Relationships.ASSERTED : Relationships.CONFIRMED;
         for (Named n : e.routed()) {
             Standing s = clause(n.kind(), e.event(), now, StandingClause.Establishment.ROUTING);
             Relationships.Provenance p = new Relationships.Provenance(e.event(), s.clause(), actor.agencyId(),
-                    actor.subject(), Relationships.CONFIRMED, null, Relationships.SCOPE_CHILD);
+                    actor.subject(), routedStanding, null, Relationships.SCOPE_CHILD);
             chain = chain.chain(() -> relationships.add(tx, e.childId(), n.agency(), n.kind(), e.sourceType(), e.sourceId(),
                     n.contact(), p));
         }

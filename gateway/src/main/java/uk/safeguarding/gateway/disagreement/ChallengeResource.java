@@ -233,6 +233,14 @@ public class ChallengeResource {
         Instant now = clock.instant();
         return act(id, "disagreement.resolve", (tx, c) -> {
             open(c);
+            // The challenged agency cannot close a challenge of its own decision: the challenger accepts
+            // or withdraws, and at the last level the safeguarding partnership decides.
+            boolean partnershipDecides = "partnership".equals(c.getString("level"))
+                    && actor.agencyId().equals(challenges.partnership());
+            if (!actor.agencyId().equals(c.getString("challenging_agency")) && !partnershipDecides) {
+                throw ApiException.forbidden("RESOLVER_NOT_PERMITTED",
+                        "Only the agency that raised the challenge, or the safeguarding partnership at its level, resolves it.");
+            }
             return tx.preparedQuery("UPDATE challenge SET status = 'RESOLVED', resolved_at = $2, outcome = $3, due_at = NULL "
                             + "WHERE id = $1").execute(Tuple.of(id, now.atOffset(ZoneOffset.UTC), body.result()))
                     .chain(() -> challenges.step(tx, c, "resolved", c.getString("level"), "disagreement-resolved",

@@ -106,6 +106,11 @@ public class AllocationResource {
         Target whole = Target.wholeChild(childId, actor.agencyId());
         return pool.withTransaction(tx -> policy.authorised(tx, whole, "read", List.of("identity"), b -> b)
                 .chain(authorised -> {
+                    // Allocation opens health information to the worker: nobody allocates themselves but a supervisor.
+                    if (body.worker().equals(actor.subject()) && !actor.roles().contains("supervisor")) {
+                        throw ApiException.forbidden("SELF_ALLOCATION",
+                                "A practitioner cannot allocate the case to themselves; a supervisor allocates it.");
+                    }
                     if (authorised.standing().kindsFor(whole.record()).stream().noneMatch(CASE_HOLDERS::contains)) {
                         throw ApiException.forbidden("RELATIONSHIP_KIND_REQUIRED",
                                 "Only the council holding the child's case (placing authority or MASH) allocates its worker.");

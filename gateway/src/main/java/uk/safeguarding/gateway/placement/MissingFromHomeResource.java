@@ -88,9 +88,12 @@ public class MissingFromHomeResource {
     private final MissingCases missingCases;
     private final PartnershipDirectory directory;
     private final GatewayClock clock;
+    private final uk.safeguarding.gateway.child.Relationships relationships;
 
     MissingFromHomeResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, ChildIndex children,
-            Standings standings, Cases cases, MissingCases missingCases, PartnershipDirectory directory, GatewayClock clock) {
+            Standings standings, Cases cases, MissingCases missingCases, PartnershipDirectory directory, GatewayClock clock,
+            uk.safeguarding.gateway.child.Relationships relationships) {
+        this.relationships = relationships;
         this.pool = pool;
         this.context = context;
         this.audit = audit;
@@ -131,11 +134,18 @@ public class MissingFromHomeResource {
         if (since.isAfter(now)) {
             throw ApiException.badRequest("/missingSince", "IN_FUTURE", "missingSince cannot be in the future.");
         }
-        boolean selfConfirmed = !"police".equals(actor.agencyType());
         return pool.withTransaction(tx -> children.resolve(tx, body.child().system(), body.child().value())
-                .chain(child -> openEpisode(tx, child.id()).chain(open -> {
+                .chain(child -> openEpisode(tx, child.id()).chain(open -> relationships.standing(tx, actor.agencyId(),
+                        actor.subject(), child.id()).chain(standing -> {
                     UUID childId = child.id();
-                    UUID episodeId = open == null ? UUID.randomUUID() : open.getUUID("id");
+                    // Only the child's provider or placing council confirms a missing episode by reporting it
+                    // (as POST .../confirmation requires); anyone else's report waits for them, like the police's.
+                    boolean selfConfirmed = standing.confirmedKinds().stream()
+                            .anyMatch(k -> k.equals("provider") || k.equals("placing-authority"));
+                    // A report joining an open episode stands for itself only: the reporter gets a new id for
+                    // its report, never the episode someone else opened (which it could otherwise close).
+                    UUID reportId = UUID.randomUUID();
+                    UUID episodeId = open == null ? reportId : open.getUUID("id");
                     Instant episodeSince = open == null ? since : MissingResource.instant(open, "missing_since");
                     context.describe("missing.report-from-home", "missing-episode", episodeId.toString(), childId);
                     Uni<Void> stored = open != null ? Uni.createFrom().voidItem() : tx.preparedQuery("""
@@ -151,7 +161,7 @@ public class MissingFromHomeResource {
                     MissingCases.EpisodeRoles roles = in.roles();
                     return stored
                             .chain(() -> standings.establish(tx, new Standings.Establish(childId, child.created(), EVENT,
-                                    SOURCE_TYPE, episodeId, List.of("missing-reporter"), null, in.named(), in.routed())))
+                                    SOURCE_TYPE, reportId, List.of("missing-reporter"), null, in.named(), in.routed())))
                             .chain(() -> missingCases.caseOf(tx, childId, roles, actor.agencyId()))
                             .chain(c -> cases.record(tx, new Notifier.CaseEvent(UUID.randomUUID(), EVENT, childId,
                                             actor.agencyId(), now, "MISSING-RESPONSE", true,
@@ -160,9 +170,9 @@ public class MissingFromHomeResource {
                                             : missingCases.checkRepeat(tx, childId, episodeId, since, now, c.main())))
                             .chain(() -> audit.record(tx, audit.entryFor(context, "missing.report-from-home", 201)))
                             .invoke(context::markAudited)
-                            .replaceWith(new Receipt(episodeId, childId, since, in.recipients(),
-                                    "/api/v1/missing-episodes/" + episodeId));
-                })))
+                            .replaceWith(new Receipt(reportId, childId, since, in.recipients(),
+                                    "/api/v1/missing-episodes/" + reportId));
+                }))))
                 .map(r -> Response.created(URI.create(r.link())).entity(r).build());
     }
 

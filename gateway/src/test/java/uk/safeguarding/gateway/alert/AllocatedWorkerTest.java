@@ -76,6 +76,10 @@ class AllocatedWorkerTest {
         UUID childId = UUID.fromString(plan(placementBody(nhs, LocalDate.now().plusDays(7), false))
                 .statusCode(201).extract().path("childId"));
 
+        // Allocation opens health to the worker: a practitioner cannot name themselves.
+        ExtractableResponse<Response> self = allocate(childId, worker("sw-self"), Map.of("worker", "sw-self"));
+        assertEquals(403, self.statusCode(), self.asString());
+        assertEquals("SELF_ALLOCATION", self.path("code"));
         ExtractableResponse<Response> r = allocate(childId, supervisor(PLACING, "tm-1"),
                 Map.of("worker", "sw-allocated", "contact", "sw-allocated@towerhamlets.example"));
         assertEquals(201, r.statusCode(), r.asString());

@@ -142,8 +142,13 @@ class MissingFromHomeTest {
         ExtractableResponse<Response> again = reportMissing(PROVIDER, report(Api.POLICE_ID, Db.query(
                 "SELECT value FROM child_identifier WHERE child_id = ?", childId).get(0).get("value").toString(), null));
         assertEquals(201, again.statusCode(), again.asString());
-        assertEquals(episode, again.path("id"));
         assertEquals(1, Db.count("SELECT count(*) FROM missing_episode WHERE child_id = ?", childId));
+        // The joining reporter gets an id for its own report, never the episode another agency opened:
+        // it cannot close it (which would withdraw the Philomena profile from the police mid-search).
+        String joined = again.path("id");
+        org.junit.jupiter.api.Assertions.assertNotEquals(episode, joined);
+        assertEquals(404, found(PROVIDER, episode).statusCode());
+        assertEquals(404, found(PROVIDER, joined).statusCode());
     }
 
     @Test
@@ -192,6 +197,17 @@ class MissingFromHomeTest {
         ExtractableResponse<Response> random = found(PROVIDER, UUID.randomUUID().toString());
         assertEquals(404, stranger.statusCode(), stranger.asString());
         assertEquals(Api.shape(random), Api.shape(stranger));
+
+        // The reporter chooses the home council: naming another one for a child the gateway knew gives that
+        // council this episode and what follows (asserted), never the earlier referral.
+        Map<String, Object> elsewhere = report(Api.NHS, nhs, null);
+        elsewhere.put("homeCouncil", HOST_COUNCIL);
+        assertEquals(201, reportMissing(reporter, elsewhere).statusCode());
+        assertEquals(List.of("asserted"), Db.query("""
+                SELECT DISTINCT standing FROM relationship WHERE child_id = ? AND agency_id = ? AND kind = 'home-council'""",
+                childId, HOST_COUNCIL).stream().map(m -> m.get("standing")).toList());
+        assertEquals(404, Api.practitioner(HOST_COUNCIL, "SAFEGUARDING").when().get("/api/v1/referrals/" + referral)
+                .then().extract().statusCode());
     }
 
     @Test

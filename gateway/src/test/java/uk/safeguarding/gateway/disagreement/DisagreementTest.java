@@ -123,6 +123,9 @@ class DisagreementTest {
 
         // The council responds (the police cannot respond to their own challenge); the police escalate.
         as(MET, "pc-1", "practitioner").body(Map.of("text", "x")).when().post(url + "/response").then().statusCode(403);
+        // The challenged agency cannot close the challenge of its own decision below the partnership's level.
+        as(COUNCIL, "sw-1", "practitioner").body(Map.of("result", "DECISION_STANDS", "outcome", "We stand by it"))
+                .when().post(url + "/resolution").then().statusCode(403).body("code", equalTo("RESOLVER_NOT_PERMITTED"));
         as(COUNCIL, "sw-1", "practitioner").body(Map.of("text", "The strategy meeting weighed the intelligence."))
                 .when().post(url + "/response").then().statusCode(200).body("steps.step", contains("raised", "responded"));
         assertEquals(1, alerts(child, MET, "disagreement-responded"));

@@ -55,10 +55,10 @@ class LawfulBasisTest {
     }
 
     @Test
-    void recognisedLegitimateInterestIsForProvidersFromItsCommencement() {
+    void recognisedLegitimateInterestIsForProvidersAndCharitiesFromItsCommencement() {
         Vocabulary.LawfulBasis ea = engine.vocabulary().lawfulBases().get("ukgdpr-6-1-ea");
         assertEquals(LocalDate.of(2026, 2, 5), ea.validFrom());
-        assertEquals(List.of("provider"), ea.agencyTypes());
+        assertEquals(List.of("provider", "vcs"), ea.agencyTypes());
         assertEquals(false, ea.special());
     }
 }
