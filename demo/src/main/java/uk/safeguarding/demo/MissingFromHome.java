@@ -2,7 +2,6 @@ package uk.safeguarding.demo;
 
 import static uk.safeguarding.demo.Journey.HOME_COUNCIL;
 import static uk.safeguarding.demo.Journey.NHS;
-import static uk.safeguarding.demo.Journey.RHI_SERVICE;
 import static uk.safeguarding.demo.Journey.SCHOOL;
 
 import java.time.Instant;
@@ -15,9 +14,10 @@ import java.util.Set;
 /**
  * Step 7: back home and no longer in care, she goes missing from home twice more. The Met reports each
  * episode with nothing but her identifier and the home council and school: the home council and her
- * school's DSL are told, the return home interview is offered through Tower Hamlets' commissioned
- * charity, and the third episode in 90 days (the first was from the placement, step 4) raises a
- * strategy-discussion duty to the home council.
+ * school's DSL are told, the return home interview is offered within 72 hours through the service that
+ * stands for her (her placement named Tower Hamlets' own; a child never in care gets the council's
+ * commissioned charity), and the third episode in 90 days (the first was from the placement, step 4)
+ * raises a strategy-discussion duty to the home council.
  */
 final class MissingFromHome {
 
@@ -35,7 +35,7 @@ final class MissingFromHome {
                         + " apart here) she goes missing from home twice. The Met reports each episode naming only her"
                         + " NHS number, her home council and her school: the council and the school's designated"
                         + " safeguarding lead must hear, the return home interview must be offered within 72 hours"
-                        + " through the council's commissioned service (a charity), and her third episode in 90 days"
+                        + " through her return interview service, and her third episode in 90 days"
                         + " must put a strategy discussion in front of the home council within a working day.");
         String met = api.client("police-met");
         String childId = j.childId();
@@ -86,9 +86,11 @@ final class MissingFromHome {
         String due = found.str("rhiDueAt");
         j.check("found; the return home interview is due within 72 hours", found.status() == 200 && due != null
                 && !Instant.parse(due).isAfter(Instant.now().plus(72, ChronoUnit.HOURS).plusSeconds(60)), "due " + due);
-        j.told("child-found", j.childId(), Set.of(HOME_COUNCIL, RHI_SERVICE), started);
         List<Object> notified = Json.list(found.body(), "event", "notified");
         j.say("told of her return: " + notified.stream().map(n -> Json.str(n, "agency")).toList());
+        // Her placement named Tower Hamlets' own return interview service, so the offer is Tower Hamlets' (one
+        // alert carries both duties); a child never in care gets the council's commissioned charity.
+        j.told("child-found", j.childId(), Set.of(HOME_COUNCIL), started);
         return due;
     }
 }

@@ -50,12 +50,15 @@ public abstract class Narration {
         return List.copyOf(steps);
     }
 
+    /** How many steps the journey has (the header says "Step n of N"). */
+    static final int STEPS = 8;
+
     protected void begin(int number, String title, String story) {
         checks = new ArrayList<>();
         facts = new LinkedHashMap<>();
         steps.add(new Step(number, title, checks, facts));
         out.accept("");
-        out.accept("━━━ Step " + number + " of 7: " + title + " " + "━".repeat(Math.max(3, 70 - title.length())));
+        out.accept("━━━ Step " + number + " of " + STEPS + ": " + title + " " + "━".repeat(Math.max(3, 70 - title.length())));
         for (String line : wrap(story, 96)) {
             out.accept("  " + line);
         }

@@ -46,7 +46,12 @@ class MissingFromHomeIT {
                 .contentType(ContentType.JSON);
     }
 
+    /** Replaces the agency's subscription (the suite shares one gateway: the demo journey subscribed it too). */
     static String subscribe(WebhookReceiver receiver, String agency) {
+        List<Map<String, Object>> existing = as("gateway-admin", "SAFEGUARDING").when().get("/api/v1/admin/subscriptions")
+                .then().statusCode(200).extract().path("");
+        existing.stream().filter(s -> agency.equals(s.get("agency"))).forEach(s -> as("gateway-admin", "SAFEGUARDING")
+                .when().delete("/api/v1/admin/subscriptions/" + s.get("id")).then().statusCode(204));
         return as("gateway-admin", "SAFEGUARDING").body(Map.of("agency", agency, "url", receiver.url(agency)))
                 .when().post("/api/v1/admin/subscriptions").then().statusCode(201).extract().path("secret");
     }
