@@ -122,8 +122,9 @@ class ScaleOutIT {
                 awaitZero(c, "SELECT count(*) FROM audit_pending", Duration.ofSeconds(60));
                 assertEquals(0, count(c, "SELECT count(*) FROM alert WHERE status <> 'DELIVERED'"), "every alert delivered");
                 assertEquals(REFERRALS, count(c, "SELECT count(*) FROM referral"));
-                assertEquals(MISSING_EPISODES, count(c, "SELECT count(*) FROM alert WHERE event = 'child-missing'") / 4,
-                        "each missing episode alerts both councils and both police forces");
+                // Both councils, both police forces and (since issue 22) the child's school.
+                assertEquals(MISSING_EPISODES * 5L, count(c, "SELECT count(*) FROM alert WHERE event = 'child-missing'"),
+                        "each missing episode alerts both councils, both police forces and the school");
 
                 // One audit order: every event of every replica is in the one chain, which verifies.
                 PublicKey key = SigningKeys.publicKey(Files.readString(Path.of("target/test-classes/audit-keys/ed25519-public.pem")));

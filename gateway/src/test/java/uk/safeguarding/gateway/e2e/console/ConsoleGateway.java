@@ -68,6 +68,8 @@ final class ConsoleGateway implements AutoCloseable {
             try {
                 HttpURLConnection c = (HttpURLConnection) URI.create(BASE_URL + "/q/health/ready").toURL().openConnection();
                 c.setConnectTimeout(1000);
+                // A stale gateway on the port (an earlier run killed half-way) must not hang the wait.
+                c.setReadTimeout(2000);
                 if (c.getResponseCode() == 200) {
                     return;
                 }
