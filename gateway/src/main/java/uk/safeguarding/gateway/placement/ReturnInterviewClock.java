@@ -9,13 +9,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import uk.safeguarding.gateway.alert.DispatcherDisabled;
+import uk.safeguarding.gateway.alert.DueRows;
 import uk.safeguarding.gateway.alert.Escalator;
 import uk.safeguarding.gateway.alert.GatewayClock;
 import uk.safeguarding.gateway.alert.Notifier;
@@ -58,20 +57,11 @@ public class ReturnInterviewClock {
     /** Raises the overdue event for every episode past its interview deadline; returns how many. */
     public int escalateOverdue() {
         Instant now = clock.instant();
-        return pool.withTransaction(tx -> tx.preparedQuery("""
+        return DueRows.each(pool, """
                         SELECT * FROM missing_episode
                         WHERE rhi_due_at <= $1 AND rhi_completed_at IS NULL AND rhi_offered_at IS NULL AND rhi_escalated_at IS NULL
                         ORDER BY rhi_due_at LIMIT 100 FOR UPDATE SKIP LOCKED
-                        """).execute(Tuple.of(now.atOffset(ZoneOffset.UTC)))
-                .chain(rows -> {
-                    List<Row> due = new ArrayList<>();
-                    rows.forEach(due::add);
-                    Uni<Integer> chain = Uni.createFrom().item(0);
-                    for (Row row : due) {
-                        chain = chain.chain(n -> overdue(tx, row, now).replaceWith(n + 1));
-                    }
-                    return chain;
-                })).await().indefinitely();
+                        """, Tuple.of(now.atOffset(ZoneOffset.UTC)), (tx, row) -> overdue(tx, row, now));
     }
 
     private Uni<Void> overdue(SqlClient tx, Row row, Instant now) {

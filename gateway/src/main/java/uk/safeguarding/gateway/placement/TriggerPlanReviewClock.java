@@ -9,13 +9,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import uk.safeguarding.gateway.alert.DispatcherDisabled;
+import uk.safeguarding.gateway.alert.DueRows;
 import uk.safeguarding.gateway.alert.Escalator;
 import uk.safeguarding.gateway.alert.GatewayClock;
 import uk.safeguarding.gateway.alert.Notifier;
@@ -58,21 +57,12 @@ public class TriggerPlanReviewClock {
     /** Raises the review duty for every current plan past its review date; returns how many. */
     public int raiseOverdue() {
         Instant now = clock.instant();
-        return pool.withTransaction(tx -> tx.preparedQuery("""
+        return DueRows.each(pool, """
                         SELECT * FROM trigger_plan t
                         WHERE t.review_due_at <= $1 AND t.review_escalated_at IS NULL
                           AND NOT EXISTS (SELECT 1 FROM trigger_plan n WHERE n.supersedes = t.id)
                         ORDER BY t.review_due_at LIMIT 100 FOR UPDATE SKIP LOCKED
-                        """).execute(Tuple.of(now.atOffset(ZoneOffset.UTC)))
-                .chain(rows -> {
-                    List<Row> due = new ArrayList<>();
-                    rows.forEach(due::add);
-                    Uni<Integer> chain = Uni.createFrom().item(0);
-                    for (Row row : due) {
-                        chain = chain.chain(n -> overdue(tx, row, now).replaceWith(n + 1));
-                    }
-                    return chain;
-                })).await().indefinitely();
+                        """, Tuple.of(now.atOffset(ZoneOffset.UTC)), (tx, row) -> overdue(tx, row, now));
     }
 
     private Uni<Void> overdue(SqlClient tx, Row row, Instant now) {
