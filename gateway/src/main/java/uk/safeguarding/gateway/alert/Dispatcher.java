@@ -63,7 +63,8 @@ public class Dispatcher {
                 LIMIT $2)
             UPDATE alert a SET next_attempt_at = $3, attempts = a.attempts + 1
             WHERE a.id = ANY(ARRAY(SELECT id FROM due))
-            RETURNING a.id, a.recipient_agency, a.event, a.payload, a.created_at, coalesce(a.window_start, a.created_at) AS window_start, a.attempts
+            RETURNING a.id, a.recipient_agency, a.event, a.payload, a.created_at, coalesce(a.window_start, a.created_at) AS window_start, a.attempts,
+                a.trace_parent
             """;
     /** One statement per batch: a cached plan's cost is then bounded by one scan per batch, not one per alert. */
     private static final String DELIVERED = """
@@ -94,6 +95,9 @@ public class Dispatcher {
         return t;
     });
     private final java.util.concurrent.atomic.AtomicBoolean wakeQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Null in a dispatcher built by hand (tests racing two of them): deliveries are then not traced. */
+    @jakarta.inject.Inject
+    uk.safeguarding.gateway.operations.Tracing tracing;
 
     Dispatcher(Pool pool, AlertConfig config, GatewayClock clock, uk.safeguarding.gateway.audit.AuditTrail audit,
             OutboundTokens tokens) {
@@ -108,7 +112,7 @@ public class Dispatcher {
 
     /** One claimed alert with where it goes. */
     record Claimed(UUID id, String agency, String event, JsonObject payload, Instant createdAt, Instant windowStart,
-            int attempts) {
+            int attempts, String traceParent) {
     }
 
     /** Where an agency's alerts go; {@code oauth} is null unless its endpoint requires a token. */
@@ -175,7 +179,7 @@ public class Dispatcher {
                         list.add(new Claimed(r.getUUID("id"), r.getString("recipient_agency"), r.getString("event"),
                                 (JsonObject) r.getValue("payload"), r.getOffsetDateTime("created_at").toInstant(),
                                 r.getOffsetDateTime("window_start").toInstant(),
-                                r.getInteger("attempts")));
+                                r.getInteger("attempts"), r.getString("trace_parent")));
                     }
                     return list;
                 }).await().indefinitely();
@@ -185,7 +189,7 @@ public class Dispatcher {
         Map<String, Subscription> subscriptions = subscriptions(claimed);
         List<CompletableFuture<Tuple>> outcomes = new ArrayList<>(claimed.size());
         for (Claimed alert : claimed) {
-            outcomes.add(deliver(alert, subscriptions.get(alert.agency())));
+            outcomes.add(traced(alert, subscriptions.get(alert.agency())));
         }
         List<UUID> delivered = new ArrayList<>();
         List<Tuple> retry = new ArrayList<>();
@@ -248,6 +252,21 @@ public class Dispatcher {
                     }
                     return map;
                 }).await().indefinitely();
+    }
+
+    /** {@link #deliver} inside a span of the trace that queued the alert (docs/OPERATIONS.md, Traces). */
+    private CompletableFuture<Tuple> traced(Claimed alert, Subscription subscription) {
+        if (tracing == null) {
+            return deliver(alert, subscription);
+        }
+        io.opentelemetry.api.trace.Span span = tracing.startDelivery(alert.traceParent(), alert.id(), alert.agency(), alert.attempts());
+        return deliver(alert, subscription).whenComplete((outcome, failure) -> {
+            String error = failure != null ? failure.toString() : outcome.getString(0);
+            if (error != null) {
+                span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, error);
+            }
+            span.end();
+        });
     }
 
     /** Completes with a one-element tuple: null when delivered, else the error to record. */

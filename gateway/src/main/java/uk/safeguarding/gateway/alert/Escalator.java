@@ -43,8 +43,11 @@ public class Escalator {
     private final AuditTrail audit;
     private final GatewayClock clock;
     private final AlertConfig config;
+    private final uk.safeguarding.gateway.operations.BusinessMeters meters;
 
-    Escalator(Pool pool, Outbox outbox, AuditTrail audit, GatewayClock clock, AlertConfig config) {
+    Escalator(Pool pool, Outbox outbox, AuditTrail audit, GatewayClock clock, AlertConfig config,
+            uk.safeguarding.gateway.operations.BusinessMeters meters) {
+        this.meters = meters;
         this.pool = pool;
         this.outbox = outbox;
         this.audit = audit;
@@ -65,7 +68,7 @@ public class Escalator {
     /** Escalates every alert whose acknowledgement deadline has passed; returns how many. */
     public int escalateDue() {
         Instant now = clock.instant();
-        return pool.withTransaction(tx -> tx.preparedQuery(CLAIM).execute(Tuple.of(Dispatcher.utc(now)))
+        int escalated = pool.withTransaction(tx -> tx.preparedQuery(CLAIM).execute(Tuple.of(Dispatcher.utc(now)))
                 .chain(rows -> {
                     List<Row> due = new ArrayList<>();
                     rows.forEach(due::add);
@@ -75,6 +78,8 @@ public class Escalator {
                     }
                     return chain;
                 })).await().indefinitely();
+        meters.escalated(escalated);
+        return escalated;
     }
 
     private Uni<Void> escalate(SqlClient tx, Row row, Instant now) {

@@ -18,8 +18,8 @@ public class Outbox {
 
     private static final String INSERT = """
             INSERT INTO alert (id, recipient_agency, event, child_id, resource_type, resource_id, payload, categories,
-                duty_ref, ack_due_at, escalation_target)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                duty_ref, ack_due_at, escalation_target, trace_parent)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
             """;
 
     /** Queues the alert in the caller's transaction and returns its id (also the webhook id). */
@@ -29,7 +29,9 @@ public class Outbox {
                         id, alert.recipientAgency(), alert.event(), alert.childId(), alert.resourceType(),
                         alert.resourceId(), new JsonObject(alert.payload()), new JsonArray(alert.categories()),
                         alert.dutyRef(), alert.ackDueAt() == null ? null : alert.ackDueAt().atOffset(ZoneOffset.UTC),
-                        alert.escalationTarget()}))
+                        alert.escalationTarget(),
+                        // The delivery, made later by any replica, joins the queuing request's trace.
+                        uk.safeguarding.gateway.operations.Tracing.traceParent()}))
                 .replaceWith(id);
     }
 }

@@ -42,6 +42,9 @@ public class AuditTrail {
             """;
 
     private final Pool pool;
+    /** Null where the trail is built by hand (bench/audit): nothing is counted there. */
+    @jakarta.inject.Inject
+    uk.safeguarding.gateway.operations.BusinessMeters meters;
 
     public AuditTrail(Pool pool) {
         this.pool = pool;
@@ -75,6 +78,9 @@ public class AuditTrail {
                 : refused ? "DENY" : outcome >= 400 ? "ERROR" : "NONE";
         String denialCode = decision != null && decision.denialCode() != null ? decision.denialCode()
                 : outcome >= 400 ? context.failureCode() : null;
+        if (meters != null && "DENY".equals(effect)) {
+            meters.denied(denialCode);
+        }
         return new AuditEntry(context.auditEventId(), Instant.now(), context.requestId(),
                 actor == null ? null : actor.subject(),
                 actor == null ? null : actor.clientId(),

@@ -34,7 +34,7 @@ public final class LogSanitiser implements Filter {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean control = (c < 0x20 && c != '\t') || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029';
+            boolean control = c != '\t' && control(c);
             if (control && out == null) {
                 out = new StringBuilder(text.length() + 16).append(text, 0, i);
             }
@@ -51,5 +51,10 @@ public final class LogSanitiser implements Filter {
             }
         }
         return out == null ? text : out.toString();
+    }
+
+    /** C0 and C1 controls, DEL, and the Unicode line and paragraph separators: what may break or recolour a line. */
+    static boolean control(char c) {
+        return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029';
     }
 }

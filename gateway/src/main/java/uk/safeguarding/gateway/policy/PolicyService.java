@@ -48,9 +48,11 @@ public class PolicyService implements SignatoryRegistry {
     private final RequestContext context;
     private final Clock clock;
     private final ConsentStore consents;
+    private final uk.safeguarding.gateway.operations.Tracing tracing;
 
     PolicyService(PolicyConfig config, ConsentConfig consentConfig, Relationships relationships, RequestContext context,
-            ConsentStore consents) {
+            ConsentStore consents, uk.safeguarding.gateway.operations.Tracing tracing) {
+        this.tracing = tracing;
         this.relationships = relationships;
         this.context = context;
         this.consents = consents;
@@ -100,7 +102,17 @@ public class PolicyService implements SignatoryRegistry {
 
     public Decision decide(DecisionRequest request) {
         requireSource(request.action(), request.counterparty());
-        return engine.decide(request);
+        io.opentelemetry.api.trace.Span span = tracing.startDecision(request.action());
+        try {
+            Decision decision = engine.decide(request);
+            span.setAttribute("gateway.policy.effect", decision.effect().name());
+            if (decision.denialCode() != null) {
+                span.setAttribute("gateway.policy.denial_code", decision.denialCode().name());
+            }
+            return decision;
+        } finally {
+            span.end();
+        }
     }
 
     /** A decision and the caller's standing with the child it was taken on. */

@@ -26,6 +26,28 @@ class ReadinessTest {
                 .body("checks.find { it.name == 'database-schema' }.data.migrationsApplied", greaterThanOrEqualTo(1));
     }
 
+    @jakarta.inject.Inject
+    uk.safeguarding.gateway.fhir.FhirContextHolder fhir;
+    @jakarta.inject.Inject
+    uk.safeguarding.gateway.policy.PolicyService policy;
+
+    /** The startup probe's check is a real one: down until the start event, then up with what it waited for. */
+    @Test
+    void startedOnlyOnceTheApplicationStartedWithProtocolsAndAWarmFhirContext() {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().when().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP")));
+        given().when().get("/q/health/started").then()
+                .body("checks.name", hasItems("gateway-started"))
+                .body("checks.find { it.name == 'gateway-started' }.data.protocolsLoaded", greaterThanOrEqualTo(1))
+                .body("checks.find { it.name == 'gateway-started' }.data.fhirContextWarm", equalTo(true));
+        StartupComplete beforeStart = new StartupComplete(fhir, policy);
+        org.junit.jupiter.api.Assertions.assertEquals(org.eclipse.microprofile.health.HealthCheckResponse.Status.DOWN,
+                beforeStart.call().getStatus(), "down before the start event, although the port is open");
+        beforeStart.onStart(null);
+        org.junit.jupiter.api.Assertions.assertEquals(org.eclipse.microprofile.health.HealthCheckResponse.Status.UP,
+                beforeStart.call().getStatus());
+    }
+
     @Test
     void flywayCreatedTheSchemaInTheRealDatabase() throws Exception {
         try (Connection connection = EmbeddedPostgresResource.database().dataSource().getConnection();

@@ -174,10 +174,10 @@ class KustomizeRenderTest {
         assertEquals(GATEWAY, get(hpa, "spec", "scaleTargetRef", "name"), overlay + ": HPA target");
     }
 
-    /** From outside only the APIs are reachable: never "/" (which would include /q/metrics and the rest of /q/). */
+    /** From outside only the APIs and the console are reachable: never "/" (which would include /q/metrics and the rest of /q/). */
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
-    void ingressRoutesOnlyTheApis(String overlay) {
+    void ingressRoutesOnlyTheApisAndTheConsole(String overlay) {
         Rendered r = render(overlay);
         List<Map<String, Object>> ingresses = r.ofKind("Ingress").stream()
                 .filter(i -> maps(i, "spec", "rules").stream().flatMap(rule -> maps(rule, "http", "paths").stream())
@@ -192,9 +192,12 @@ class KustomizeRenderTest {
                 assertEquals("https://" + rule.get("host"), publicUrl, overlay + ": GATEWAY_PUBLIC_BASE_URL is the Ingress host");
                 for (Map<String, Object> path : maps(rule, "http", "paths")) {
                     String p = (String) path.get("path");
-                    assertTrue(p != null && (p.startsWith("/api/") || p.equals("/fhir") || p.startsWith("/fhir/")),
-                            overlay + ": the Ingress routes " + p + " (only /api/ and /fhir are public; /q/ stays inside)");
+                    assertTrue(p != null && (p.startsWith("/api/") || p.equals("/fhir") || p.startsWith("/fhir/")
+                                    || p.equals("/console") || p.startsWith("/console/")),
+                            overlay + ": the Ingress routes " + p + " (only /api/, /fhir and /console are public; /q/ stays inside)");
                 }
+                Set<String> routed = maps(rule, "http", "paths").stream().map(x -> (String) x.get("path")).collect(Collectors.toSet());
+                assertTrue(routed.containsAll(Set.of("/api/", "/fhir", "/console")), overlay + ": the Ingress routes the APIs and the console: " + routed);
             }
         }
     }
@@ -256,19 +259,25 @@ class KustomizeRenderTest {
         }
     }
 
-    /** Every gateway replica at full pool size must fit in PostgreSQL's max_connections. */
+    /**
+     * Every gateway replica at full pool size, and the surge pod of a rolling update at the HPA maximum,
+     * must fit in PostgreSQL's max_connections with its 3 superuser slots and 10 for the operator and people.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void connectionPoolsFitTheDatabase(String overlay) {
         Rendered r = render(overlay);
         int maxReplicas = ((Number) get(r.one("HorizontalPodAutoscaler", GATEWAY), "spec", "maxReplicas")).intValue();
         int pool = Integer.parseInt((String) env(r.one("Deployment", GATEWAY), "GATEWAY_DB_POOL_SIZE").get("value"));
-        int flyway = 2; // quarkus.datasource.jdbc.max-size
+        int jdbc = 2; // quarkus.datasource.jdbc.max-size: Flyway at start, the verifier
+        Object surge = get(r.one("Deployment", GATEWAY), "spec", "strategy", "rollingUpdate", "maxSurge");
+        int pods = maxReplicas + (surge == null ? 1 : ((Number) surge).intValue());
         Object max = get(r.one("Cluster", "gateway-db"), "spec", "postgresql", "parameters", "max_connections");
         int maxConnections = Integer.parseInt(String.valueOf(max == null ? "100" : max));
-        assertTrue(maxReplicas * (pool + flyway) + 10 <= maxConnections,
-                overlay + ": " + maxReplicas + " replicas x (" + pool + " + " + flyway + ") connections + 10 for the operator and people exceed max_connections "
-                        + maxConnections);
+        int reserved = 3; // superuser_reserved_connections (PostgreSQL's default)
+        assertTrue(pods * (pool + jdbc) + reserved + 10 <= maxConnections,
+                overlay + ": " + pods + " pods (HPA maximum + surge) x (" + pool + " + " + jdbc + ") connections + " + reserved
+                        + " reserved + 10 for the operator and people exceed max_connections " + maxConnections);
     }
 
     // --- prod ------------------------------------------------------------------------------------
@@ -289,16 +298,20 @@ class KustomizeRenderTest {
     }
 
     @Test
-    void prodNetworkPolicyAdmitsOnlyTheIngressControllerAndLimitsEgress() {
+    void prodNetworkPolicyAdmitsOnlyTheIngressControllerAndPrometheusAndLimitsEgress() {
         Map<String, Object> policy = render("prod").one("NetworkPolicy", GATEWAY);
         assertEquals(Set.of("Ingress", "Egress"), Set.copyOf((List<?>) get(policy, "spec", "policyTypes")), "both directions are restricted");
         List<Map<String, Object>> ingress = maps(policy, "spec", "ingress");
-        assertEquals(1, ingress.size(), "one ingress rule");
-        for (Map<String, Object> from : maps(ingress.get(0), "from")) {
-            assertNotNull(get(from, "namespaceSelector", "matchLabels"), "ingress comes from a selected namespace only: " + from);
-            assertFalse(from.containsKey("ipBlock"), "no ingress from IP blocks");
+        Set<Object> namespaces = new HashSet<>();
+        for (Map<String, Object> rule : ingress) {
+            for (Map<String, Object> from : maps(rule, "from")) {
+                assertNotNull(get(from, "namespaceSelector", "matchLabels"), "ingress comes from a selected namespace only: " + from);
+                assertFalse(from.containsKey("ipBlock"), "no ingress from IP blocks");
+                namespaces.add(get(from, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name"));
+            }
+            assertEquals(Set.of(8080), ports(rule), "ingress only to the gateway port");
         }
-        assertEquals(Set.of(8080), ports(ingress.get(0)), "ingress only to the gateway port");
+        assertEquals(Set.of("ingress-nginx", "monitoring"), namespaces, "the ingress controller and Prometheus only");
 
         List<Map<String, Object>> egress = maps(policy, "spec", "egress");
         Set<Integer> egressPorts = egress.stream().flatMap(rule -> ports(rule).stream()).collect(Collectors.toSet());
@@ -377,7 +390,7 @@ class KustomizeRenderTest {
 
     // --- rendering -------------------------------------------------------------------------------
 
-    private static synchronized Rendered render(String overlay) {
+    static synchronized Rendered render(String overlay) {
         assertTrue(OVERLAYS.contains(overlay), "unknown overlay " + overlay);
         return CACHE.computeIfAbsent(overlay, KustomizeRenderTest::runKustomize);
     }
@@ -409,7 +422,7 @@ class KustomizeRenderTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> load(String yaml) {
+    static List<Map<String, Object>> load(String yaml) {
         List<Map<String, Object>> docs = new ArrayList<>();
         for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml)) {
             if (doc == null) {
@@ -430,7 +443,7 @@ class KustomizeRenderTest {
                 .filter(Files::isExecutable).map(Path::toString).findFirst();
     }
 
-    private static Path root() {
+    static Path root() {
         String configured = System.getProperty("project.root");
         Path start = configured != null && !configured.isBlank() ? Path.of(configured) : Path.of("").toAbsolutePath();
         for (Path p = start.toAbsolutePath(); p != null; p = p.getParent()) {
@@ -453,7 +466,7 @@ class KustomizeRenderTest {
 
     // --- navigating the parsed objects ------------------------------------------------------------
 
-    private static Object get(Map<String, Object> node, String... path) {
+    static Object get(Map<String, Object> node, String... path) {
         Object current = node;
         for (String key : path) {
             if (!(current instanceof Map<?, ?> m)) {
@@ -464,32 +477,32 @@ class KustomizeRenderTest {
         return current;
     }
 
-    private static String str(Map<String, Object> node, String... path) {
+    static String str(Map<String, Object> node, String... path) {
         Object v = get(node, path);
         return v == null ? null : String.valueOf(v);
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Map<String, Object> node, String... path) {
+    static Map<String, Object> map(Map<String, Object> node, String... path) {
         Object v = get(node, path);
         assertTrue(v instanceof Map, String.join(".", path) + " is missing or not a mapping");
         return (Map<String, Object>) v;
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> maps(Map<String, Object> node, String... path) {
+    static List<Map<String, Object>> maps(Map<String, Object> node, String... path) {
         Object v = get(node, path);
         return v instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
     }
 
-    private static Map<String, Object> env(Map<String, Object> deployment, String name) {
+    static Map<String, Object> env(Map<String, Object> deployment, String name) {
         List<Map<String, Object>> containers = maps(map(deployment, "spec", "template", "spec"), "containers");
         return containers.stream().flatMap(c -> maps(c, "env").stream())
                 .filter(e -> name.equals(e.get("name"))).findFirst()
                 .orElseThrow(() -> new AssertionError("the gateway has no environment variable " + name));
     }
 
-    private static Set<Integer> ports(Map<String, Object> rule) {
+    static Set<Integer> ports(Map<String, Object> rule) {
         return maps(rule, "ports").stream()
                 .map(p -> ((Number) p.get("port")).intValue()).collect(Collectors.toSet());
     }

@@ -1,0 +1,120 @@
+package uk.safeguarding.gateway.operations;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import uk.safeguarding.gateway.referral.Fixtures;
+import uk.safeguarding.gateway.support.Db;
+import uk.safeguarding.gateway.support.TestTokens;
+import uk.safeguarding.gateway.support.WebhookReceiver;
+
+/**
+ * One referral, traced end to end into an in-memory exporter: the intake request's server span, the
+ * policy decisions, the database statements and the webhook delivery (made later by the dispatcher)
+ * are all in the one trace the caller started.
+ */
+@QuarkusTest
+@TestProfile(TracingTest.Recording.class)
+class TracingTest {
+
+    /** Spans recorded without a collector, exported every 100 ms. */
+    public static class Recording implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("gateway.operations.tracing.record-without-collector", "true",
+                    "quarkus.otel.bsp.schedule.delay", "100ms");
+        }
+    }
+
+    private static final String HEALTH = "nhs:RQX";
+
+    @Inject
+    InMemorySpanExporter spans;
+
+    @Test
+    void aReferralsIntakePolicyDatabaseAndWebhookDeliveryShareOneTrace() {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            clearSubscriptions();
+            String admin = TestTokens.forAgency("la:E09000030").roles("admin").subject("admin-1").sign();
+            given().auth().oauth2(admin).contentType(ContentType.JSON)
+                    .body(Map.of("agency", HEALTH, "url", receiver.url(HEALTH)))
+                    .when().post("/api/v1/admin/subscriptions").then().statusCode(201);
+            spans.reset();
+
+            String traceId = hex(32);
+            String id = given().auth().oauth2(TestTokens.forAgency("police:met").roles("practitioner").subject("tracer").sign())
+                    .header("Purpose-Of-Use", "SAFEGUARDING")
+                    .header("traceparent", "00-" + traceId + "-" + hex(16) + "-01")
+                    .contentType(ContentType.JSON).body(Fixtures.load("police-cse.json", Fixtures.nhsNumber()))
+                    .when().post("/api/v1/referrals").then().statusCode(201).extract().path("id");
+            String alertId = (String) Db.query("SELECT id::text AS id FROM alert WHERE resource_id = ? AND recipient_agency = ?",
+                    id, HEALTH).get(0).get("id");
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveries().stream()
+                    .anyMatch(d -> alertId.equals(d.webhookId())));
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> spans.getFinishedSpanItems().stream()
+                    .anyMatch(s -> s.getName().equals("webhook.deliver") && alertId.equals(attribute(s, "gateway.alert.id"))));
+            List<SpanData> trace = spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(traceId)).toList();
+
+            SpanData intake = trace.stream().filter(s -> s.getKind() == SpanKind.SERVER).findFirst()
+                    .orElseThrow(() -> new AssertionError("no server span in the trace: " + names(trace)));
+            assertTrue(intake.getName().startsWith("POST"), intake.getName());
+            assertFalse(trace.stream().filter(s -> s.getName().equals("policy.decide")).toList().isEmpty(),
+                    "policy decisions in the trace: " + names(trace));
+            assertTrue(trace.stream().anyMatch(s -> s.getName().equals("policy.decide")
+                            && "PERMIT".equals(attribute(s, "gateway.policy.effect"))),
+                    "a permitting decision (the recipients' receive-alert)");
+            assertTrue(trace.stream().anyMatch(s -> s.getKind() == SpanKind.CLIENT
+                            && s.getAttributes().asMap().keySet().stream().anyMatch(k -> k.getKey().startsWith("db."))),
+                    "database statements in the trace: " + names(trace));
+            SpanData delivery = trace.stream().filter(s -> s.getName().equals("webhook.deliver")
+                    && alertId.equals(attribute(s, "gateway.alert.id"))).findFirst()
+                    .orElseThrow(() -> new AssertionError("the delivery is not in the referral's trace: " + names(trace)));
+            assertEquals(SpanKind.CLIENT, delivery.getKind());
+            assertEquals(HEALTH, attribute(delivery, "gateway.alert.recipient"));
+        } finally {
+            clearSubscriptions();
+        }
+    }
+
+    private static void clearSubscriptions() {
+        try {
+            Db.update("DELETE FROM alert_subscription");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String attribute(SpanData span, String key) {
+        Object value = span.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey(key));
+        return value == null ? null : value.toString();
+    }
+
+    private static List<String> names(List<SpanData> trace) {
+        return trace.stream().map(s -> s.getKind() + " " + s.getName()).toList();
+    }
+
+    private static String hex(int digits) {
+        StringBuilder out = new StringBuilder();
+        while (out.length() < digits) {
+            out.append(Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE));
+        }
+        return out.substring(0, digits);
+    }
+}
