@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
-import java.util.logging.Level;
 import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.MDC;
 import org.jboss.logmanager.formatters.PatternFormatter;
@@ -49,8 +48,9 @@ class JsonLogFormatTest {
         MDC.put("requestId", "req-12345678");
         MDC.put("traceId", "4bf92f3577b34da6a3ce929d0e0e4736");
         MDC.put("spanId", "00f067aa0ba902b7");
-        ExtLogRecord record = new ExtLogRecord(Level.WARNING, "Alert %s to %s refused: \"%s\"", ExtLogRecord.FormatStyle.PRINTF,
-                "uk.safeguarding.gateway.alert.Dispatcher");
+        ExtLogRecord record = new ExtLogRecord(org.jboss.logmanager.Level.WARN, "Alert %s to %s refused: \"%s\"", ExtLogRecord.FormatStyle.PRINTF,
+                JsonLogFormatTest.class.getName());
+        record.setLoggerName("uk.safeguarding.gateway.alert.Dispatcher");
         record.setParameters(new Object[] {"a-1", "nhs:RQX", "quote \\ back"});
         String line = logged(record);
         assertTrue(line.endsWith("\n") && line.indexOf('\n') == line.length() - 1, "one line: " + line);
@@ -66,8 +66,9 @@ class JsonLogFormatTest {
 
     @Test
     void injectedLinesEscapesAndStackTracesStayInsideTheOneRecord() throws IOException {
-        ExtLogRecord record = new ExtLogRecord(Level.SEVERE, "bad header\r\nX-Injected: 1\u001b[31m red\u2028",
-                ExtLogRecord.FormatStyle.NO_FORMAT, "uk.safeguarding.gateway.problem.ProblemMapper");
+        ExtLogRecord record = new ExtLogRecord(org.jboss.logmanager.Level.ERROR, "bad header\r\nX-Injected: 1\u001b[31m red\u2028",
+                ExtLogRecord.FormatStyle.NO_FORMAT, JsonLogFormatTest.class.getName());
+        record.setLoggerName("uk.safeguarding.gateway.problem.ProblemMapper");
         record.setThrown(new IllegalStateException("boom \"quoted\""));
         String line = logged(record);
         assertEquals(1, line.split("\n").length, "one line: " + line);

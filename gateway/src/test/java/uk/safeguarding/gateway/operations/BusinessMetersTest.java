@@ -89,14 +89,19 @@ class BusinessMetersTest {
 
     @Test
     void escalationsAreCountedWhenADeadlinePasses() throws Exception {
+        UUID child = uk.safeguarding.gateway.alert.AlertFixtures.placedChild();
         double before = metric("gateway_escalations_total");
         UUID id = UUID.randomUUID();
-        Db.update("INSERT INTO alert (id, recipient_agency, event, payload, status, ack_due_at, escalation_target, duty_ref) "
-                + "VALUES (?, ?, 'meters-escalation', '{\"test\": true}'::jsonb, 'DELIVERED', now() - interval '1 hour', "
-                + "'la:E09000030', 'meters-test#ack')", id, NOBODY);
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                Db.count("SELECT count(*) FROM alert WHERE id = ? AND escalated_at IS NOT NULL", id) == 1);
-        assertTrue(metric("gateway_escalations_total") >= before + 1, "the escalation job counted it");
+        try {
+            Db.update("INSERT INTO alert (id, recipient_agency, event, child_id, payload, status, ack_due_at, escalation_target, duty_ref) "
+                    + "VALUES (?, ?, 'meters-escalation', ?, '{\"test\": true}'::jsonb, 'DELIVERED', now() - interval '1 hour', "
+                    + "'la:E09000030', 'meters-test#ack')", id, NOBODY, child);
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    Db.count("SELECT count(*) FROM alert WHERE id = ? AND escalated_at IS NOT NULL", id) == 1);
+            assertTrue(metric("gateway_escalations_total") >= before + 1, "the escalation job counted it");
+        } finally {
+            Db.update("DELETE FROM alert WHERE id = ? OR (event = 'alert-escalated' AND resource_id = ?)", id, id.toString());
+        }
     }
 
     @Test

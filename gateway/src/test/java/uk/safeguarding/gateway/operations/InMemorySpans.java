@@ -6,8 +6,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Registers an in-memory span exporter: Quarkus hands every SpanExporter bean to its batch span
- * processor. It receives spans only in a test profile that records them ({@link TracingTest}); in
- * every other test the sampler records nothing, so it stays empty.
+ * processor. The test profile samples no new trace, only requests arriving with a sampled traceparent
+ * ({@link TracingTest}), so other tests leave it empty.
  */
 public class InMemorySpans {
 
