@@ -17,6 +17,8 @@ import uk.safeguarding.gateway.problem.ApiException;
 /** Builds the {@link RequestContext} once per request and refuses a missing or unknown purpose. */
 public class RequestContextFilter {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RequestContextFilter.class);
+
     private final RequestContext context;
     private final SecurityIdentity identity;
 
@@ -53,8 +55,14 @@ public class RequestContextFilter {
     }
 
     @ServerResponseFilter
-    public void end(ContainerResponseContext response) {
+    public void end(ContainerRequestContext request, ContainerResponseContext response, ResourceInfo resource) {
         response.getHeaders().putSingle(RequestContext.REQUEST_ID_HEADER, context.requestId());
+        // The operation, never the path or query (they may carry identifiers a log must not hold);
+        // the line carries the request and trace ids from the MDC like every other line of the request.
+        if (LOG.isTraceEnabled() && resource.getResourceMethod() != null) {
+            LOG.tracef("%s %s.%s answered %d", request.getMethod(), resource.getResourceClass().getSimpleName(),
+                    resource.getResourceMethod().getName(), response.getStatus());
+        }
         MDC.remove("requestId");
     }
 

@@ -55,9 +55,11 @@ class TracingTest {
             assertEquals(List.of(), names(spans.getFinishedSpanItems()), "nothing recorded without a sampled traceparent");
 
             String traceId = hex(32);
+            String requestId = "tracing-" + hex(12);
             String id = given().auth().oauth2(TestTokens.forAgency("police:met").roles("practitioner").subject("tracer").sign())
                     .header("Purpose-Of-Use", "SAFEGUARDING")
                     .header("traceparent", "00-" + traceId + "-" + hex(16) + "-01")
+                    .header("X-Request-Id", requestId)
                     .contentType(ContentType.JSON).body(Fixtures.load("police-cse.json", Fixtures.nhsNumber()))
                     .when().post("/api/v1/referrals").then().statusCode(201).extract().path("id");
             String alertId = (String) Db.query("SELECT id::text AS id FROM alert WHERE resource_id = ? AND recipient_agency = ?",
@@ -85,8 +87,23 @@ class TracingTest {
                     .orElseThrow(() -> new AssertionError("the delivery is not in the referral's trace: " + names(trace)));
             assertEquals(SpanKind.CLIENT, delivery.getKind());
             assertEquals(HEALTH, attribute(delivery, "gateway.alert.recipient"));
+
+            // The request's log lines carry its request id and trace id (the test log's text format).
+            String log = readLog();
+            assertTrue(log.contains("[" + requestId + "] [" + traceId + "] "),
+                    "a line of the referral request carries both ids in " + LOG);
         } finally {
             clearSubscriptions();
+        }
+    }
+
+    private static final java.nio.file.Path LOG = java.nio.file.Path.of("target/gateway-test.log");
+
+    private static String readLog() {
+        try {
+            return java.nio.file.Files.readString(LOG);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
