@@ -111,7 +111,8 @@ public class VerificationJob {
             batches++;
             entries += batch.entries;
             problems += batch.problems;
-            if (batch.caughtUp) {
+            if (batch.caughtUp || batch.entries == 0) {
+                // No entry read yet not caught up: entries vanished under the batch; the next run retries.
                 return new Run(entries, problems, batches, false);
             }
         }
@@ -130,7 +131,7 @@ public class VerificationJob {
                     return null;
                 }
                 long tip = VerificationStore.tip(connection);
-                long to = Math.min(tip, from.lastSeq() + config.batchSize());
+                long to = tip <= from.lastSeq() ? tip : VerificationStore.batchEnd(connection, from.lastSeq(), config.batchSize(), tip);
                 VerificationReport report;
                 List<Finding> found;
                 if (tip < from.lastSeq()) {

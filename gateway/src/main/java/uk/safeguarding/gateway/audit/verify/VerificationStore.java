@@ -76,6 +76,21 @@ final class VerificationStore {
         }
     }
 
+    /**
+     * The last seq of the next batch: the {@code size}-th entry after {@code afterSeq}, or the tip. Counted
+     * in entries, not seqs, so a batch always holds an entry while any is left, even after a gap.
+     */
+    static long batchEnd(Connection connection, long afterSeq, int size, long tip) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT seq FROM audit_chain WHERE seq > ? ORDER BY seq OFFSET ? LIMIT 1")) {
+            statement.setLong(1, afterSeq);
+            statement.setLong(2, size - 1L);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : tip;
+            }
+        }
+    }
+
     static void saveIncremental(Connection connection, Position from, long toSeq, byte[] toHash, long checkpointSeq,
             long entries, long problems, List<Finding> found) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(SAVE_INCREMENTAL)) {

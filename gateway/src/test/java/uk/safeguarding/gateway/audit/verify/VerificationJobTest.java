@@ -121,6 +121,28 @@ class VerificationJobTest {
     }
 
     @Test
+    void aChainEntryDeletedBeforeItWasVerifiedIsFoundAndTheRunGoesOn() throws SQLException {
+        List<Sealed> sealed = sealNew(3);
+        Sealed target = sealed.get(1);
+        try (Dba dba = new Dba()) {
+            dba.exec("CREATE TEMP TABLE saved_entry AS SELECT * FROM audit_chain WHERE seq = ?", target.seq());
+            assertEquals(1, dba.exec("DELETE FROM audit_chain WHERE seq = ?", target.seq()));
+            try {
+                VerificationJob.Run run = job.incremental();
+                assertTrue(run.problems() >= 1, String.valueOf(run));
+                VerificationStatus status = job.status();
+                assertEquals(Finding.Kind.DELETED, status.firstProblem().kind(), String.valueOf(status.problems()));
+                assertEquals(target.seq(), status.firstProblem().seq());
+                assertTrue(status.verifiedSeq() >= sealed.get(2).seq(), "past the gap");
+            } finally {
+                dba.exec("INSERT INTO audit_chain SELECT * FROM saved_entry");
+                dba.exec("DROP TABLE saved_entry");
+            }
+        }
+        assertTrue(AuditTestSupport.verify().getBoolean("intact"));
+    }
+
+    @Test
     void aTamperInVerifiedEntriesIsFoundByAFullPassOnly() throws SQLException {
         Sealed target = sealNew(3).get(1);
         job.incremental();
