@@ -3,6 +3,7 @@ package uk.safeguarding.gateway.audit.verify;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -30,6 +31,7 @@ import uk.safeguarding.gateway.audit.chain.CheckpointSigner;
  * the two-connection pool, and at most once per {@code full-pass-min-interval} across the partnership.
  */
 @ApplicationScoped
+@Startup // so the gauges exist from the start, not from the first tick
 public class VerificationJob {
 
     private static final Logger LOG = Logger.getLogger(VerificationJob.class);
