@@ -26,6 +26,8 @@ public interface AuditConfig {
 
     Anomaly anomaly();
 
+    Verification verification();
+
     interface Sealer {
         /** Run the background sealer; turning it off leaves events pending (unchained) until sealed on demand. */
         @WithDefault("true")
@@ -124,5 +126,27 @@ public interface AuditConfig {
         /** Working days; access on any other day is out of hours. */
         @WithDefault("MONDAY,TUESDAY,WEDNESDAY,THURSDAY,FRIDAY")
         Set<DayOfWeek> workingDays();
+    }
+
+    interface Verification {
+        /** Run the scheduled verifier (incremental runs, and the periodic full pass) on every replica; one works at a time. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often the scheduled verifier checks the entries sealed since its last run. */
+        @WithDefault("30s")
+        Duration interval();
+
+        /** Most chain entries one incremental batch verifies, in one short transaction on a pooled connection. */
+        @WithDefault("5000")
+        int batchSize();
+
+        /** The scheduled full pass runs once the last full pass is this old (finds changes to already-verified entries). */
+        @WithDefault("24h")
+        Duration fullPassInterval();
+
+        /** Least time between full passes asked for by POST /api/v1/audit/verify, across all replicas (429 sooner). */
+        @WithDefault("10m")
+        Duration fullPassMinInterval();
     }
 }

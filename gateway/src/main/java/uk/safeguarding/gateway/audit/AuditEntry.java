@@ -59,6 +59,9 @@ public record AuditEntry(
 
     /** Unmodifiable, but keeping null elements: a tampered row read back must still be hashable as it is. */
     private static List<String> copy(List<String> values) {
+        if (values instanceof uk.safeguarding.gateway.audit.chain.JsonStringArrays.NotAnArray) {
+            return values; // immutable, and its type is what encoding version 3 hashes
+        }
         return values == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(values));
     }
 }

@@ -40,8 +40,17 @@ public final class AuditTestSupport {
                 .header("Purpose-Of-Use", "DPO-REVIEW");
     }
 
+    /**
+     * A full pass now (POST), as the GET answers from the scheduled verifier's state. Frees the full-pass
+     * slot first: the rate limit (checked by FullPassRateLimitTest) would refuse a second pass within minutes.
+     */
     public static JsonPath verify() {
-        return dpo().when().get("/api/v1/audit/verify").then().statusCode(200).extract().jsonPath();
+        try {
+            Db.update("UPDATE audit_verification SET full_started_at = NULL");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return dpo().when().post("/api/v1/audit/verify").then().statusCode(200).extract().jsonPath();
     }
 
     public static void sealEverything(AuditSealer sealer) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.RestAssured;
 import java.util.List;
@@ -29,7 +30,23 @@ import uk.safeguarding.gateway.support.KeycloakResource;
  */
 @QuarkusIntegrationTest
 @QuarkusTestResource(value = KeycloakResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = DemoJourneyIT.FullPassesOnDemand.class, restrictToAnnotatedClass = true)
 class DemoJourneyIT {
+
+    /**
+     * The demo verifies before and after its forgery, seconds apart: two full passes, as the demo profile
+     * allows (the packaged gateway runs the prod profile, which allows one per 10 minutes).
+     */
+    public static class FullPassesOnDemand implements QuarkusTestResourceLifecycleManager {
+        @Override
+        public Map<String, String> start() {
+            return Map.of("gateway.audit.verification.full-pass-min-interval", "0s");
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
 
     @Test
     void theWholeJourneyDoesWhatTheDemoSays() throws Exception {

@@ -47,9 +47,9 @@ public class AuditSealer {
             ORDER BY c.recorded_at, c.event_id
             """.formatted(EventRows.COLUMNS);
     private static final String APPEND = """
-            INSERT INTO audit_chain (seq, event_id, recorded_at, prev_hash, hash)
-            SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::bytea[], $5::bytea[])
-            """;
+            INSERT INTO audit_chain (seq, event_id, recorded_at, prev_hash, hash, encoding)
+            SELECT *, %d FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::bytea[], $5::bytea[])
+            """.formatted(CanonicalEncoding.VERSION);
     private static final String REQUEUE = "INSERT INTO audit_pending (recorded_at, event_id) VALUES ($1, $2)";
     /**
      * The queue is inserted at one end and deleted at the other thousands of times a second, and
@@ -189,7 +189,7 @@ public class AuditSealer {
                 out.orphans.add(Tuple.of(row.getOffsetDateTime("claimed_at"), row.getUUID("claimed_id")));
                 continue;
             }
-            byte[] hash = chainHash.link(previous, encoding.encode(event));
+            byte[] hash = chainHash.link(previous, encoding.encode(event, CanonicalEncoding.VERSION));
             out.seqs.add(++seq);
             out.ids.add(event.id());
             out.times.add(row.getOffsetDateTime("claimed_at"));

@@ -21,6 +21,8 @@ import uk.safeguarding.gateway.audit.AuditEntry;
  * list v1  = count(int32) then each element as a text field (JSON arrays of strings in PostgreSQL)
  * list v2  = count(int32) then each element as tag(1 byte) and, but for null, a text field:
  *            's' a JSON string, 'j' any other JSON value as its text, 'n' a JSON null
+ * list v3  = 'a' then a list v2, for a JSON array; or 'v' then a text field, the JSON text of a
+ *            value that is not an array
  * </pre>
  *
  * Version 1 (byte 0x01) is every row written before {@code data_owners} existed (its column is
@@ -29,7 +31,17 @@ import uk.safeguarding.gateway.audit.AuditEntry;
  * kept its JSON text). The version follows from the row itself, and it is hashed: turning a version-2
  * row into a version-1 row (nulling its data owners) changes its bytes and breaks the chain there.
  *
- * Every field is length-prefixed, so no two different events share an encoding (no delimiter can
+ * <p>Version 3 (0x03) is version 2 plus the column's shape: version 2 still read a column that is not
+ * an array ({@code 5}) like the one-element array around it ({@code [5]}). Version 3 is injective over
+ * jsonb: arrays and other values are told apart by their first byte, strings are hashed as their exact
+ * UTF-8, and every other value as PostgreSQL's text for it, which is canonical (one text per jsonb
+ * value: {@code 1} and {@code 1.0} are different values there and print differently). A row cannot
+ * say which of versions 1 and 2 it is in other than through its data owners, so version 3 is recorded
+ * on the chain entry ({@code audit_chain.encoding}); that column is NULL for every entry sealed before
+ * it existed, and only a value of 3 or more is taken from it, so it can never select the shorter
+ * version-1 layout for a row whose data owners were filled in later.
+ *
+ * <p>Every field is length-prefixed, so no two different events share an encoding (no delimiter can
  * be smuggled inside a value). A new column needs a new version byte, never a silent change.
  * Not thread-safe: each sealer run and each verifier owns one instance and reuses its buffer.
  */
@@ -37,24 +49,31 @@ public final class CanonicalEncoding {
 
     public static final byte VERSION_1 = 1;
     public static final byte VERSION_2 = 2;
+    public static final byte VERSION_3 = 3;
     /** The version new rows are written in. */
-    public static final byte VERSION = VERSION_2;
+    public static final byte VERSION = VERSION_3;
 
     private static final byte TAG_STRING = 's';
     private static final byte TAG_JSON = 'j';
     private static final byte TAG_NULL = 'n';
+    private static final byte SHAPE_ARRAY = 'a';
+    private static final byte SHAPE_VALUE = 'v';
 
-    private boolean tagged;
+    private byte version;
 
     private byte[] buffer = new byte[1024];
     private int length;
 
-    /** Encodes {@code e}; the bytes stay valid until the next call. */
+    /** Encodes {@code e} in the version its own fields imply (1 or 2: entries sealed before version 3). */
     public CanonicalEncoding encode(AuditEntry e) {
+        return encode(e, versionOf(e));
+    }
+
+    /** Encodes {@code e} in {@code version}; the bytes stay valid until the next call. */
+    public CanonicalEncoding encode(AuditEntry e, byte version) {
         length = 0;
         ensure(1);
-        byte version = versionOf(e);
-        tagged = version >= VERSION_2;
+        this.version = version;
         buffer[length++] = version;
         uuid(e.id());
         time(e.recordedAt());
@@ -84,9 +103,17 @@ public final class CanonicalEncoding {
         return this;
     }
 
-    /** Version 1 for rows from before data owners were recorded, else the current version. */
+    /** Version 1 for rows from before data owners were recorded, else version 2 (for entries with no recorded version). */
     public static byte versionOf(AuditEntry e) {
         return e.dataOwners() == null ? VERSION_1 : VERSION_2;
+    }
+
+    /**
+     * The version a chain entry was hashed in: {@code recorded} (audit_chain.encoding) when it is 3 or
+     * more, else what the event implies. A recorded 1 or 2 is ignored, never trusted: see the class comment.
+     */
+    public static byte versionOf(AuditEntry e, Short recorded) {
+        return recorded != null && recorded >= VERSION_3 && recorded <= Byte.MAX_VALUE ? recorded.byteValue() : versionOf(e);
     }
 
     public byte[] buffer() {
@@ -151,11 +178,24 @@ public final class CanonicalEncoding {
         int lengthAt = length;
         rawInt32(0);
         int start = length;
+        if (version >= VERSION_3) {
+            ensure(1);
+            if (values instanceof JsonStringArrays.NotAnArray value) {
+                buffer[length++] = SHAPE_VALUE;
+                text(value.json());
+                patchLength(lengthAt, length - start);
+                return;
+            }
+            buffer[length++] = SHAPE_ARRAY;
+        }
         rawInt32(values.size());
         for (String value : values) {
             element(value);
         }
-        int fieldLength = length - start;
+        patchLength(lengthAt, length - start);
+    }
+
+    private void patchLength(int lengthAt, int fieldLength) {
         buffer[lengthAt] = (byte) (fieldLength >>> 24);
         buffer[lengthAt + 1] = (byte) (fieldLength >>> 16);
         buffer[lengthAt + 2] = (byte) (fieldLength >>> 8);
@@ -170,7 +210,7 @@ public final class CanonicalEncoding {
     private void element(String value) {
         boolean nonString = value != null && JsonStringArrays.isNonString(value);
         String text = nonString ? JsonStringArrays.nonStringText(value) : value;
-        if (!tagged) {
+        if (version < VERSION_2) {
             text(text);
             return;
         }

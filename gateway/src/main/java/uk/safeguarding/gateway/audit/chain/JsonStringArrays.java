@@ -1,5 +1,6 @@
 package uk.safeguarding.gateway.audit.chain;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,7 +10,9 @@ import java.util.List;
  * thousands of events per second, and both must read a row into exactly the same values. Anything
  * that is not a string (only after tampering) keeps its JSON text behind {@link #NON_STRING}, so
  * {@code [1]} and {@code ["1"]} read differently (encoding version 2 tells them apart; version 1 hashed
- * both as {@code 1}, see {@link CanonicalEncoding}). A JSON null element reads as null.
+ * both as {@code 1}, see {@link CanonicalEncoding}). A JSON null element reads as null. A value that
+ * is not an array at all reads as a {@link NotAnArray}: to versions 1 and 2 a one-element list of its
+ * marked text, as it always read; version 3 tells it from an array.
  */
 public final class JsonStringArrays {
 
@@ -31,6 +34,52 @@ public final class JsonStringArrays {
     private JsonStringArrays() {
     }
 
+    /** A column value that is not a JSON array (only after tampering, or a row older than the constraint). */
+    public static final class NotAnArray extends AbstractList<String> {
+        private final String json;
+
+        NotAnArray(String json) {
+            this.json = json;
+        }
+
+        /** The value's JSON text, as PostgreSQL printed it. */
+        public String json() {
+            return json;
+        }
+
+        @Override
+        public String get(int index) {
+            if (index != 0) {
+                throw new IndexOutOfBoundsException(index);
+            }
+            return NON_STRING + json;
+        }
+
+        @Override
+        public int size() {
+            return 1;
+        }
+    }
+
+    /**
+     * True when {@code values} (as {@link #parse} read them) is SQL NULL or an array of strings only,
+     * which is all the gateway writes and, since V69_1, all PostgreSQL accepts in a new row.
+     */
+    public static boolean stringsOnly(List<String> values) {
+        if (values == null) {
+            return true;
+        }
+        if (values instanceof NotAnArray) {
+            return false;
+        }
+        for (String value : values) {
+            if (value == null || isNonString(value)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static List<String> parse(String json) {
         if (json == null) {
             return null;
@@ -38,7 +87,7 @@ public final class JsonStringArrays {
         Cursor c = new Cursor(json);
         c.skipSpace();
         if (!c.take('[')) {
-            return List.of(NON_STRING + json);
+            return new NotAnArray(json);
         }
         List<String> values = new ArrayList<>(4);
         c.skipSpace();

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import uk.safeguarding.gateway.audit.anomaly.AnomalyResource;
-import uk.safeguarding.gateway.audit.verify.VerificationReport;
+import uk.safeguarding.gateway.audit.verify.VerificationStatus;
 import uk.safeguarding.gateway.console.Pages;
 import uk.safeguarding.gateway.limits.StorableText;
 import uk.safeguarding.gateway.problem.ApiException;
@@ -106,8 +106,8 @@ public class DpoConsole {
     @Path("/chain")
     public Response chain() throws java.sql.SQLException {
         pages.purpose(PurposeOfUse.DPO_REVIEW);
-        VerificationReport report = verifier.verify();
-        return Pages.ok(pages.page("dpo-chain", "/console/dpo/chain").data("report", report));
+        VerificationStatus status = verifier.status();
+        return Pages.ok(pages.page("dpo-chain", "/console/dpo/chain").data("status", status));
     }
 
     @GET

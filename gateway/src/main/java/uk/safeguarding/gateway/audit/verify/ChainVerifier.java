@@ -15,6 +15,7 @@ import uk.safeguarding.gateway.audit.AuditEntry;
 import uk.safeguarding.gateway.audit.chain.CanonicalEncoding;
 import uk.safeguarding.gateway.audit.chain.ChainHash;
 import uk.safeguarding.gateway.audit.chain.Checkpoint;
+import uk.safeguarding.gateway.audit.chain.JsonStringArrays;
 import uk.safeguarding.gateway.audit.chain.MerkleTree;
 import uk.safeguarding.gateway.audit.chain.SigningKeys;
 import uk.safeguarding.gateway.audit.verify.Finding.Kind;
@@ -30,8 +31,16 @@ import uk.safeguarding.gateway.audit.verify.Finding.Kind;
  */
 public final class ChainVerifier {
 
-    /** One chain entry joined to its event; {@code event} is null when the event row is gone. */
-    public record ChainRow(long seq, UUID eventId, byte[] prevHash, byte[] hash, AuditEntry event) {
+    /**
+     * One chain entry joined to its event; {@code event} is null when the event row is gone, {@code
+     * encoding} is audit_chain.encoding (null for entries sealed before it was recorded).
+     */
+    public record ChainRow(long seq, UUID eventId, byte[] prevHash, byte[] hash, AuditEntry event, Short encoding) {
+
+        /** An entry with no recorded encoding: version 1 or 2, as its event implies. */
+        public ChainRow(long seq, UUID eventId, byte[] prevHash, byte[] hash, AuditEntry event) {
+            this(seq, eventId, prevHash, hash, event, null);
+        }
     }
 
     static final int WINDOW = 64;
@@ -47,8 +56,10 @@ public final class ChainVerifier {
     private final Deque<ChainRow> recent = new ArrayDeque<>(WINDOW + 1);
     private final List<Suspect> suspects = new ArrayList<>();
 
-    private long expectedSeq = 1;
-    private byte[] lastHash = ChainHash.GENESIS;
+    /** The first entry this verifier sees: 1 for a full pass, later for an incremental run. */
+    private final long startSeq;
+    private long expectedSeq;
+    private byte[] lastHash;
     private byte[] hashBeforeLast;
     private long entries;
 
@@ -76,8 +87,24 @@ public final class ChainVerifier {
      * @param checkpoints every checkpoint, in any order
      */
     public ChainVerifier(Map<String, PublicKey> trustedKeys, List<Checkpoint> checkpoints) {
+        this(trustedKeys, checkpoints, 0, ChainHash.GENESIS, 0);
+    }
+
+    /**
+     * A verifier that continues the chain after entry {@code afterSeq}, whose hash was {@code afterHash}
+     * when last verified (an incremental run). {@code checkpoints} are those ending after {@code
+     * afterCheckpointSeq}, the last one an earlier run checked, so the first must start right after it.
+     * A checkpoint that began before {@code afterSeq} is checked by its signature and its last hash
+     * (which commits to every entry before it), not by its Merkle root, which needs entries not read
+     * here; one that ends before it is checked through {@link #checkpointBehind}.
+     */
+    public ChainVerifier(Map<String, PublicKey> trustedKeys, List<Checkpoint> checkpoints, long afterSeq, byte[] afterHash,
+            long afterCheckpointSeq) {
+        this.startSeq = afterSeq + 1;
+        this.expectedSeq = afterSeq + 1;
+        this.lastHash = afterHash;
         this.checkpoints = checkpoints.stream().sorted(Comparator.comparingLong(Checkpoint::lastSeq)).toList();
-        long coveredTo = 0;
+        long coveredTo = afterCheckpointSeq;
         for (Checkpoint cp : this.checkpoints) {
             if (cp.firstSeq() != coveredTo + 1) {
                 addRange(Kind.BAD_CHECKPOINT, cp.firstSeq(), cp.lastSeq(), null, "checkpoints are not contiguous: expected one starting at "
@@ -93,6 +120,22 @@ public final class ChainVerifier {
                         + ": the signature does not verify (the checkpoint row was altered)");
             }
             coveredTo = Math.max(coveredTo, cp.lastSeq());
+        }
+        while (checkpointIndex < this.checkpoints.size() && this.checkpoints.get(checkpointIndex).lastSeq() < startSeq) {
+            checkpointIndex++;
+        }
+    }
+
+    /**
+     * A checkpoint signed after an earlier run verified its entries: its last hash must be the hash the
+     * chain holds at its last entry now ({@code chainHash}, null when that entry is gone).
+     */
+    public void checkpointBehind(Checkpoint cp, byte[] chainHash) {
+        checkpointsChecked++;
+        if (!Arrays.equals(cp.lastHash(), chainHash)) {
+            addRange(Kind.CHECKPOINT_MISMATCH, cp.firstSeq(), cp.lastSeq(), null, "entries " + cp.firstSeq() + ".."
+                    + cp.lastSeq() + " no longer match the checkpoint signed at " + cp.signedAt()
+                    + " (the entry at " + cp.lastSeq() + " is gone or was changed)");
         }
     }
 
@@ -116,7 +159,8 @@ public final class ChainVerifier {
         if (row.event() == null) {
             add(Kind.DELETED, seq, row.eventId(), "the audit event sealed at entry " + seq + " is missing");
         } else {
-            encoding.encode(row.event());
+            stringsOnly(row);
+            encoding.encode(row.event(), CanonicalEncoding.versionOf(row.event(), row.encoding()));
             if (!Arrays.equals(chainHash.link(row.prevHash(), encoding), row.hash())) {
                 byte[] encoded = encoding.toByteArray();
                 // If only this entry's prev_hash was changed, the event still hashes from the true previous
@@ -134,6 +178,29 @@ public final class ChainVerifier {
         hashBeforeLast = lastHash;
         lastHash = row.hash();
         expectedSeq = seq + 1;
+    }
+
+    /** The gateway writes arrays of strings only; anything else in a sealed event came from elsewhere. */
+    private void stringsOnly(ChainRow row) {
+        AuditEntry e = row.event();
+        List<String> columns = new ArrayList<>(1);
+        if (!JsonStringArrays.stringsOnly(e.actorRoles())) {
+            columns.add("actor_roles");
+        }
+        if (!JsonStringArrays.stringsOnly(e.categories())) {
+            columns.add("categories");
+        }
+        if (!JsonStringArrays.stringsOnly(e.reasons())) {
+            columns.add("reasons");
+        }
+        if (!JsonStringArrays.stringsOnly(e.dataOwners())) {
+            columns.add("data_owners");
+        }
+        if (!columns.isEmpty()) {
+            add(Kind.NON_STRING_ELEMENT, row.seq(), row.eventId(), "the audit event at entry " + row.seq() + " holds "
+                    + "something other than an array of strings in " + String.join(", ", columns)
+                    + " (the gateway writes strings only)");
+        }
     }
 
     /** An event neither sealed nor queued for sealing: written behind the gateway's back. */
@@ -241,7 +308,8 @@ public final class ChainVerifier {
         }
         tree.addEntry(row.hash());
         if (row.seq() == cp.lastSeq()) {
-            if (!Arrays.equals(tree.root(), cp.root()) || !Arrays.equals(row.hash(), cp.lastHash())) {
+            boolean rootKnown = cp.firstSeq() >= startSeq;
+            if (rootKnown && !Arrays.equals(tree.root(), cp.root()) || !Arrays.equals(row.hash(), cp.lastHash())) {
                 addRange(Kind.CHECKPOINT_MISMATCH, cp.firstSeq(), cp.lastSeq(), null, "entries " + cp.firstSeq() + ".."
                         + cp.lastSeq() + " no longer match the checkpoint signed at " + cp.signedAt() + " (rewritten since)");
             }

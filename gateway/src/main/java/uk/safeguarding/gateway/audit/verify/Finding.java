@@ -32,6 +32,11 @@ public record Finding(Kind kind, Long seq, Long lastSeq, UUID eventId, String de
         /** A checkpoint's signature does not verify, or checkpoints are missing between others. */
         BAD_CHECKPOINT,
         /** A checkpoint is signed by a key this verifier was not told to trust. */
-        UNKNOWN_KEY
+        UNKNOWN_KEY,
+        /**
+         * A sealed event's array column holds a non-string element, or is not an array: the gateway never
+         * writes one, and since V69_1 PostgreSQL refuses one in a new row, so only an older row can.
+         */
+        NON_STRING_ELEMENT
     }
 }

@@ -2,6 +2,7 @@ package uk.safeguarding.gateway.audit.verify;
 
 import java.security.PublicKey;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -27,6 +28,12 @@ public final class JdbcAuditSource {
             SELECT first_seq, last_seq, root, last_hash, signed_at, key_id, algorithm, signature
             FROM audit_checkpoint ORDER BY last_seq
             """;
+    /** Checkpoints signed since the last run, with the chain's hash at each one's last entry now. */
+    private static final String CHECKPOINTS_IN_RANGE = """
+            SELECT cp.first_seq, cp.last_seq, cp.root, cp.last_hash, cp.signed_at, cp.key_id, cp.algorithm, cp.signature, c.hash
+            FROM audit_checkpoint cp LEFT JOIN audit_chain c ON c.seq = cp.last_seq
+            WHERE cp.last_seq > ? AND cp.last_seq <= ? ORDER BY cp.last_seq
+            """;
 
     private JdbcAuditSource() {
     }
@@ -38,28 +45,70 @@ public final class JdbcAuditSource {
             ChainVerifier verifier = new ChainVerifier(trustedKeys, checkpoints(connection));
             Map<UUID, Instant> pending = pending(connection);
             int queued = pending.size();
-            new MergedChainReader(connection).read(1, new MergedChainReader.Sink() {
-                @Override
-                public void row(ChainVerifier.ChainRow row) {
-                    verifier.accept(row);
+            new MergedChainReader(connection).read(1, sink(verifier, event -> {
+                if (pending.remove(event.id()) == null) {
+                    verifier.eventOutsideChain(event.id(), event.recordedAt());
                 }
-
-                @Override
-                public void sealedAgain(UUID eventId, long seq) {
-                    verifier.sealedTwice(eventId, seq);
-                }
-
-                @Override
-                public void unsealed(AuditEntry event) {
-                    if (pending.remove(event.id()) == null) {
-                        verifier.eventOutsideChain(event.id(), event.recordedAt());
-                    }
-                }
-            });
+            }));
             // Queue rows whose event never came by: the event was deleted before it was sealed.
             pending.forEach(verifier::pendingWithoutEvent);
             return verifier.finish(queued, System.nanoTime() - started);
         });
+    }
+
+    /**
+     * Verifies chain entries {@code afterSeq+1..toSeq}, continuing from {@code afterHash}, the hash of
+     * entry {@code afterSeq} when it was verified (an incremental run). Checks links, event hashes,
+     * element types, and the checkpoints after {@code afterCheckpointSeq} that end by {@code toSeq};
+     * events outside the chain and the queue are left to a full pass. Runs in the caller's transaction (autocommit off), which it leaves open.
+     */
+    public static VerificationReport verifyAfter(Connection connection, Map<String, PublicKey> trustedKeys, long afterSeq,
+            byte[] afterHash, long afterCheckpointSeq, long toSeq) throws SQLException {
+        long started = System.nanoTime();
+        List<Checkpoint> checkpoints = new ArrayList<>();
+        Map<Long, byte[]> hashAtEnd = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(CHECKPOINTS_IN_RANGE)) {
+            statement.setLong(1, afterCheckpointSeq);
+            statement.setLong(2, toSeq);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    Checkpoint cp = checkpoint(rs);
+                    checkpoints.add(cp);
+                    if (cp.lastSeq() <= afterSeq) {
+                        hashAtEnd.put(cp.lastSeq(), rs.getBytes(9));
+                    }
+                }
+            }
+        }
+        ChainVerifier verifier = new ChainVerifier(trustedKeys, checkpoints, afterSeq, afterHash, afterCheckpointSeq);
+        for (Checkpoint cp : checkpoints) {
+            if (cp.lastSeq() <= afterSeq) {
+                verifier.checkpointBehind(cp, hashAtEnd.get(cp.lastSeq()));
+            }
+        }
+        // An event of the range's time sealed by no entry of it: sealed outside the range, queued, or
+        // outside the chain; only a full pass can tell which.
+        new MergedChainReader(connection).read(afterSeq + 1, toSeq, sink(verifier, event -> { }));
+        return verifier.finish(0, System.nanoTime() - started);
+    }
+
+    private static MergedChainReader.Sink sink(ChainVerifier verifier, Consumer<AuditEntry> unsealed) {
+        return new MergedChainReader.Sink() {
+            @Override
+            public void row(ChainVerifier.ChainRow row) {
+                verifier.accept(row);
+            }
+
+            @Override
+            public void sealedAgain(UUID eventId, long seq) {
+                verifier.sealedTwice(eventId, seq);
+            }
+
+            @Override
+            public void unsealed(AuditEntry event) {
+                unsealed.accept(event);
+            }
+        };
     }
 
     /** Every chain entry from {@code fromSeq} with its event, in seq order (for tools and tests). */
@@ -92,11 +141,15 @@ public final class JdbcAuditSource {
         List<Checkpoint> checkpoints = new ArrayList<>();
         try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(CHECKPOINTS)) {
             while (rs.next()) {
-                checkpoints.add(new Checkpoint(rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getBytes(4),
-                        MergedChainReader.instant(rs, 5), rs.getString(6), rs.getString(7), rs.getBytes(8)));
+                checkpoints.add(checkpoint(rs));
             }
         }
         return checkpoints;
+    }
+
+    private static Checkpoint checkpoint(ResultSet rs) throws SQLException {
+        return new Checkpoint(rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getBytes(4),
+                MergedChainReader.instant(rs, 5), rs.getString(6), rs.getString(7), rs.getBytes(8));
     }
 
     /** The queue is small (events of the last few hundred milliseconds), so it is held in memory. */

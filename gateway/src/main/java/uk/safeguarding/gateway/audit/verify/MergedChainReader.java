@@ -28,16 +28,21 @@ final class MergedChainReader {
     private static final int FETCH_SIZE = 10_000;
 
     private static final String CHAIN = """
-            SELECT seq, event_id, recorded_at, prev_hash, hash FROM audit_chain WHERE seq >= ? ORDER BY seq
+            SELECT seq, event_id, recorded_at, prev_hash, hash, encoding FROM audit_chain WHERE seq BETWEEN ? AND ? ORDER BY seq
             """;
     private static final String COLUMNS = """
             id, recorded_at, request_id, actor_subject, actor_client, actor_kind, actor_agency, actor_roles::text,
             purpose, action, resource_type, resource_id, child_id, categories::text, decision, reasons::text, denial_code,
             lawful_basis, override_justification, override_approver, outcome, source_address, data_owners::text""";
-    /** Events from the time of the first entry read; for a full pass ({@code seq >= 1}) every event. */
+    /**
+     * Events from the time of the first entry read to the time of the last; for a full pass ({@code
+     * seq >= 1}) every event. Times, not seqs, bound the events: a late-committed event has an earlier
+     * time than entries sealed before it, and the range of the entries' times covers it.
+     */
     private static final String EVENTS = "SELECT " + COLUMNS + """
              FROM audit_event
-            WHERE ? <= 1 OR recorded_at >= (SELECT min(recorded_at) FROM audit_chain WHERE seq >= ?)
+            WHERE ? <= 1 OR recorded_at BETWEEN (SELECT min(recorded_at) FROM audit_chain WHERE seq BETWEEN ? AND ?)
+                                           AND (SELECT max(recorded_at) FROM audit_chain WHERE seq BETWEEN ? AND ?)
             ORDER BY recorded_at, id""";
     private static final String ONE_EVENT = "SELECT " + COLUMNS + " FROM audit_event WHERE recorded_at = ? AND id = ?";
 
@@ -63,10 +68,23 @@ final class MergedChainReader {
 
     /** Streams every chain entry from {@code fromSeq} with its event; the connection must be in a transaction. */
     void read(long fromSeq, Sink sink) throws SQLException {
+        read(fromSeq, Long.MAX_VALUE, sink);
+    }
+
+    /**
+     * Streams chain entries {@code fromSeq..toSeq} with their events. Events of that time range that no
+     * entry of the range seals go to {@link Sink#unsealed}: for a whole chain the unsealed events, for a
+     * part also those sealed outside it.
+     */
+    void read(long fromSeq, long toSeq, Sink sink) throws SQLException {
         try (PreparedStatement chain = cursor(CHAIN); PreparedStatement eventQuery = cursor(EVENTS)) {
             chain.setLong(1, fromSeq);
+            chain.setLong(2, toSeq);
             eventQuery.setLong(1, fromSeq);
             eventQuery.setLong(2, fromSeq);
+            eventQuery.setLong(3, toSeq);
+            eventQuery.setLong(4, fromSeq);
+            eventQuery.setLong(5, toSeq);
             try (ResultSet rows = chain.executeQuery(); ResultSet eventRows = eventQuery.executeQuery()) {
                 events = eventRows;
                 while (rows.next()) {
@@ -80,7 +98,9 @@ final class MergedChainReader {
                             sink.sealedAgain(id, seq);
                         }
                     }
-                    sink.row(new ChainVerifier.ChainRow(seq, id, rows.getBytes(4), rows.getBytes(5), event));
+                    short encoding = rows.getShort(6);
+                    sink.row(new ChainVerifier.ChainRow(seq, id, rows.getBytes(4), rows.getBytes(5), event,
+                            rows.wasNull() ? null : encoding));
                 }
                 for (AuditEntry left : waiting.values()) {
                     sink.unsealed(left);

@@ -52,6 +52,34 @@ class CanonicalEncodingTest {
     }
 
     @Test
+    void versionThreeIsFrozenAndTellsAValueFromTheArrayAroundIt() {
+        AuditEntry e = sampleV2(List.of("identity", "risk"), List.of("la:E09000030"));
+        // Computed independently with the version-3 lines of the Python in docs/AUDIT.md.
+        assertEquals("a0de869a63a4fab0c75a0981b155417719945562c956ef7297ffde4d7496504c", sha(e, CanonicalEncoding.VERSION_3));
+        assertEquals("c9e02994d503c396a9ced17dea26378f3e93abfae7e55e05021c1335c99a3ed5",
+                sha(sampleV2(JsonStringArrays.parse("5"), e.dataOwners()), CanonicalEncoding.VERSION_3));
+        assertEquals("1d3f618a175d50d15ebc9108f73c036722c7530fa47d6b285ec69d4f955fddfc",
+                sha(sampleV2(JsonStringArrays.parse("[5]"), e.dataOwners()), CanonicalEncoding.VERSION_3));
+        // Version 2 hashed those two alike.
+        assertEquals(sha(sampleV2(JsonStringArrays.parse("5"), e.dataOwners()), CanonicalEncoding.VERSION_2),
+                sha(sampleV2(JsonStringArrays.parse("[5]"), e.dataOwners()), CanonicalEncoding.VERSION_2));
+    }
+
+    @Test
+    void onlyARecordedVersionOfThreeOrMoreIsTaken() {
+        AuditEntry v1 = sample("user-1", List.of("risk"), null);
+        AuditEntry v2 = sampleV2(List.of("risk"), List.of());
+        assertEquals(CanonicalEncoding.VERSION_3, CanonicalEncoding.versionOf(v1, (short) 3));
+        assertEquals(CanonicalEncoding.VERSION_1, CanonicalEncoding.versionOf(v1, null));
+        // A recorded 1 never selects the shorter layout for a row whose data owners are set.
+        assertEquals(CanonicalEncoding.VERSION_2, CanonicalEncoding.versionOf(v2, (short) 1));
+    }
+
+    private static String sha(AuditEntry e, byte version) {
+        return HexFormat.of().formatHex(ChainHash.sha256().digest(new CanonicalEncoding().encode(e, version).toByteArray()));
+    }
+
+    @Test
     void rowsWithoutDataOwnersKeepVersionOneAndTheirOldHashes() {
         assertEquals("01", hex(sample("user-1", List.of(), null)).substring(0, 2));
         assertEquals("02", hex(sampleV2(List.of(), List.of())).substring(0, 2));

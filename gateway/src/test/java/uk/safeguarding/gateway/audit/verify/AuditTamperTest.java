@@ -279,7 +279,8 @@ class AuditTamperTest {
             byte[] prev = rows.get(0).prevHash();
             ChainHash hash = new ChainHash();
             for (ChainVerifier.ChainRow row : rows) {
-                byte[] next = hash.link(prev, new CanonicalEncoding().encode(row.event()));
+                byte[] next = hash.link(prev, new CanonicalEncoding().encode(row.event(),
+                        CanonicalEncoding.versionOf(row.event(), row.encoding())));
                 dba.exec("UPDATE audit_chain SET prev_hash = ?, hash = ? WHERE seq = ?", prev, next, row.seq());
                 prev = next;
             }

@@ -24,17 +24,17 @@ import uk.safeguarding.gateway.audit.verify.Finding.Kind;
 /** The verifier on an in-memory chain of 20 entries with checkpoints 1..10 and 11..20. */
 class ChainVerifierTest {
 
-    private static final KeyPair KEY = SigningKeys.generate();
-    private static final String KEY_ID = SigningKeys.keyId(KEY.getPublic());
+    static final KeyPair KEY = SigningKeys.generate();
+    static final String KEY_ID = SigningKeys.keyId(KEY.getPublic());
 
-    private static AuditEntry event(int i, int outcome) {
+    static AuditEntry event(int i, int outcome) {
         return new AuditEntry(new UUID(0, i), Instant.parse("2025-03-01T09:00:00Z").plusMillis(i), "req-" + i, "user-" + i,
                 "police-met", "USER", "police:met", List.of("practitioner"), "SAFEGUARDING", "read", "Referral", "r-" + i,
                 null, List.of("identity"), "PERMIT", List.of(), null, "ukgdpr-6-1-e", null, null, outcome, "10.0.0.1");
     }
 
     /** Seals events in order, as the sealer does. */
-    private static List<ChainRow> seal(List<AuditEntry> events) {
+    static List<ChainRow> seal(List<AuditEntry> events) {
         List<ChainRow> rows = new ArrayList<>();
         byte[] prev = ChainHash.GENESIS;
         ChainHash hash = new ChainHash();
@@ -46,7 +46,7 @@ class ChainVerifierTest {
         return rows;
     }
 
-    private static List<AuditEntry> events() {
+    static List<AuditEntry> events() {
         List<AuditEntry> events = new ArrayList<>();
         for (int i = 1; i <= 20; i++) {
             events.add(event(i, 200));
@@ -54,7 +54,7 @@ class ChainVerifierTest {
         return events;
     }
 
-    private static Checkpoint checkpoint(List<ChainRow> rows, int first, int last) {
+    static Checkpoint checkpoint(List<ChainRow> rows, int first, int last) {
         MerkleTree tree = new MerkleTree();
         for (int s = first; s <= last; s++) {
             tree.addEntry(rows.get(s - 1).hash());
