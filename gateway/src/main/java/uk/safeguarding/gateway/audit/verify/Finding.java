@@ -32,6 +32,12 @@ public record Finding(Kind kind, Long seq, Long lastSeq, UUID eventId, String de
         /** A checkpoint's signature does not verify, or checkpoints are missing between others. */
         BAD_CHECKPOINT,
         /** A checkpoint is signed by a key this verifier was not told to trust. */
-        UNKNOWN_KEY
+        UNKNOWN_KEY,
+        /** A witnessed checkpoint no longer matches the chain (the range was rewritten after it was witnessed). */
+        WITNESS_MISMATCH,
+        /** A witness holds a checkpoint beyond the chain's end (the tail was deleted, or the database restored to an earlier point). */
+        TRUNCATED,
+        /** A witness refused a different checkpoint for entries it had already witnessed (a fork). */
+        WITNESS_CONFLICT
     }
 }

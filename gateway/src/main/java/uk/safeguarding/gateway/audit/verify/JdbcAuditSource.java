@@ -33,15 +33,26 @@ public final class JdbcAuditSource {
 
     /** Verifies the whole trail visible to {@code connection}; leaves the connection as it found it. */
     public static VerificationReport verify(Connection connection, Map<String, PublicKey> trustedKeys) throws SQLException {
+        return verify(connection, trustedKeys, List.of());
+    }
+
+    /** As {@link #verify(Connection, Map)}, and compares the chain with the witnesses' copies of the checkpoints. */
+    public static VerificationReport verify(Connection connection, Map<String, PublicKey> trustedKeys, List<WitnessCopy> witnesses)
+            throws SQLException {
         return inSnapshot(connection, () -> {
             long started = System.nanoTime();
-            ChainVerifier verifier = new ChainVerifier(trustedKeys, checkpoints(connection));
+            List<Checkpoint> inDatabase = checkpoints(connection);
+            ChainVerifier verifier = new ChainVerifier(trustedKeys, inDatabase);
+            WitnessCheck witnessCheck = witnesses.isEmpty() ? null : new WitnessCheck(trustedKeys, witnesses, inDatabase);
             Map<UUID, Instant> pending = pending(connection);
             int queued = pending.size();
             new MergedChainReader(connection).read(1, new MergedChainReader.Sink() {
                 @Override
                 public void row(ChainVerifier.ChainRow row) {
                     verifier.accept(row);
+                    if (witnessCheck != null) {
+                        witnessCheck.accept(row);
+                    }
                 }
 
                 @Override
@@ -58,7 +69,8 @@ public final class JdbcAuditSource {
             });
             // Queue rows whose event never came by: the event was deleted before it was sealed.
             pending.forEach(verifier::pendingWithoutEvent);
-            return verifier.finish(queued, System.nanoTime() - started);
+            VerificationReport report = verifier.finish(queued, System.nanoTime() - started);
+            return witnessCheck == null ? report : witnessCheck.finish(report);
         });
     }
 
