@@ -159,9 +159,11 @@ final class WitnessCheck {
         }
         Instant firstLost = null;
         Instant lastLost = null;
+        long lostFrom = Long.MAX_VALUE;
         long lostTo = 0;
         List<String> sources = new ArrayList<>();
         for (Tracking t : beyond) {
+            lostFrom = Math.min(lostFrom, t.cp.firstSeq());
             lostTo = Math.max(lostTo, t.cp.lastSeq());
             firstLost = firstLost == null || t.cp.signedAt().isBefore(firstLost) ? t.cp.signedAt() : firstLost;
             lastLost = lastLost == null || t.cp.signedAt().isAfter(lastLost) ? t.cp.signedAt() : lastLost;
@@ -170,10 +172,12 @@ final class WitnessCheck {
             }
         }
         if (!beyond.isEmpty()) {
-            add(Kind.TRUNCATED, head + 1, lostTo, "the chain ends at entry " + head + " but " + String.join(", ", sources)
-                    + " witnessed checkpoints up to entry " + lostTo + " (signed " + firstLost + " to " + lastLost
-                    + "): entries " + (head + 1) + ".." + lostTo + " and their events are gone (the tail was deleted, "
-                    + "or the database was restored to an earlier point)");
+            // A witnessed range the chain now ends inside cannot be confirmed in part either (its root covers all of it).
+            String unconfirmed = lostFrom <= head ? " and entries " + lostFrom + ".." + head + " can no longer be confirmed" : "";
+            add(Kind.TRUNCATED, lostFrom, lostTo, "the chain ends at entry " + head + " but " + String.join(", ", sources)
+                    + " witnessed checkpoints for entries " + lostFrom + ".." + lostTo + " (signed " + firstLost + " to "
+                    + lastLost + "): entries " + (head + 1) + ".." + lostTo + " and their events are gone" + unconfirmed
+                    + " (the tail was deleted, or the database was restored to an earlier point)");
         }
         List<Finding> all = new ArrayList<>(base.problems());
         all.addAll(findings);

@@ -78,7 +78,8 @@ public final class ScratchChain implements AutoCloseable {
     public static ScratchChain fromTemplate(EmbeddedDatabase database, String template, String name, URI witnessUrl)
             throws SQLException, IOException {
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name + " TEMPLATE " + template);
+            // FILE_COPY: the default (WAL_LOG) dirties every copied page, and the shutdown checkpoint then outlasts pg_ctl's wait.
+            s.execute("CREATE DATABASE " + name + " TEMPLATE " + template + " STRATEGY FILE_COPY");
         }
         return new ScratchChain(database, name, witnessUrl, false);
     }
@@ -191,8 +192,10 @@ public final class ScratchChain implements AutoCloseable {
                 Path target = to.resolve(from.relativize(path).toString());
                 if (Files.isDirectory(path)) {
                     Files.createDirectories(target);
+                    // PostgreSQL refuses a data directory others can read (0700 or 0750 only).
+                    Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(path));
                 } else {
-                    Files.copy(path, target);
+                    Files.copy(path, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
         }

@@ -16,7 +16,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.WithDefault;
+import org.awaitility.Awaitility;
+import uk.safeguarding.gateway.audit.chain.AuditCheckpointer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -185,6 +190,30 @@ class WitnessTamperTest {
         VerificationReport witnessed = chain.verify(fromDirectory());
         assertTrue(witnessed.intact(), "a limit, stated: entries after the newest witnessed checkpoint can be rewritten");
         assertEquals(5, witnessed.witnessed().unwitnessedEntries());
+    }
+
+    @Test
+    void byDefaultEveryEventIsCheckpointedWithinTenSeconds() throws Exception {
+        Duration maxInterval = configDefault(uk.safeguarding.gateway.audit.AuditConfig.Checkpoint.class, "maxInterval");
+        Duration tick = configDefault(uk.safeguarding.gateway.audit.AuditConfig.Sealer.class, "interval");
+        assertTrue(maxInterval.plus(tick).plus(tick).compareTo(Duration.ofSeconds(10)) <= 0,
+                "sealed within a tick, signed within max-interval and the next tick: " + maxInterval + " + 2 x " + tick);
+
+        // And the checkpointer keeps to max-interval: not before it, soon after (2 s here, to keep the test short).
+        chain.checkpointer.checkpointAll().await().indefinitely();
+        AuditCheckpointer checkpointer = new AuditCheckpointer(chain.pool,
+                new uk.safeguarding.gateway.audit.chain.CheckpointSigner(ScratchChain.keyPair()), 1000, Duration.ofSeconds(2), 10_000);
+        chain.sealed(1);
+        long sealed = System.nanoTime();
+        assertTrue(checkpointer.checkpointIfDue(false).await().indefinitely().isEmpty(), "one fresh entry is not due yet");
+        Awaitility.await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(150))
+                .until(() -> checkpointer.checkpointIfDue(false).await().indefinitely().isPresent());
+        long waited = Duration.ofNanos(System.nanoTime() - sealed).toMillis();
+        assertTrue(waited >= 1800 && waited < 4000, "signed after " + waited + " ms");
+    }
+
+    private static Duration configDefault(Class<?> group, String key) throws NoSuchMethodException {
+        return DurationConverter.parseDuration(group.getMethod(key).getAnnotation(WithDefault.class).value());
     }
 
     /** Edits the event at {@code seq} and recomputes every chain hash from there: a consistent rewrite. */
