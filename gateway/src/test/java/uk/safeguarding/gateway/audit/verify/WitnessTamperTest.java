@@ -193,6 +193,31 @@ class WitnessTamperTest {
     }
 
     @Test
+    void holdingTheChainLockStopsTheSealerAndEventsDeletedMeanwhileAreNotCaught() throws Exception {
+        try (Connection attacker = chain.attacker(); Statement s = attacker.createStatement()) {
+            // A session-level advisory lock on the chain key stalls the sealer of every replica.
+            s.execute("SELECT pg_advisory_lock(" + uk.safeguarding.gateway.audit.chain.AuditSealer.CHAIN_LOCK + ")");
+            for (int i = 0; i < 3; i++) {
+                uk.safeguarding.gateway.audit.AuditTestSupport.Entry.permit().record(chain.trail);
+            }
+            assertEquals(0, chain.sealer.sealAvailable(false).await().indefinitely());
+            VerificationReport stalled = chain.verify(fromDirectory());
+            assertTrue(stalled.intact(), stalled.toString());
+            assertEquals(3, stalled.pendingEvents(), "the stall is visible: events queued, not sealed");
+
+            s.execute("""
+                    WITH gone AS (DELETE FROM audit_pending WHERE event_id = (SELECT event_id FROM audit_pending LIMIT 1)
+                                  RETURNING recorded_at, event_id)
+                    DELETE FROM audit_event e USING gone WHERE e.recorded_at = gone.recorded_at AND e.id = gone.event_id""");
+            VerificationReport after = chain.verify(fromDirectory());
+            assertTrue(after.intact(), "a limit, stated: an event deleted with its queue row before sealing leaves no trace");
+            assertEquals(2, after.pendingEvents());
+            s.execute("SELECT pg_advisory_unlock_all()");
+        }
+        assertEquals(2, chain.sealer.sealAvailable(false).await().indefinitely());
+    }
+
+    @Test
     void byDefaultEveryEventIsCheckpointedWithinTenSeconds() throws Exception {
         Duration maxInterval = configDefault(uk.safeguarding.gateway.audit.AuditConfig.Checkpoint.class, "maxInterval");
         Duration tick = configDefault(uk.safeguarding.gateway.audit.AuditConfig.Sealer.class, "interval");
