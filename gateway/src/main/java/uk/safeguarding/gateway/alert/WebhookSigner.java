@@ -51,6 +51,25 @@ public final class WebhookSigner {
         return String.join(" ", parts);
     }
 
+    /**
+     * True when any signature in a received {@code webhook-signature} header is this message's under
+     * any of the receiver's secrets (constant-time comparison); for receivers we ship (bin/audit-witness).
+     */
+    public static boolean matches(String header, String msgId, long timestampSeconds, String body, List<String> secrets) {
+        if (header == null) {
+            return false;
+        }
+        for (String secret : secrets) {
+            byte[] expected = ("v1," + sign(secret, msgId + "." + timestampSeconds + "." + body)).getBytes(StandardCharsets.US_ASCII);
+            for (String part : header.trim().split(" +")) {
+                if (java.security.MessageDigest.isEqual(expected, part.getBytes(StandardCharsets.US_ASCII))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static String sign(String secret, String content) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

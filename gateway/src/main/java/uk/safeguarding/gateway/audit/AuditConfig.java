@@ -20,6 +20,8 @@ public interface AuditConfig {
 
     Signing signing();
 
+    Witness witness();
+
     Api api();
 
     Disclosure disclosure();
@@ -47,8 +49,11 @@ public interface AuditConfig {
         @WithDefault("1000")
         int everyEntries();
 
-        /** Sign a checkpoint over whatever is uncovered once the last one is this old. */
-        @WithDefault("30s")
+        /**
+         * Sign a checkpoint over whatever is uncovered once its oldest entry was sealed this long ago; with the
+         * 0.15 s tick this keeps checkpoints (and witness pushes) within 10 s of every event.
+         */
+        @WithDefault("8s")
         Duration maxInterval();
 
         /** Most chain entries one checkpoint covers (bounds the memory of re-checking a range before signing). */
@@ -73,6 +78,47 @@ public interface AuditConfig {
 
         /** Further trusted public keys (PEM paths), for checkpoints signed before a key rotation. */
         Optional<List<String>> trustedPublicKeys();
+    }
+
+    /**
+     * Witnesses: every signed checkpoint is pushed, by the replica that signed it, to each endpoint here.
+     * Configuration, not the database, so that a database attacker cannot unsubscribe a witness.
+     */
+    interface Witness {
+        /** The witness endpoints (for example each agency DPO's bin/audit-witness); none by default. */
+        List<Endpoint> endpoints();
+
+        /** Checkpoints held in memory per witness while it is unreachable; the oldest is dropped beyond this. */
+        @WithDefault("1000")
+        int queueCapacity();
+
+        /** First wait before retrying a failed push; doubled after each failure. */
+        @WithDefault("1s")
+        Duration retryInitial();
+
+        /** Longest wait between retries. */
+        @WithDefault("60s")
+        Duration retryMax();
+
+        /** How long one push may take before it counts as failed. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** The newest checkpoints re-pushed from the database on start (the memory queue does not survive a restart). */
+        @WithDefault("50")
+        int replayOnStart();
+
+        /** One witness. */
+        interface Endpoint {
+            /** Stable name of the witness, the metrics' witness tag (e.g. dpo-towerhamlets). */
+            String id();
+
+            /** Where checkpoints are POSTed (bin/audit-witness serves /checkpoints). */
+            java.net.URI url();
+
+            /** This witness's Standard Webhooks secret (whsec_...), shared with it alone. */
+            String secret();
+        }
     }
 
     interface Api {

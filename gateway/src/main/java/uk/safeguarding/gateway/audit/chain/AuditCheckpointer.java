@@ -16,8 +16,10 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 import uk.safeguarding.gateway.audit.AuditConfig;
+import uk.safeguarding.gateway.audit.witness.WitnessDelivery;
 
 /**
  * Signs checkpoints: an Ed25519 signature over the RFC 6962 Merkle root of the chain entries not yet
@@ -39,16 +41,24 @@ public class AuditCheckpointer {
     private final int everyEntries;
     private final Duration maxInterval;
     private final int maxRange;
+    private final Consumer<Checkpoint> onSigned;
     private volatile long refusedAtSeq = -1;
 
     @Inject
-    AuditCheckpointer(Pool pool, CheckpointSigner signer, AuditConfig config) {
+    AuditCheckpointer(Pool pool, CheckpointSigner signer, AuditConfig config, WitnessDelivery witnesses) {
         this(pool, signer, config.checkpoint().everyEntries(), config.checkpoint().maxInterval(),
-                config.checkpoint().maxRange());
+                config.checkpoint().maxRange(), witnesses::signed);
     }
 
     /** For bench/audit, which runs the checkpointer outside Quarkus. */
     public AuditCheckpointer(Pool pool, CheckpointSigner signer, int everyEntries, Duration maxInterval, int maxRange) {
+        this(pool, signer, everyEntries, maxInterval, maxRange, checkpoint -> { });
+    }
+
+    /** Outside Quarkus, with {@code onSigned} told of each checkpoint once its transaction committed (the witness push). */
+    public AuditCheckpointer(Pool pool, CheckpointSigner signer, int everyEntries, Duration maxInterval, int maxRange,
+            Consumer<Checkpoint> onSigned) {
+        this.onSigned = onSigned;
         this.pool = pool;
         this.signer = signer;
         this.everyEntries = everyEntries;
@@ -76,7 +86,17 @@ public class AuditCheckpointer {
                             ? Uni.createFrom().item(true) : oldestUncoveredIsOld(tx, from);
                     return due.chain(yes -> yes ? sign(tx, from, to, last.lastHash())
                             : Uni.createFrom().item(Optional.<Checkpoint>empty()));
-                }))));
+                })))).invoke(signed -> signed.ifPresent(this::delivered));
+    }
+
+    /** After the commit only: a witness must never hold a checkpoint the database rolled back. */
+    private void delivered(Checkpoint checkpoint) {
+        try {
+            onSigned.accept(checkpoint);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not queue checkpoint %d..%d for the witnesses (%s)", checkpoint.firstSeq(),
+                    checkpoint.lastSeq(), e.toString());
+        }
     }
 
     /** Signs until every sealed entry is covered (on demand: tests, the verify endpoint). */

@@ -26,12 +26,14 @@ public final class AuditVerifyCli {
 
     private static final String USAGE = """
             usage: bin/audit-verify [--url JDBC_URL] [--user USER] [--password PASSWORD]
-                                    [--public-key PEM]... [--json]
+                                    [--public-key PEM]... [--witness DIR_OR_URL]... [--json]
               --url         default: jdbc:$GATEWAY_DB_URL, else the demo's embedded database
                             jdbc:postgresql://127.0.0.1:15432/gateway
               --user        default: $GATEWAY_DB_USER, else postgres (the embedded database's user)
               --password    default: $GATEWAY_DB_PASSWORD (or $PGPASSWORD), else none
               --public-key  trusted checkpoint key(s); default: .local/audit-signing/ed25519-public.pem
+              --witness     a witness's copy of the checkpoints (bin/audit-witness's --dir, or its URL);
+                            detects a deleted tail and a rewritten chain, and states the unwitnessed window
               --json        print the full report as JSON
             exit status: 0 intact, 1 problems found, 2 could not verify
             """;
@@ -49,6 +51,7 @@ public final class AuditVerifyCli {
         String user = env("GATEWAY_DB_USER", "postgres");
         String password = env("GATEWAY_DB_PASSWORD", env("PGPASSWORD", ""));
         List<String> keyFiles = new ArrayList<>();
+        List<String> witnessSources = new ArrayList<>();
         boolean json = false;
         try {
             for (int i = 0; i < args.length; i++) {
@@ -57,6 +60,7 @@ public final class AuditVerifyCli {
                     case "--user" -> user = args[++i];
                     case "--password" -> password = args[++i];
                     case "--public-key" -> keyFiles.add(args[++i]);
+                    case "--witness" -> witnessSources.add(args[++i]);
                     case "--json" -> json = true;
                     case "--help", "-h" -> {
                         out.print(USAGE);
@@ -84,13 +88,17 @@ public final class AuditVerifyCli {
                 PublicKey key = SigningKeys.publicKey(Files.readString(Path.of(file)));
                 keys.put(SigningKeys.keyId(key), key);
             }
+            List<WitnessCopy> witnesses = new ArrayList<>();
+            for (String source : witnessSources) {
+                witnesses.add(WitnessCopy.load(source));
+            }
             Properties props = new Properties();
             props.setProperty("user", user);
             props.setProperty("password", password);
             props.setProperty("ApplicationName", "audit-verify");
             VerificationReport report;
             try (Connection connection = DriverManager.getConnection(url, props)) {
-                report = JdbcAuditSource.verify(connection, keys);
+                report = JdbcAuditSource.verify(connection, keys, witnesses);
             }
             if (json) {
                 out.println(new ObjectMapper().findAndRegisterModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -114,10 +122,28 @@ public final class AuditVerifyCli {
                     r.lastCheckpoint().lastSeq(), r.lastCheckpoint().signedAt(), r.lastCheckpoint().keyId());
         }
         out.printf("  not yet signed         %d entries; %d events queued for sealing%n", r.unsignedEntries(), r.pendingEvents());
+        if (r.witnessed() != null) {
+            printWitnessed(r.witnessed(), out);
+        }
         out.printf("  speed                  %d events/s (%d ms)%n", r.eventsPerSecond(), r.elapsedMillis());
         for (Finding f : r.problems()) {
             out.printf("  %-20s %-8s %s%s%n", f.kind(), f.seq() == null ? "-" : f.seq(), f.detail(),
                     f.eventId() == null ? "" : " [event " + f.eventId() + "]");
+        }
+    }
+
+    private static void printWitnessed(VerificationReport.Witnessed w, PrintStream out) {
+        for (VerificationReport.Witness witness : w.witnesses()) {
+            out.printf("  witness                %s: %d checkpoints, newest up to seq %s signed %s, %d conflicts%n",
+                    witness.source(), witness.checkpoints(), witness.newestSeq() == null ? "-" : witness.newestSeq(),
+                    witness.newestSignedAt() == null ? "-" : witness.newestSignedAt(), witness.conflicts());
+        }
+        if (w.unwitnessedEntries() == 0) {
+            out.printf("  unwitnessed window     none: every chain entry is covered by a witnessed checkpoint%n");
+        } else {
+            out.printf("  unwitnessed window     %d entries from seq %d (events recorded %s to %s): not yet witnessed, so a "
+                    + "database superuser could still change or delete them undetected%n", w.unwitnessedEntries(),
+                    w.unwitnessedFromSeq(), w.unwitnessedFrom(), w.unwitnessedTo());
         }
     }
 

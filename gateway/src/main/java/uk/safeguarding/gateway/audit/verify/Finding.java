@@ -37,6 +37,12 @@ public record Finding(Kind kind, Long seq, Long lastSeq, UUID eventId, String de
          * A sealed event's array column holds a non-string element, or is not an array: the gateway never
          * writes one, and since V69_1 PostgreSQL refuses one in a new row, so only an older row can.
          */
-        NON_STRING_ELEMENT
+        NON_STRING_ELEMENT,
+        /** A witnessed checkpoint no longer matches the chain (the range was rewritten after it was witnessed). */
+        WITNESS_MISMATCH,
+        /** A witness holds a checkpoint beyond the chain's end (the tail was deleted, or the database restored to an earlier point). */
+        TRUNCATED,
+        /** A witness refused a different checkpoint for entries it had already witnessed (a fork). */
+        WITNESS_CONFLICT
     }
 }

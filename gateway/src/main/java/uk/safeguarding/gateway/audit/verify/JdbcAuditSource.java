@@ -40,19 +40,32 @@ public final class JdbcAuditSource {
 
     /** Verifies the whole trail visible to {@code connection}; leaves the connection as it found it. */
     public static VerificationReport verify(Connection connection, Map<String, PublicKey> trustedKeys) throws SQLException {
+        return verify(connection, trustedKeys, List.of());
+    }
+
+    /** As {@link #verify(Connection, Map)}, and compares the chain with the witnesses' copies of the checkpoints. */
+    public static VerificationReport verify(Connection connection, Map<String, PublicKey> trustedKeys, List<WitnessCopy> witnesses)
+            throws SQLException {
         return inSnapshot(connection, () -> {
             long started = System.nanoTime();
-            ChainVerifier verifier = new ChainVerifier(trustedKeys, checkpoints(connection));
+            List<Checkpoint> inDatabase = checkpoints(connection);
+            ChainVerifier verifier = new ChainVerifier(trustedKeys, inDatabase);
+            WitnessCheck witnessCheck = witnesses.isEmpty() ? null : new WitnessCheck(trustedKeys, witnesses, inDatabase);
             Map<UUID, Instant> pending = pending(connection);
             int queued = pending.size();
-            new MergedChainReader(connection).read(1, sink(verifier, event -> {
+            new MergedChainReader(connection).read(1, sink(verifier, row -> {
+                if (witnessCheck != null) {
+                    witnessCheck.accept(row);
+                }
+            }, event -> {
                 if (pending.remove(event.id()) == null) {
                     verifier.eventOutsideChain(event.id(), event.recordedAt());
                 }
             }));
             // Queue rows whose event never came by: the event was deleted before it was sealed.
             pending.forEach(verifier::pendingWithoutEvent);
-            return verifier.finish(queued, System.nanoTime() - started);
+            VerificationReport report = verifier.finish(queued, System.nanoTime() - started);
+            return witnessCheck == null ? report : witnessCheck.finish(report);
         });
     }
 
@@ -88,15 +101,17 @@ public final class JdbcAuditSource {
         }
         // An event of the range's time sealed by no entry of it: sealed outside the range, queued, or
         // outside the chain; only a full pass can tell which.
-        new MergedChainReader(connection).read(afterSeq + 1, toSeq, sink(verifier, event -> { }));
+        new MergedChainReader(connection).read(afterSeq + 1, toSeq, sink(verifier, row -> { }, event -> { }));
         return verifier.finish(0, System.nanoTime() - started);
     }
 
-    private static MergedChainReader.Sink sink(ChainVerifier verifier, Consumer<AuditEntry> unsealed) {
+    private static MergedChainReader.Sink sink(ChainVerifier verifier, Consumer<ChainVerifier.ChainRow> alsoRow,
+            Consumer<AuditEntry> unsealed) {
         return new MergedChainReader.Sink() {
             @Override
             public void row(ChainVerifier.ChainRow row) {
                 verifier.accept(row);
+                alsoRow.accept(row);
             }
 
             @Override

@@ -1,0 +1,82 @@
+package uk.safeguarding.gateway.audit.witness;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.jboss.logging.Logger;
+import uk.safeguarding.gateway.audit.AuditConfig;
+import uk.safeguarding.gateway.audit.chain.Checkpoint;
+
+/**
+ * The gateway's witness pusher, built from {@code gateway.audit.witness.*}. On start it re-pushes the
+ * newest checkpoints from the database, because the in-memory queue of a replica that stopped is gone;
+ * witnesses are idempotent by range, so every replica doing so at once costs only duplicates. (A
+ * checkpoint an attacker altered in the database before that replay is refused by the witnesses as a
+ * conflict, which is itself the alarm.)
+ */
+@ApplicationScoped
+public class WitnessDelivery {
+
+    private static final Logger LOG = Logger.getLogger(WitnessDelivery.class);
+
+    private final WitnessPusher pusher;
+    private final Pool pool;
+    private final int replay;
+
+    WitnessDelivery(AuditConfig config, MeterRegistry metrics, Pool pool) {
+        AuditConfig.Witness witness = config.witness();
+        List<WitnessPusher.Endpoint> endpoints = witness.endpoints().stream()
+                .map(e -> new WitnessPusher.Endpoint(e.id(), e.url(), e.secret())).toList();
+        this.pusher = endpoints.isEmpty() ? null : new WitnessPusher(endpoints, witness.queueCapacity(),
+                witness.retryInitial(), witness.retryMax(), witness.timeout(), metrics);
+        this.pool = pool;
+        this.replay = witness.replayOnStart();
+        if (endpoints.isEmpty()) {
+            LOG.warn("No audit witnesses configured (gateway.audit.witness.endpoints): checkpoints are kept only in the "
+                    + "database, so a database superuser can delete the chain's tail undetected (docs/AUDIT.md)");
+        } else {
+            LOG.infof("Audit checkpoints are pushed to witnesses %s", endpoints.stream().map(WitnessPusher.Endpoint::id).toList());
+        }
+    }
+
+    /** Queues a just-signed checkpoint for every witness (after its transaction committed). */
+    public void signed(Checkpoint checkpoint) {
+        if (pusher != null) {
+            pusher.offer(checkpoint);
+        }
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (pusher == null || replay <= 0) {
+            return;
+        }
+        pool.preparedQuery("""
+                        SELECT first_seq, last_seq, root, last_hash, signed_at, key_id, algorithm, signature
+                        FROM audit_checkpoint ORDER BY last_seq DESC LIMIT $1""")
+                .execute(Tuple.of(replay))
+                .subscribe().with(rows -> {
+                    List<Checkpoint> newestFirst = new ArrayList<>();
+                    for (Row row : rows) {
+                        newestFirst.add(new Checkpoint(row.getLong(0), row.getLong(1), row.getBuffer(2).getBytes(),
+                                row.getBuffer(3).getBytes(), row.getOffsetDateTime(4).toInstant(), row.getString(5),
+                                row.getString(6), row.getBuffer(7).getBytes()));
+                    }
+                    Collections.reverse(newestFirst);
+                    newestFirst.forEach(pusher::offer);
+                }, failure -> LOG.warnf("Could not re-push recent checkpoints to the witnesses (%s)", failure.toString()));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (pusher != null) {
+            pusher.close();
+        }
+    }
+}
