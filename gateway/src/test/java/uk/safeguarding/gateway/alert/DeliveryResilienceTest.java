@@ -40,6 +40,12 @@ class DeliveryResilienceTest {
     uk.safeguarding.gateway.audit.AuditTrail audit;
     @Inject
     OutboundTokens tokens;
+    @Inject
+    StoredSecrets stored;
+    @Inject
+    uk.safeguarding.gateway.outbound.OutboundUrlPolicy urls;
+    @Inject
+    uk.safeguarding.gateway.outbound.PinnedHttp http;
 
     @BeforeEach
     void clean() {
@@ -114,8 +120,8 @@ class DeliveryResilienceTest {
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             AlertFixtures.subscribe(receiver, OTHER_PROVIDER);
             Set<String> ids = queue(OTHER_PROVIDER, 1000, "NULL");
-            Dispatcher first = new Dispatcher(pool, config, clock, audit, tokens);
-            Dispatcher second = new Dispatcher(pool, config, clock, audit, tokens);
+            Dispatcher first = new Dispatcher(pool, config, clock, audit, tokens, stored, urls, http);
+            Dispatcher second = new Dispatcher(pool, config, clock, audit, tokens, stored, urls, http);
             ExecutorService threads = Executors.newFixedThreadPool(2);
             try {
                 List<Future<Integer>> runs = List.of(
@@ -179,7 +185,7 @@ class DeliveryResilienceTest {
 
     @Test
     void backoffGrowsWithJitterAndIsCapped() {
-        Dispatcher d = new Dispatcher(pool, config, clock, audit, tokens);
+        Dispatcher d = new Dispatcher(pool, config, clock, audit, tokens, stored, urls, http);
         long initial = config.initialBackoff().toMillis();
         for (int attempt = 1; attempt <= 40; attempt++) {
             long expected = Math.min(config.maxBackoff().toMillis(), initial * (1L << Math.min(attempt - 1, 30)));

@@ -34,7 +34,7 @@ class ChainVerifierTest {
     }
 
     /** Seals events in order, as the sealer does. */
-    private static List<ChainRow> seal(List<AuditEntry> events) {
+    static List<ChainRow> seal(List<AuditEntry> events) {
         List<ChainRow> rows = new ArrayList<>();
         byte[] prev = ChainHash.GENESIS;
         ChainHash hash = new ChainHash();
@@ -46,7 +46,7 @@ class ChainVerifierTest {
         return rows;
     }
 
-    private static List<AuditEntry> events() {
+    static List<AuditEntry> events() {
         List<AuditEntry> events = new ArrayList<>();
         for (int i = 1; i <= 20; i++) {
             events.add(event(i, 200));
