@@ -73,6 +73,11 @@ public class CheckpointSigner {
                 if (signing.publicKey().isEmpty()) {
                     throw new IllegalStateException("gateway.audit.signing.public-key must be set with private-key");
                 }
+                for (String location : List.of(signing.privateKey().get(), signing.publicKey().get())) {
+                    if (!location.startsWith("classpath:") && !Files.isReadable(Path.of(location))) {
+                        throw new IllegalStateException("Cannot read " + location + ". " + HOW_TO_CONFIGURE);
+                    }
+                }
                 pair = new KeyPair(SigningKeys.publicKey(SigningKeys.read(signing.publicKey().get())),
                         SigningKeys.privateKey(SigningKeys.read(signing.privateKey().get())));
             } else if (signing.generateIfMissing()) {

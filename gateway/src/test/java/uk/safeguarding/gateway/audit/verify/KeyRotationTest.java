@@ -96,6 +96,10 @@ class KeyRotationTest {
                 "gateway-audit-signing-key", "docs/OPERATIONS.md")) {
             assertTrue(e.getMessage().contains(hint), "the message names " + hint + ": " + e.getMessage());
         }
+        Signing missingFile = new Signing(Optional.of(dir.resolve("absent-private.pem").toString()),
+                Optional.of(dir.resolve("absent-public.pem").toString()), dir.resolve("gen").toString(), false, Optional.empty(), true);
+        String message = assertThrows(IllegalStateException.class, () -> new CheckpointSigner(missingFile)).getMessage();
+        assertTrue(message.contains("absent-private.pem") && message.contains("gateway-audit-signing-key"), message);
         Signing optional = new Signing(Optional.empty(), Optional.empty(), dir.resolve("gen").toString(), false, Optional.empty(), false);
         assertTrue(!new CheckpointSigner(optional).enabled(), "without required, the chain runs unsigned");
     }
