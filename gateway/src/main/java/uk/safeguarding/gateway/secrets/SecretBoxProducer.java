@@ -2,6 +2,7 @@ package uk.safeguarding.gateway.secrets;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.util.List;
 
 /** The gateway's one {@link SecretBox}, from configuration; a broken key stops the start. */
@@ -9,7 +10,7 @@ import java.util.List;
 public class SecretBoxProducer {
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     SecretBox secretBox(SecretsConfig config) {
         String key = config.key().orElseThrow(() -> new IllegalStateException(ProductionSecretsCheck.NO_ENCRYPTION_KEY));
         return new SecretBox(key, config.previousKeys().orElse(List.of()));

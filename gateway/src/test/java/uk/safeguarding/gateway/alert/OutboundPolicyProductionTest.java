@@ -12,7 +12,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
-import io.vertx.mutiny.sqlclient.Pool;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import uk.safeguarding.gateway.outbound.OutboundConfig;
 import uk.safeguarding.gateway.outbound.OutboundUrlPolicy;
-import uk.safeguarding.gateway.outbound.PinnedHttp;
 import uk.safeguarding.gateway.support.Db;
 
 /**
@@ -45,21 +43,9 @@ class OutboundPolicyProductionTest {
     }
 
     @Inject
-    Pool pool;
-    @Inject
-    AlertConfig config;
-    @Inject
-    GatewayClock clock;
-    @Inject
-    uk.safeguarding.gateway.audit.AuditTrail audit;
-    @Inject
-    OutboundTokens tokens;
-    @Inject
-    StoredSecrets stored;
-    @Inject
     OutboundConfig outbound;
     @Inject
-    PinnedHttp http;
+    TestDispatchers dispatchers;
 
     @BeforeEach
     void clean() {
@@ -99,7 +85,7 @@ class OutboundPolicyProductionTest {
         // ... and now resolving to a private address (DNS rebinding, or a changed record).
         OutboundUrlPolicy rebound = new OutboundUrlPolicy(outbound,
                 host -> new InetAddress[] {InetAddress.getByAddress(host, new byte[] {10, 0, 0, 7})});
-        Dispatcher dispatcher = new Dispatcher(pool, config, clock, audit, tokens, stored, rebound, http);
+        Dispatcher dispatcher = dispatchers.create(rebound);
         assertEquals(1, dispatcher.dispatchOnce());
         List<Map<String, Object>> rows = Db.query("SELECT status, attempts, last_error FROM alert WHERE event = ?", tag);
         assertEquals("PENDING", rows.get(0).get("status"), "retried later, like any failed delivery");
