@@ -6,22 +6,22 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
+import uk.safeguarding.gateway.outbound.OutboundUrlPolicy;
+import uk.safeguarding.gateway.outbound.PinnedHttp;
 
 /**
  * Pushes due alerts to their recipients' webhooks. Safe with any number of replicas: a claim is one
@@ -83,7 +83,9 @@ public class Dispatcher {
     private final GatewayClock clock;
     private final uk.safeguarding.gateway.audit.AuditTrail audit;
     private final OutboundTokens tokens;
-    private final HttpClient http;
+    private final StoredSecrets stored;
+    private final OutboundUrlPolicy urls;
+    private final PinnedHttp http;
     private final java.util.concurrent.ExecutorService waker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "alert-dispatch-wake");
         t.setDaemon(true);
@@ -100,14 +102,15 @@ public class Dispatcher {
     uk.safeguarding.gateway.operations.Tracing tracing;
 
     Dispatcher(Pool pool, AlertConfig config, GatewayClock clock, uk.safeguarding.gateway.audit.AuditTrail audit,
-            OutboundTokens tokens) {
+            OutboundTokens tokens, StoredSecrets stored, OutboundUrlPolicy urls, PinnedHttp http) {
         this.pool = pool;
+        this.stored = stored;
+        this.urls = urls;
+        this.http = http;
         this.tokens = tokens;
         this.audit = audit;
         this.config = config;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** One claimed alert with where it goes. */
@@ -115,8 +118,11 @@ public class Dispatcher {
             int attempts, String traceParent) {
     }
 
-    /** Where an agency's alerts go; {@code oauth} is null unless its endpoint requires a token. */
-    record Subscription(String key, String url, List<String> secrets, JsonObject oauth) {
+    /**
+     * Where an agency's alerts go; {@code oauth} is null unless its endpoint requires a token. The secrets
+     * are decrypted; {@code unavailable} says why they could not be (then every delivery fails with it).
+     */
+    record Subscription(String key, String url, List<String> secrets, JsonObject oauth, String unavailable) {
     }
 
     /**
@@ -245,10 +251,15 @@ public class Dispatcher {
                 .map(rows -> {
                     Map<String, Subscription> map = new HashMap<>();
                     for (Row r : rows) {
-                        List<String> secrets = new ArrayList<>();
-                        r.getJsonArray("secrets").forEach(s -> secrets.add((String) s));
-                        map.put(r.getString("agency_id"), new Subscription(r.getUUID("id") + "@" + r.getOffsetDateTime("updated_at"),
-                                r.getString("url"), secrets, (JsonObject) r.getValue("oauth")));
+                        String key = r.getUUID("id") + "@" + r.getOffsetDateTime("updated_at");
+                        Subscription s;
+                        try {
+                            s = new Subscription(key, r.getString("url"), stored.openWebhooks(r.getJsonArray("secrets")),
+                                    stored.openOAuth((JsonObject) r.getValue("oauth")), null);
+                        } catch (uk.safeguarding.gateway.secrets.SecretBox.SecretUnavailableException e) {
+                            s = new Subscription(key, r.getString("url"), List.of(), null, "stored secret unusable: " + e.getMessage());
+                        }
+                        map.put(r.getString("agency_id"), s);
                     }
                     return map;
                 }).await().indefinitely();
@@ -274,6 +285,9 @@ public class Dispatcher {
         if (subscription == null) {
             return CompletableFuture.completedFuture(Tuple.of("subscription removed"));
         }
+        if (subscription.unavailable() != null) {
+            return CompletableFuture.completedFuture(Tuple.of(truncate(subscription.unavailable())));
+        }
         String body = envelope(alert).encode();
         String id = alert.id().toString();
         long timestamp = Instant.now().getEpochSecond();
@@ -285,29 +299,28 @@ public class Dispatcher {
                 return CompletableFuture.completedFuture(Tuple.of(truncate("OAuth token: " + e.getMessage())));
             }
         }
-        HttpRequest request;
+        OutboundUrlPolicy.Target target;
         try {
-            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(subscription.url()));
-            if (bearer != null) {
-                builder.header("authorization", "Bearer " + bearer);
-            }
-            request = builder
-                    .timeout(config.requestTimeout())
-                    .header("content-type", "application/json")
-                    .header("webhook-id", id)
-                    .header("webhook-timestamp", Long.toString(timestamp))
-                    .header("webhook-signature", WebhookSigner.signatureHeader(id, timestamp, body, subscription.secrets()))
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(Tuple.of("invalid endpoint: " + e.getMessage()));
+            // Resolved and checked now, at every send: the name may resolve elsewhere than when it was registered.
+            target = urls.resolve(subscription.url());
+        } catch (OutboundUrlPolicy.Refused e) {
+            return CompletableFuture.completedFuture(Tuple.of(truncate("refused by the outbound URL policy ("
+                    + e.rule() + "): " + e.getMessage())));
         }
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (bearer != null) {
+            headers.put("authorization", "Bearer " + bearer);
+        }
+        headers.put("content-type", "application/json");
+        headers.put("webhook-id", id);
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        headers.put("webhook-signature", WebhookSigner.signatureHeader(id, timestamp, body, subscription.secrets()));
+        return http.send(HttpMethod.POST, target, headers, body, config.requestTimeout(), 0)
                 .handle((response, failure) -> {
                     if (failure != null) {
                         return Tuple.of(truncate(failure.getClass().getSimpleName() + ": " + failure.getMessage()));
                     }
-                    int status = response.statusCode();
+                    int status = response.status();
                     return Tuple.of(status >= 200 && status < 300 ? null : "HTTP " + status);
                 });
     }

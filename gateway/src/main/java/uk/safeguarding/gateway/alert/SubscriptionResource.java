@@ -16,9 +16,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +37,7 @@ import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.problem.Problem;
 import uk.safeguarding.gateway.security.NoPurposeRequired;
 import uk.safeguarding.gateway.security.RequestContext;
+import uk.safeguarding.gateway.outbound.OutboundUrlPolicy;
 import uk.safeguarding.gateway.signatory.SignatoryDirectory;
 
 /**
@@ -78,9 +77,13 @@ public class SubscriptionResource {
     private final PolicyService policy;
     private final Flags flags;
     private final SignatoryDirectory signatories;
+    private final StoredSecrets stored;
+    private final OutboundUrlPolicy urls;
 
     SubscriptionResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Flags flags,
-            SignatoryDirectory signatories) {
+            SignatoryDirectory signatories, StoredSecrets stored, OutboundUrlPolicy urls) {
+        this.stored = stored;
+        this.urls = urls;
         this.flags = flags;
         this.signatories = signatories;
         this.pool = pool;
@@ -90,7 +93,7 @@ public class SubscriptionResource {
     }
 
     @Operation(summary = "Subscribe an agency's webhook endpoint",
-        description = "https (plain http only to a loopback address); the signing secret is generated unless given, and shown once, here. Optional OAuth client credentials for the endpoint. Flagged to the agency's DPO (SECRET_ISSUED). 409 when the agency already has a subscription or is suspended or revoked.")
+        description = "https to a public address on an allowed port (docs/SECURITY.md, outbound URL policy; dev and test also allow local receivers); the signing secret is generated unless given, and shown once, here. Optional OAuth client credentials for the endpoint. Flagged to the agency's DPO (SECRET_ISSUED). 409 when the agency already has a subscription or is suspended or revoked.")
     @RequestBody(required = true, content = {
                 @Content(mediaType = "application/json", schema = @Schema(implementation = NewSubscription.class),
                         examples = @ExampleObject(name = "example", value = "{\"agency\": \"provider:SC123456\", \"url\": \"https://alerts.provider.example/safeguarding\"}"))})
@@ -107,7 +110,7 @@ public class SubscriptionResource {
         if (!policy.isActiveSignatory(body.agency())) {
             throw ApiException.badRequest("agency", "NOT_SIGNATORY", "agency is not a signatory of a protocol in force.");
         }
-        validateUrl(body.url());
+        urls.validate(body.url(), "url");
         String secret = body.secret() == null ? WebhookSigner.newSecret() : body.secret();
         if (!WebhookSigner.isValidSecret(secret)) {
             throw ApiException.badRequest("secret", "SECRET_FORMAT",
@@ -116,14 +119,14 @@ public class SubscriptionResource {
         JsonObject oauth = null;
         if (body.oauth() != null) {
             OAuth o = body.oauth();
-            validateUrl(o.tokenUrl(), "oauth.tokenUrl");
+            urls.validate(o.tokenUrl(), "oauth.tokenUrl");
             if (o.clientId() == null || o.clientId().isBlank() || o.clientSecret() == null || o.clientSecret().isBlank()) {
                 throw ApiException.badRequest("oauth", "REQUIRED", "oauth needs tokenUrl, clientId and clientSecret.");
             }
             oauth = new JsonObject().put("tokenUrl", o.tokenUrl()).put("clientId", o.clientId())
                     .put("clientSecret", o.clientSecret()).put("scope", o.scope());
         }
-        JsonObject oauthColumn = oauth;
+        JsonObject oauthColumn = stored.sealOAuth(oauth);
         UUID id = UUID.randomUUID();
         context.describe("subscription.create", "subscription", id.toString(), null);
         // A suspended or revoked agency named in the YAML is still a signatory there; its deliveries must stay paused.
@@ -136,7 +139,7 @@ public class SubscriptionResource {
                         INSERT INTO alert_subscription (id, agency_id, url, secrets, created_by, oauth)
                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (agency_id) DO NOTHING
                         """)
-                .execute(Tuple.of(id, body.agency(), body.url(), new JsonArray().add(secret), context.requireActor().subject(),
+                .execute(Tuple.of(id, body.agency(), body.url(), new JsonArray().add(stored.sealWebhook(secret)), context.requireActor().subject(),
                         oauthColumn))
                 .chain(rows -> {
                     if (rows.rowCount() == 0) {
@@ -188,7 +191,7 @@ public class SubscriptionResource {
                     if (!secrets.isEmpty()) {
                         live.add(secrets.getString(secrets.size() - 1));
                     }
-                    live.add(secret);
+                    live.add(stored.sealWebhook(secret));
                     return tx.preparedQuery("UPDATE alert_subscription SET secrets = $2, updated_at = now() WHERE id = $1 RETURNING *")
                             .execute(Tuple.of(id, live));
                 })
@@ -251,46 +254,5 @@ public class SubscriptionResource {
                 r.getJsonArray("secrets").size(), oauth == null ? null : oauth.getString("tokenUrl"),
                 oauth == null ? null : oauth.getString("clientId"), AlertResource.instant(r, "created_at"),
                 AlertResource.instant(r, "updated_at"));
-    }
-
-    /** https anywhere; plain http only to a loopback address (a receiver on the same host). */
-    static void validateUrl(String url) {
-        validateUrl(url, "url");
-    }
-
-    public static void validateUrl(String url, String field) {
-        URI uri;
-        try {
-            uri = url == null ? null : new URI(url);
-        } catch (Exception e) {
-            uri = null;
-        }
-        if (uri == null || uri.getHost() == null || uri.getScheme() == null || uri.getUserInfo() != null) {
-            throw ApiException.badRequest(field, "URL_INVALID", field + " must be an absolute https URL without credentials.");
-        }
-        String scheme = uri.getScheme().toLowerCase();
-        if (scheme.equals("https")) {
-            return;
-        }
-        if (scheme.equals("http") && isLoopback(uri.getHost())) {
-            return;
-        }
-        throw ApiException.badRequest(field, "URL_NOT_HTTPS", field + " must use https (plain http only on a loopback address).");
-    }
-
-    private static boolean isLoopback(String host) {
-        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        if (h.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        // Only literal addresses: a name is never resolved here (it could resolve elsewhere later).
-        if (!h.matches("[0-9.]+") && !h.contains(":")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(h).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 }

@@ -78,6 +78,10 @@ public interface AuditConfig {
 
         /** Further trusted public keys (PEM paths), for checkpoints signed before a key rotation. */
         Optional<List<String>> trustedPublicKeys();
+
+        /** Refuse to start without a configured key (on in %prod: unsigned checkpoints leave the chain's tail unprotected). */
+        @WithDefault("false")
+        boolean required();
     }
 
     /**

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.regex.Pattern;
-import uk.safeguarding.gateway.alert.SubscriptionResource;
+import uk.safeguarding.gateway.outbound.OutboundUrlPolicy;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.problem.Problem;
 import uk.safeguarding.protocol.load.ProtocolSet;
@@ -32,7 +32,7 @@ final class OnboardingValidator {
     }
 
     /** The protocols to sign, deduplicated in the order given; throws a 400 naming every bad field. */
-    static List<String> validate(Onboard body, ProtocolSet protocols) {
+    static List<String> validate(Onboard body, ProtocolSet protocols, OutboundUrlPolicy urls) {
         if (body == null) {
             throw ApiException.badRequest("body", "REQUIRED", "A JSON body is required.");
         }
@@ -79,7 +79,7 @@ final class OnboardingValidator {
         }
         if (body.webhookUrl() != null) {
             try {
-                SubscriptionResource.validateUrl(body.webhookUrl(), "webhookUrl");
+                urls.validate(body.webhookUrl(), "webhookUrl");
             } catch (ApiException e) {
                 errors.addAll(e.errors());
             }

@@ -28,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import uk.safeguarding.gateway.outbound.OutboundUrlPolicy;
 import uk.safeguarding.gateway.alert.WebhookSigner;
 import uk.safeguarding.gateway.audit.AuditEntry;
 import uk.safeguarding.gateway.audit.AuditTrail;
@@ -83,6 +84,7 @@ public class SignatoryResource {
     public record Changed(SignatoryStore.View signatory, List<String> protocolVersions, String keycloakClient) {
     }
 
+    private final OutboundUrlPolicy urls;
     private final Pool pool;
     private final RequestContext context;
     private final AuditTrail audit;
@@ -94,8 +96,9 @@ public class SignatoryResource {
     private final String tokenUrl;
 
     SignatoryResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, AgencyClients clients,
-            SignatoryStore store, SignatoryDirectory directory, Flags flags,
+            SignatoryStore store, SignatoryDirectory directory, Flags flags, OutboundUrlPolicy urls,
             @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) {
+        this.urls = urls;
         this.flags = flags;
         this.pool = pool;
         this.context = context;
@@ -121,7 +124,7 @@ public class SignatoryResource {
     @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
     public Response onboard(OnboardingValidator.Onboard body) {
-        List<String> protocols = OnboardingValidator.validate(body, policy.shippedProtocols());
+        List<String> protocols = OnboardingValidator.validate(body, policy.shippedProtocols(), urls);
         String agencyId = body.agencyId();
         context.describe("signatory.onboard", "signatory", agencyId, null);
         boolean inYaml = policy.shippedProtocols().protocols().stream().anyMatch(p -> p.signatory(agencyId).isPresent());

@@ -59,9 +59,11 @@ class SignatoryStore {
             """;
 
     private final PolicyService policy;
+    private final uk.safeguarding.gateway.alert.StoredSecrets secrets;
 
-    SignatoryStore(PolicyService policy) {
+    SignatoryStore(PolicyService policy, uk.safeguarding.gateway.alert.StoredSecrets secrets) {
         this.policy = policy;
+        this.secrets = secrets;
     }
 
     Uni<Optional<Row>> find(SqlClient c, String agencyId, boolean lock) {
@@ -205,7 +207,7 @@ class SignatoryStore {
     Uni<UUID> subscribe(SqlClient tx, String agencyId, String url, String secret, String actor) {
         UUID id = UUID.randomUUID();
         return tx.preparedQuery("INSERT INTO alert_subscription (id, agency_id, url, secrets, created_by) VALUES ($1, $2, $3, $4, $5)")
-                .execute(Tuple.of(id, agencyId, url, new JsonArray().add(secret), actor)).replaceWith(id);
+                .execute(Tuple.of(id, agencyId, url, new JsonArray().add(secrets.sealWebhook(secret)), actor)).replaceWith(id);
     }
 
     /** Adds a webhook secret; the newest two stay live (both sign) until the previous one is retired. Empty if no subscription. */
@@ -214,7 +216,7 @@ class SignatoryStore {
                         UPDATE alert_subscription SET secrets = jsonb_build_array(secrets -> -1, $2::text), updated_at = now()
                         WHERE agency_id = $1 RETURNING jsonb_array_length(secrets) AS live
                         """)
-                .execute(Tuple.of(agencyId, secret))
+                .execute(Tuple.of(agencyId, secrets.sealWebhook(secret)))
                 .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next().getInteger("live")) : Optional.empty());
     }
 

@@ -9,7 +9,6 @@ import static uk.safeguarding.gateway.alert.AlertFixtures.*;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.HashSet;
@@ -31,15 +30,9 @@ import uk.safeguarding.gateway.support.WebhookReceiver;
 class DeliveryResilienceTest {
 
     @Inject
-    Pool pool;
-    @Inject
     AlertConfig config;
     @Inject
-    GatewayClock clock;
-    @Inject
-    uk.safeguarding.gateway.audit.AuditTrail audit;
-    @Inject
-    OutboundTokens tokens;
+    TestDispatchers dispatchers;
 
     @BeforeEach
     void clean() {
@@ -114,8 +107,8 @@ class DeliveryResilienceTest {
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             AlertFixtures.subscribe(receiver, OTHER_PROVIDER);
             Set<String> ids = queue(OTHER_PROVIDER, 1000, "NULL");
-            Dispatcher first = new Dispatcher(pool, config, clock, audit, tokens);
-            Dispatcher second = new Dispatcher(pool, config, clock, audit, tokens);
+            Dispatcher first = dispatchers.create();
+            Dispatcher second = dispatchers.create();
             ExecutorService threads = Executors.newFixedThreadPool(2);
             try {
                 List<Future<Integer>> runs = List.of(
@@ -179,7 +172,7 @@ class DeliveryResilienceTest {
 
     @Test
     void backoffGrowsWithJitterAndIsCapped() {
-        Dispatcher d = new Dispatcher(pool, config, clock, audit, tokens);
+        Dispatcher d = dispatchers.create();
         long initial = config.initialBackoff().toMillis();
         for (int attempt = 1; attempt <= 40; attempt++) {
             long expected = Math.min(config.maxBackoff().toMillis(), initial * (1L << Math.min(attempt - 1, 30)));

@@ -54,6 +54,11 @@ class OAuthDeliveryTest {
                     .then().statusCode(200).body("find { it.agency == '" + HOST_POLICE + "' }.oauthClientId",
                             equalTo("gateway-alerts")).extract().asString();
             assertFalse(listing.contains("s3cret-value"), "the client secret is never returned");
+            String row = uk.safeguarding.gateway.support.Db.query("SELECT secrets::text || oauth::text AS v FROM alert_subscription "
+                    + "WHERE agency_id = ?", HOST_POLICE).get(0).get("v").toString();
+            assertFalse(row.contains("s3cret-value"), "the client secret is stored encrypted: " + row);
+            assertTrue(row.contains("\"clientSecret\": \"gcm1:dev-only:"), row);
+            assertFalse(row.contains("whsec_"), "the webhook secret is stored encrypted: " + row);
 
             UUID first = placedChild();
             UUID second = placedChild();

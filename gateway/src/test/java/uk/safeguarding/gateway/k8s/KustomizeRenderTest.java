@@ -260,6 +260,35 @@ class KustomizeRenderTest {
     }
 
     /**
+     * The audit checkpoint key is mounted read-only from the Secret gateway-audit-signing-key where
+     * GATEWAY_AUDIT_SIGNING_DIR points (production refuses to start without it), and the encryption key of
+     * stored secrets and the console client secret come from Secret references.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void theSigningKeyIsMountedAndTheEncryptionKeyReferencedFromSecrets(String overlay) {
+        Map<String, Object> deployment = render(overlay).one("Deployment", GATEWAY);
+        assertEquals("prod", env(deployment, "QUARKUS_PROFILE").get("value"), overlay + ": the prod profile, which requires the keys");
+        String directory = (String) env(deployment, "GATEWAY_AUDIT_SIGNING_DIR").get("value");
+        Map<String, Object> pod = map(deployment, "spec", "template", "spec");
+        Map<String, Object> mount = maps(maps(pod, "containers").get(0), "volumeMounts").stream()
+                .filter(m -> directory.equals(m.get("mountPath"))).findFirst()
+                .orElseThrow(() -> new AssertionError(overlay + ": nothing is mounted at " + directory));
+        assertEquals(Boolean.TRUE, mount.get("readOnly"), overlay + ": the key is mounted read-only");
+        Map<String, Object> volume = maps(pod, "volumes").stream().filter(v -> mount.get("name").equals(v.get("name")))
+                .findFirst().orElseThrow();
+        assertEquals("gateway-audit-signing-key", get(volume, "secret", "secretName"), overlay + ": the key comes from its Secret");
+        assertFalse(Boolean.TRUE.equals(get(volume, "secret", "optional")), overlay + ": the key is not optional");
+        assertEquals(Set.of("private.pem", "public.pem"), maps(volume, "secret", "items").stream()
+                .map(i -> (String) i.get("path")).collect(Collectors.toSet()), overlay + ": the files the gateway reads");
+        assertEquals("gateway-secrets-key", get(env(deployment, "GATEWAY_SECRETS_KEY"), "valueFrom", "secretKeyRef", "name"));
+        assertFalse(Boolean.TRUE.equals(get(env(deployment, "GATEWAY_SECRETS_KEY"), "valueFrom", "secretKeyRef", "optional")),
+                overlay + ": the encryption key is not optional");
+        assertEquals("gateway-console-client",
+                get(env(deployment, "GATEWAY_CONSOLE_CLIENT_SECRET"), "valueFrom", "secretKeyRef", "name"));
+    }
+
+    /**
      * Every gateway replica at full pool size, and the surge pod of a rolling update at the HPA maximum,
      * must fit in PostgreSQL's max_connections with its 3 superuser slots and 10 for the operator and people.
      */

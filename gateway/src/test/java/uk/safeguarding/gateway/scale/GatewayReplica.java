@@ -52,6 +52,9 @@ final class GatewayReplica implements AutoCloseable {
                 "-Dgateway.audit.signing.private-key=" + testClasses.resolve("audit-keys/ed25519-private.pem"),
                 "-Dgateway.audit.signing.public-key=" + testClasses.resolve("audit-keys/ed25519-public.pem"),
                 "-jar", jar.toString()));
+        // Before -jar: the prod profile's test-only settings (encryption key, receivers on loopback).
+        uk.safeguarding.gateway.support.ProdProfileTestSettings.settings()
+                .forEach((key, value) -> command.add(command.size() - 2, "-D" + key + "=" + value));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
@@ -64,6 +67,8 @@ final class GatewayReplica implements AutoCloseable {
         env.put("GATEWAY_OIDC_JWKS_URL", "file:" + testClasses.resolve("test-keys/jwks.json"));
         env.put("GATEWAY_PUBLIC_BASE_URL", "http://127.0.0.1:" + port);
         env.put("GATEWAY_ALERT_DISPATCH_INTERVAL", "500ms");
+        // Production refuses to start without the console's client secret; these replicas never use the console.
+        env.put("GATEWAY_CONSOLE_CLIENT_SECRET", "scale-out-test-only-console-secret");
         return new GatewayReplica(name, port, log, builder.start());
     }
 

@@ -14,12 +14,18 @@ import uk.safeguarding.launcher.EmbeddedDatabase;
 public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleManager {
 
     private static EmbeddedDatabase database;
+    private static final String GENERATION = "gateway.test.embedded-pg.generation";
 
     @Override
     public synchronized Map<String, String> start() {
         try {
             if (database == null) {
-                database = EmbeddedDatabase.start(Path.of("target", "embedded-pg", "data-" + ProcessHandle.current().pid()), 0);
+                // A @TestProfile restarts Quarkus in a new class loader, where this field starts null again
+                // while the first instance still holds its data directory: each generation gets its own.
+                int generation = Integer.getInteger(GENERATION, 0);
+                System.setProperty(GENERATION, Integer.toString(generation + 1));
+                database = EmbeddedDatabase.start(Path.of("target", "embedded-pg", "data-" + ProcessHandle.current().pid()
+                        + (generation == 0 ? "" : "-" + generation)), 0);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

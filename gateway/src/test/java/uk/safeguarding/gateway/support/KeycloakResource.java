@@ -31,14 +31,24 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
         if (startedHere && run("start", 600) != 0) {
             throw new IllegalStateException("bin/keycloak start failed; see .local/keycloak/keycloak.log");
         }
-        return Map.of(
+        Path keys = projectRoot().resolve("gateway/src/test/resources/audit-keys");
+        Map<String, String> config = new java.util.HashMap<>(ProdProfileTestSettings.settings());
+        config.putAll(Map.of(
                 // A small skew lets the suite show a real expired token refused within seconds.
                 "mp.jwt.verify.clock.skew", "1",
                 "mp.jwt.verify.issuer", REALM_URL,
                 "mp.jwt.verify.publickey.location", REALM_URL + "/protocol/openid-connect/certs",
                 // Onboarding talks to this Keycloak with the realm's dev-only onboarding account.
                 "quarkus.keycloak.admin-client.server-url", BASE_URL,
-                "quarkus.keycloak.admin-client.client-secret", "dev-secret-gateway-onboarding");
+                "quarkus.keycloak.admin-client.client-secret", "dev-secret-gateway-onboarding",
+                // The packaged jar runs the prod profile against the dev realm, whose client secrets are the
+                // dev-only ones: production's refusal of those is switched off here, and only here.
+                "gateway.secrets.refuse-dev-defaults", "false",
+                "quarkus.oidc.credentials.secret", "dev-secret-gateway-console",
+                // The checkpoint key production requires: the test-only pair.
+                "gateway.audit.signing.private-key", keys.resolve("ed25519-private.pem").toString(),
+                "gateway.audit.signing.public-key", keys.resolve("ed25519-public.pem").toString()));
+        return config;
     }
 
     @Override

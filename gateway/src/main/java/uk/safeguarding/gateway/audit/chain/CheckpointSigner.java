@@ -23,9 +23,12 @@ import uk.safeguarding.gateway.audit.AuditConfig;
  * The gateway's checkpoint key, loaded at start-up: a broken key (unreadable, not Ed25519, public
  * and private not a pair) stops the gateway before it serves anything. In dev and demo a key pair is
  * generated once under .local/ and its fingerprint logged. Production must configure one
- * (generate-if-missing is off in %prod); without it the gateway still starts, because audit writes
- * and the chain must not take a safeguarding service down, but signs no checkpoints, says so at
- * ERROR on every start, and every verification shows the whole chain as unsigned.
+ * ({@code required} is on in %prod): without it the gateway refuses to start, because a chain whose
+ * tail no signature covers can be truncated or rewritten unnoticed. With {@code required} off and no
+ * key (a test profile) the chain runs unsigned and says so at ERROR.
+ *
+ * <p>Rotation: the configured private key signs; the public keys of rotated-out keys stay in
+ * {@code trusted-public-keys}, so checkpoints they signed still verify (docs/OPERATIONS.md).
  */
 @Startup
 @ApplicationScoped
@@ -50,14 +53,30 @@ public class CheckpointSigner {
         trusted.put(keyId, publicKey);
     }
 
+    /** How to provide a key, in the words an operator needs at a failed start. */
+    static final String HOW_TO_CONFIGURE = "No audit checkpoint key configured, and this profile requires one "
+            + "(gateway.audit.signing.required). Set gateway.audit.signing.private-key and "
+            + "gateway.audit.signing.public-key to PEM files (environment: GATEWAY_AUDIT_SIGNING_PRIVATE_KEY and "
+            + "GATEWAY_AUDIT_SIGNING_PUBLIC_KEY); in Kubernetes create the Secret gateway-audit-signing-key with the keys "
+            + "private.pem and public.pem (openssl genpkey -algorithm ed25519; docs/OPERATIONS.md, Audit signing key).";
+
     @Inject
     CheckpointSigner(AuditConfig config) {
-        AuditConfig.Signing signing = config.signing();
+        this(config.signing());
+    }
+
+    /** Loads the key as the gateway does at start-up; public for the key-rotation tests and tools. */
+    public CheckpointSigner(AuditConfig.Signing signing) {
         try {
             KeyPair pair;
             if (signing.privateKey().isPresent()) {
                 if (signing.publicKey().isEmpty()) {
                     throw new IllegalStateException("gateway.audit.signing.public-key must be set with private-key");
+                }
+                for (String location : List.of(signing.privateKey().get(), signing.publicKey().get())) {
+                    if (!location.startsWith("classpath:") && !Files.isReadable(Path.of(location))) {
+                        throw new IllegalStateException("Cannot read " + location + ". " + HOW_TO_CONFIGURE);
+                    }
                 }
                 pair = new KeyPair(SigningKeys.publicKey(SigningKeys.read(signing.publicKey().get())),
                         SigningKeys.privateKey(SigningKeys.read(signing.privateKey().get())));
@@ -79,6 +98,9 @@ public class CheckpointSigner {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the audit checkpoint key", e);
+        }
+        if (!enabled && signing.required()) {
+            throw new IllegalStateException(HOW_TO_CONFIGURE);
         }
         if (!enabled) {
             LOG.error("No audit checkpoint key configured (gateway.audit.signing.private-key and public-key): "

@@ -8,12 +8,19 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import io.vertx.core.http.HttpMethod;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 import uk.safeguarding.gateway.audit.AuditConfig;
 import uk.safeguarding.gateway.audit.chain.Checkpoint;
+import uk.safeguarding.gateway.outbound.OutboundUrlPolicy;
+import uk.safeguarding.gateway.outbound.PinnedHttp;
 
 /**
  * The gateway's witness pusher, built from {@code gateway.audit.witness.*}. On start it re-pushes the
@@ -31,12 +38,20 @@ public class WitnessDelivery {
     private final Pool pool;
     private final int replay;
 
-    WitnessDelivery(AuditConfig config, MeterRegistry metrics, Pool pool) {
+    WitnessDelivery(AuditConfig config, MeterRegistry metrics, Pool pool, OutboundUrlPolicy urls, PinnedHttp http) {
         AuditConfig.Witness witness = config.witness();
         List<WitnessPusher.Endpoint> endpoints = witness.endpoints().stream()
                 .map(e -> new WitnessPusher.Endpoint(e.id(), e.url(), e.secret())).toList();
+        // A witness URL the policy refuses stops the start, naming it: better than a witness that never hears.
+        for (int i = 0; i < endpoints.size(); i++) {
+            try {
+                urls.check(endpoints.get(i).url().toString());
+            } catch (OutboundUrlPolicy.Refused e) {
+                throw new IllegalStateException("gateway.audit.witness.endpoints[" + i + "].url: " + e.rule() + ": " + e.getMessage());
+            }
+        }
         this.pusher = endpoints.isEmpty() ? null : new WitnessPusher(endpoints, witness.queueCapacity(),
-                witness.retryInitial(), witness.retryMax(), witness.timeout(), metrics);
+                witness.retryInitial(), witness.retryMax(), witness.timeout(), metrics, pinned(urls, http));
         this.pool = pool;
         this.replay = witness.replayOnStart();
         if (endpoints.isEmpty()) {
@@ -45,6 +60,27 @@ public class WitnessDelivery {
         } else {
             LOG.infof("Audit checkpoints are pushed to witnesses %s", endpoints.stream().map(WitnessPusher.Endpoint::id).toList());
         }
+    }
+
+    /**
+     * Pushes leave like webhooks: the name resolved now, every address checked, the connection pinned to
+     * the checked one (a refusal is a failed push, retried and counted like any other).
+     */
+    private static WitnessPusher.Transport pinned(OutboundUrlPolicy urls, PinnedHttp http) {
+        return (url, headers, body, timeout) -> {
+            OutboundUrlPolicy.Target target;
+            try {
+                target = urls.resolve(url.toString());
+            } catch (OutboundUrlPolicy.Refused e) {
+                throw new IOException("refused by the outbound URL policy: " + e.rule() + ": " + e.getMessage());
+            }
+            try {
+                return http.send(HttpMethod.POST, target, headers, body, timeout, 4096)
+                        .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS).status();
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IOException("witness push failed: " + e.getCause(), e);
+            }
+        };
     }
 
     /** Queues a just-signed checkpoint for every witness (after its transaction committed). */

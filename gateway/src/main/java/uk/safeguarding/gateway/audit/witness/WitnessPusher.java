@@ -10,7 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +38,19 @@ public class WitnessPusher implements AutoCloseable {
     public record Endpoint(String id, URI url, String secret) {
     }
 
+    /**
+     * How one signed POST leaves the process: the gateway's goes through the outbound URL policy and a
+     * connection pinned to the checked address; tools and tests may use the plain JDK client.
+     */
+    @FunctionalInterface
+    public interface Transport {
+        /** Posts {@code body} with {@code headers} to {@code url}; the HTTP status, or an exception if none came. */
+        int post(URI url, Map<String, String> headers, String body, Duration timeout) throws IOException, InterruptedException;
+    }
+
     private final List<Lane> lanes;
     private final ScheduledExecutorService executor;
-    private final HttpClient http;
+    private final Transport transport;
     private final int capacity;
     private final Duration retryInitial;
     private final Duration retryMax;
@@ -46,6 +58,12 @@ public class WitnessPusher implements AutoCloseable {
 
     public WitnessPusher(List<Endpoint> endpoints, int capacity, Duration retryInitial, Duration retryMax, Duration timeout,
             MeterRegistry metrics) {
+        this(endpoints, capacity, retryInitial, retryMax, timeout, metrics, jdkTransport(timeout));
+    }
+
+    public WitnessPusher(List<Endpoint> endpoints, int capacity, Duration retryInitial, Duration retryMax, Duration timeout,
+            MeterRegistry metrics, Transport transport) {
+        this.transport = transport;
         this.capacity = capacity;
         this.retryInitial = retryInitial;
         this.retryMax = retryMax;
@@ -62,7 +80,17 @@ public class WitnessPusher implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** The JDK client, no redirects: for tools and tests, which reach witnesses they were given by hand. */
+    static Transport jdkTransport(Duration connectTimeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        return (url, headers, body, timeout) -> {
+            HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout);
+            headers.forEach(request::header);
+            return http.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        };
     }
 
     /** Queues a signed checkpoint for every witness; never blocks, never fails the caller. */
@@ -83,18 +111,17 @@ public class WitnessPusher implements AutoCloseable {
     }
 
     /**
-     * The one place a push leaves the gateway (route it through the outbound URL policy here): a
-     * Standard Webhooks signed POST of one checkpoint; the HTTP status, or an exception if none came.
+     * The one place a push leaves the pusher: a Standard Webhooks signed POST of one checkpoint through the
+     * transport; the HTTP status, or an exception if none came.
      */
     int send(Endpoint endpoint, String messageId, String body) throws IOException, InterruptedException {
         long timestamp = System.currentTimeMillis() / 1000;
-        HttpRequest request = HttpRequest.newBuilder(endpoint.url()).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("webhook-id", messageId)
-                .header("webhook-timestamp", Long.toString(timestamp))
-                .header("webhook-signature", WebhookSigner.signatureHeader(messageId, timestamp, body, List.of(endpoint.secret())))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("webhook-id", messageId);
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        headers.put("webhook-signature", WebhookSigner.signatureHeader(messageId, timestamp, body, List.of(endpoint.secret())));
+        return transport.post(endpoint.url(), headers, body, timeout);
     }
 
     /** One witness's queue and retry state; all of it guarded by the lane itself. */

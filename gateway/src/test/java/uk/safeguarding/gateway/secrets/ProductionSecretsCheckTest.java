@@ -1,0 +1,46 @@
+package uk.safeguarding.gateway.secrets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The production start-up refusal, given configuration values as a production start would see them. */
+class ProductionSecretsCheckTest {
+
+    private static final String REAL_KEY = "k1:" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+
+    @Test
+    void aProductionConfigurationWithRealSecretsPasses() {
+        assertEquals(List.of(), ProductionSecretsCheck.problems(Map.of(
+                "gateway.secrets.key", REAL_KEY,
+                "quarkus.oidc.credentials.secret", "a-real-secret-from-the-secret-store",
+                "quarkus.keycloak.admin-client.client-secret", "another-real-one")));
+    }
+
+    @Test
+    void everyDevDefaultAndMissingSecretIsNamed() {
+        List<String> problems = ProductionSecretsCheck.problems(Map.of(
+                "gateway.secrets.key", "dev-only:ZGV2LW9ubHkta2V5LW5ldmVyLWluLXByb2R1Y3Rpb24=",
+                "quarkus.keycloak.admin-client.client-secret", "dev-secret-gateway-onboarding",
+                "quarkus.datasource.password", "dev-password-gateway"));
+        String all = String.join("\n", problems);
+        assertTrue(all.contains("gateway.secrets.key is the dev-only key"), all);
+        assertTrue(all.contains("quarkus.keycloak.admin-client.client-secret has a dev-only default"), all);
+        assertTrue(all.contains("quarkus.datasource.password has a dev-only default"), all);
+        assertTrue(all.contains("quarkus.oidc.credentials.secret is not set"), "missing, not silently the dev value: " + all);
+        assertEquals(4, problems.size(), all);
+    }
+
+    @Test
+    void theConsoleSecretsDevFallbackIsRefusedAndAMissingKeySaysHowToMakeOne() {
+        List<String> problems = ProductionSecretsCheck.problems(Map.of(
+                "quarkus.oidc.credentials.secret", "dev-secret-gateway-console"));
+        String all = String.join("\n", problems);
+        assertTrue(all.contains("quarkus.oidc.credentials.secret has a dev-only default"), all);
+        assertTrue(all.contains("GATEWAY_SECRETS_KEY") && all.contains("openssl rand -base64 32")
+                && all.contains("gateway-secrets-key"), all);
+    }
+}
