@@ -42,12 +42,13 @@ public class WitnessDelivery {
         AuditConfig.Witness witness = config.witness();
         List<WitnessPusher.Endpoint> endpoints = witness.endpoints().stream()
                 .map(e -> new WitnessPusher.Endpoint(e.id(), e.url(), e.secret())).toList();
-        // A witness URL the policy refuses stops the start, naming it: better than a witness that never hears.
+        // Said at start, naming the key; every push to it then fails and is counted (the witness alerts fire).
         for (int i = 0; i < endpoints.size(); i++) {
             try {
                 urls.check(endpoints.get(i).url().toString());
             } catch (OutboundUrlPolicy.Refused e) {
-                throw new IllegalStateException("gateway.audit.witness.endpoints[" + i + "].url: " + e.rule() + ": " + e.getMessage());
+                LOG.errorf("gateway.audit.witness.endpoints[%d].url is refused by the outbound URL policy (%s: %s): "
+                        + "witness %s will receive nothing", i, e.rule(), e.getMessage(), endpoints.get(i).id());
             }
         }
         this.pusher = endpoints.isEmpty() ? null : new WitnessPusher(endpoints, witness.queueCapacity(),

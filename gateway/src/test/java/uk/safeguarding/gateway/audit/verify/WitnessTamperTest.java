@@ -256,7 +256,8 @@ class WitnessTamperTest {
             ChainHash chainHash = new ChainHash();
             try (PreparedStatement update = attacker.prepareStatement("UPDATE audit_chain SET prev_hash = ?, hash = ? WHERE seq = ?")) {
                 for (ChainVerifier.ChainRow row : rows.subList((int) seq - 1, rows.size())) {
-                    byte[] hash = chainHash.link(previous, new CanonicalEncoding().encode(row.event()));
+                    byte[] hash = chainHash.link(previous, new CanonicalEncoding().encode(row.event(),
+                            CanonicalEncoding.versionOf(row.event(), row.encoding())));
                     update.setBytes(1, previous);
                     update.setBytes(2, hash);
                     update.setLong(3, row.seq());
