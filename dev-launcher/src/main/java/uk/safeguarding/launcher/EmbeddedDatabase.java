@@ -65,7 +65,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 // Durable commits, as in production: benchmarks must not flatter the gateway.
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("max_connections", "200");
+                .setServerConfig("max_connections", "200")
+                // The gateway's role may not vacuum the sealer's queue (it owns nothing): autovacuum
+                // must visit often, as in production (k8s/base/postgres/gateway-db.yaml).
+                .setServerConfig("autovacuum_naptime", "10s");
         if (port > 0) {
             builder.setPort(port);
         }
