@@ -43,6 +43,14 @@ public final class TestDatabase {
         return jdbcUrl.substring("jdbc:".length());
     }
 
+    /** Another database on the same server (created by the caller, as the superuser). */
+    public DataSource dataSource(String database, String role) {
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setURL(jdbcUrl.replaceFirst("/[^/?]+(\\?.*)?$", "/" + database + "$1"));
+        source.setUser(role);
+        return source;
+    }
+
     public String superuser() {
         return superuser;
     }
