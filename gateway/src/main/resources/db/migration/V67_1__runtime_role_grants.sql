@@ -60,11 +60,32 @@ GRANT SELECT, INSERT ON case_event, challenge_step, child, child_identifier, phi
 GRANT SELECT, INSERT ON risk_assessment, risk_level TO gateway_app;
 GRANT UPDATE (id) ON risk_assessment, risk_level TO gateway_app;
 
--- Working state the code changes in place (status, timestamps, attempts, versions).
-GRANT SELECT, INSERT, UPDATE ON alert, challenge, consent, consent_override, missing_episode, placement,
+-- Working state the code changes in place: only the columns its UPDATEs set (status, timestamps,
+-- attempts), so the runtime role cannot move a row to another child or agency. A column-level UPDATE
+-- also makes the FOR UPDATE row locks legal.
+GRANT SELECT, INSERT ON alert, challenge, consent, consent_override, missing_episode, placement,
     referral_recipient, relationship, relationship_claim, signatory, standing_override, trigger_plan TO gateway_app;
--- Subscriptions are deleted by their agency (SubscriptionResource).
-GRANT SELECT, INSERT, UPDATE, DELETE ON alert_subscription TO gateway_app;
+GRANT UPDATE (acknowledged_at, attempts, dead_at, delivered_at, escalated_at, last_error, next_attempt_at,
+    status, window_start) ON alert TO gateway_app;
+GRANT UPDATE (due_at, level, outcome, resolved_at, status) ON challenge TO gateway_app;
+GRANT UPDATE (approval_required_from, approvals, status, withdrawal_reason, withdrawn_at, withdrawn_by_agency,
+    withdrawn_by_subject, withdrawn_on_word_of) ON consent TO gateway_app;
+GRANT UPDATE (approved_at, approver_agency, approver_roles, approver_subject, dpo_note, dpo_reviewed_at,
+    dpo_reviewed_by, expires_at, status) ON consent_override TO gateway_app;
+GRANT UPDATE (confirmed_at, confirmed_by, found_at, found_reported_by, rhi_completed_at, rhi_declined_at,
+    rhi_due_at, rhi_escalated_at, rhi_offered_at, rhi_recorded_by, rhi_service) ON missing_episode TO
+    gateway_app;
+GRANT UPDATE (status, updated_at) ON placement TO gateway_app;
+GRANT UPDATE (acknowledged_at, decided_at, response_reason, status) ON referral_recipient TO gateway_app;
+GRANT UPDATE (decided_at, ended_at, holder_subject, standing) ON relationship TO gateway_app;
+GRANT UPDATE (decided_at, decided_by_agency, decided_by_subject, reason, status) ON relationship_claim TO
+    gateway_app;
+GRANT UPDATE (status, status_reason, updated_at) ON signatory TO gateway_app;
+GRANT UPDATE (approved_at, approver_subject, expires_at, status) ON standing_override TO gateway_app;
+GRANT UPDATE (review_escalated_at) ON trigger_plan TO gateway_app;
+-- Subscriptions are deleted by their agency (SubscriptionResource) and paused on revocation.
+GRANT SELECT, INSERT, DELETE ON alert_subscription TO gateway_app;
+GRANT UPDATE (paused_at, secrets, updated_at) ON alert_subscription TO gateway_app;
 -- A revocation is lifted by deleting it, and re-revoking updates it in place (SignatoryStore).
 GRANT SELECT, INSERT, DELETE ON signatory_revocation TO gateway_app;
 GRANT UPDATE (status, revoked_at, revoked_by, reason) ON signatory_revocation TO gateway_app;
