@@ -6,7 +6,7 @@
 #   BENCH_STEP      the step's name                BENCH_JAR     bench/jmh/target/benchmarks.jar
 #   BENCH_KEYS      the bench token source: jwks.json, public-key.pem, private-key.pem, tokens.txt
 #   JAVA            the java to use (JAVA_HOME's, else java on PATH)
-# and, if set by the caller, GATEWAY_DB_URL / GATEWAY_DB_USER / GATEWAY_DB_PASSWORD (a given
+# and, if set by the caller, GATEWAY_DB_URL / GATEWAY_DB_USER / GATEWAY_DB_PASSWORD / GATEWAY_DB_OWNER_* (a given
 # PostgreSQL instead of the embedded one).
 set -euo pipefail
 
@@ -146,7 +146,7 @@ wrk_run() {
 # gateway_psql_uri: a libpq URI for the database the gateway uses (embedded, or GATEWAY_DB_URL).
 gateway_psql_uri() {
   if [[ -n "${GATEWAY_DB_URL:-}" ]]; then
-    echo "postgresql://${GATEWAY_DB_USER:-gateway}${GATEWAY_DB_PASSWORD:+:$GATEWAY_DB_PASSWORD}@${GATEWAY_DB_URL#postgresql://}"
+    echo "postgresql://${GATEWAY_DB_USER:-gateway_app}${GATEWAY_DB_PASSWORD:+:$GATEWAY_DB_PASSWORD}@${GATEWAY_DB_URL#postgresql://}"
   else
     echo "postgresql://postgres@127.0.0.1:$GW_DB_PORT/gateway"
   fi

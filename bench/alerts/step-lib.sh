@@ -6,9 +6,9 @@ if [[ ! -s "$ALERTS_CSV" ]]; then
   if [[ "$BENCH_QUICK" == 1 ]]; then episodes=20; drain=2000; runs=1; else episodes=${BENCH_ALERT_EPISODES:-100}; drain=${BENCH_ALERT_DRAIN:-10000}; runs=3; fi
   gateway_start alerts
   if [[ -n "${GATEWAY_DB_URL:-}" ]]; then
-    jdbc="jdbc:${GATEWAY_DB_URL}" db_user="${GATEWAY_DB_USER:-gateway}" db_password="${GATEWAY_DB_PASSWORD:-}"
+    jdbc="jdbc:${GATEWAY_DB_URL}" db_user="${GATEWAY_DB_USER:-gateway_app}" db_password="${GATEWAY_DB_PASSWORD:-}"
   else
-    jdbc="jdbc:postgresql://127.0.0.1:$GW_DB_PORT/gateway" db_user=postgres db_password=""
+    jdbc="jdbc:postgresql://127.0.0.1:$GW_DB_PORT/gateway" db_user=gateway_app db_password=""
   fi
   say "AlertsLoad: $runs run(s) of $episodes missing episodes (after 20 warm-up), then $runs drain(s) of $drain alerts"
   "$JAVA" -cp "$BENCH_JAR" uk.safeguarding.bench.AlertsLoad "$GW_URL" "$BENCH_KEYS" "$jdbc" "$db_user" "$db_password" \

@@ -321,7 +321,7 @@ public class AuditBench {
 
     static Pool pool(Vertx vertx, EmbeddedDatabase db, String database) {
         PgConnectOptions connect = new PgConnectOptions().setHost("127.0.0.1").setPort(db.port()).setDatabase(database)
-                .setUser(EmbeddedDatabase.USER).setCachePreparedStatements(true);
+                .setUser(EmbeddedDatabase.RUNTIME).setCachePreparedStatements(true);
         // The gateway's default pool size; the sealer and the queue sampler share it with the 16 clients.
         return Pool.newInstance(PgBuilder.pool().with(new PoolOptions().setMaxSize(20)).connectingTo(connect)
                 .using(vertx.getDelegate()).build());
@@ -329,17 +329,22 @@ public class AuditBench {
 
     static void createDatabase(EmbeddedDatabase db, String name) throws Exception {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
+            s.execute("CREATE DATABASE " + name + " OWNER " + EmbeddedDatabase.OWNER);
         }
-        Flyway.configure().dataSource(dataSource(db, name)).locations("classpath:db/migration").load().migrate();
+        // As in production: migrated by the owner role, measured through the runtime role (pool above).
+        Flyway.configure().dataSource(dataSource(db, name, EmbeddedDatabase.OWNER)).locations("classpath:db/migration").load().migrate();
     }
 
     static DataSource dataSource(EmbeddedDatabase db, String database) {
+        return dataSource(db, database, EmbeddedDatabase.SUPERUSER);
+    }
+
+    static DataSource dataSource(EmbeddedDatabase db, String database, String role) {
         PGSimpleDataSource source = new PGSimpleDataSource();
         source.setServerNames(new String[] {"127.0.0.1"});
         source.setPortNumbers(new int[] {db.port()});
         source.setDatabaseName(database);
-        source.setUser(EmbeddedDatabase.USER);
+        source.setUser(role);
         return source;
     }
 

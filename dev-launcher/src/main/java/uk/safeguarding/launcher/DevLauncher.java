@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -77,7 +76,7 @@ public final class DevLauncher {
                     System.err.printf(Locale.ROOT, "dev-launcher: no embedded PostgreSQL binaries for %s %s (the"
                             + " build declares them for linux and macOS on amd64 and arm64). Point the gateway at an"
                             + " external PostgreSQL instead: GATEWAY_DB_URL=postgresql://127.0.0.1:5432/gateway"
-                            + " GATEWAY_DB_USER=... GATEWAY_DB_PASSWORD=... bin/run (README, \"Using an external"
+                            + " GATEWAY_DB_USER=gateway_app GATEWAY_DB_PASSWORD=... GATEWAY_DB_OWNER_PASSWORD=... bin/run (README, \"Using an external"
                             + " PostgreSQL\").%n", System.getProperty("os.name"), System.getProperty("os.arch"));
                     System.exit(EX_CONFIG);
                 }
@@ -96,10 +95,7 @@ public final class DevLauncher {
         command.add(jar.toAbsolutePath().toString());
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         if (database != null) {
-            Map<String, String> environment = builder.environment();
-            environment.put("GATEWAY_DB_URL", database.reactiveUrl());
-            environment.put("GATEWAY_DB_USER", EmbeddedDatabase.USER);
-            environment.put("GATEWAY_DB_PASSWORD", "");
+            builder.environment().putAll(database.gatewayEnvironment());
         }
         return builder.start();
     }

@@ -118,7 +118,9 @@ public class TriggerPlanResource {
         return pool.withTransaction(tx -> policy.authorised(tx, whole, "read", CATEGORIES, b -> b)
                 .invoke(a -> PlacementResource.requireKind(a.standing(), whole, PhilomenaResource.KEEPERS))
                 .map(a -> TriggerPlans.check(body, LocalDate.ofInstant(now, Cases.LONDON)))
-                .chain(checked -> tx.preparedQuery("SELECT id FROM child WHERE id = $1 FOR UPDATE").execute(Tuple.of(childId))
+                // One writer per child at a time; an advisory lock, as the runtime role may not lock child rows.
+                .chain(checked -> tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtext('trigger-plan:' || $1))")
+                        .execute(Tuple.of(childId.toString()))
                         .chain(() -> newest(tx, childId))
                         .chain(current -> {
                             UUID base = current == null ? null : current.getUUID("id");

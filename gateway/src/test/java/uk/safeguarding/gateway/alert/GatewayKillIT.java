@@ -89,9 +89,7 @@ class GatewayKillIT {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("gateway.log").toFile()));
         pb.environment().put("GATEWAY_HTTP_PORT", Integer.toString(port));
-        pb.environment().put("GATEWAY_DB_URL", database.reactiveUrl());
-        pb.environment().put("GATEWAY_DB_USER", EmbeddedDatabase.USER);
-        pb.environment().put("GATEWAY_DB_PASSWORD", "");
+        pb.environment().putAll(database.gatewayEnvironment());
         pb.environment().put("GATEWAY_PUBLIC_BASE_URL", "http://127.0.0.1:" + port);
         Process process = pb.start();
         // Registered before the wait, so a replica that never became ready is still killed at the end.

@@ -77,7 +77,7 @@ class StoredSecretsUpgradeTest {
             Map<String, String> before = rows(db);
             assertTrue(before.get("la:A").contains(CLIENT_SECRET), "the migration alone cannot encrypt (it has no key)");
 
-            Pool pool = PgPool.pool(vertx, PgConnectOptions.fromUri(db.reactiveUrl()).setUser(EmbeddedDatabase.USER),
+            Pool pool = PgPool.pool(vertx, PgConnectOptions.fromUri(db.reactiveUrl()).setUser(EmbeddedDatabase.SUPERUSER),
                     new PoolOptions().setMaxSize(2));
             String k1 = key("k1");
             StoredSecrets first = new StoredSecrets(new SecretBox(k1, List.of()), pool);

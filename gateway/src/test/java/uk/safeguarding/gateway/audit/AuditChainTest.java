@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
 import uk.safeguarding.gateway.audit.chain.AuditCheckpointer;
 import uk.safeguarding.gateway.audit.chain.AuditSealer;
 import uk.safeguarding.gateway.support.Db;
+import uk.safeguarding.gateway.support.EmbeddedPostgresResource;
 import uk.safeguarding.gateway.support.TestTokens;
+import uk.safeguarding.launcher.EmbeddedDatabase;
 
 /** The chain under concurrent writers and late commits, and its append-only protection. */
 @QuarkusTest
@@ -129,7 +131,7 @@ class AuditChainTest {
     }
 
     @Test
-    void theApplicationCannotUpdateDeleteOrTruncateChainRowsOrCheckpoints() {
+    void neitherTheApplicationNorTheOwnerCanUpdateDeleteOrTruncateChainRowsOrCheckpoints() {
         AuditTestSupport.Entry.permit().record(trail);
         AuditTestSupport.sealAndSign(sealer, checkpointer);
         byte[] before = (byte[]) Db.query("SELECT hash FROM audit_chain WHERE seq = 1").get(0).get("hash");
@@ -141,8 +143,17 @@ class AuditChainTest {
                 "UPDATE audit_checkpoint SET key_id = 'forged'",
                 "DELETE FROM audit_checkpoint",
                 "TRUNCATE audit_checkpoint")) {
+            // The gateway's role lacks the privilege (docs/SECURITY.md, section 13) ...
             Throwable refused = assertThrows(Throwable.class, () -> pool.query(sql).execute().await().indefinitely(), sql);
-            assertTrue(refused.getMessage().contains("append-only"), sql + ": " + refused.getMessage());
+            assertTrue(refused.getMessage().contains("permission denied"), sql + ": " + refused.getMessage());
+            // ... and the owner, who has it, still meets the append-only trigger.
+            java.sql.SQLException asOwner = assertThrows(java.sql.SQLException.class, () -> {
+                try (java.sql.Connection c = EmbeddedPostgresResource.database().dataSource(EmbeddedDatabase.OWNER).getConnection();
+                        java.sql.Statement s = c.createStatement()) {
+                    s.execute(sql);
+                }
+            }, sql);
+            assertTrue(asOwner.getMessage().contains("append-only"), sql + " as the owner: " + asOwner.getMessage());
         }
         assertEquals(java.util.HexFormat.of().formatHex(before), java.util.HexFormat.of().formatHex(
                 (byte[]) Db.query("SELECT hash FROM audit_chain WHERE seq = 1").get(0).get("hash")));

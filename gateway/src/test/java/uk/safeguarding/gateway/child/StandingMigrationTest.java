@@ -26,7 +26,7 @@ class StandingMigrationTest {
     void existingRelationshipsAreConfirmedOnlyWhereTheProtocolDecidedThem() throws Exception {
         Path data = Files.createTempDirectory("standing-migration");
         try (EmbeddedDatabase db = EmbeddedDatabase.start(data, 0)) {
-            Flyway flyway = Flyway.configure().dataSource(db.dataSource()).locations("classpath:db/migration")
+            Flyway flyway = Flyway.configure().dataSource(db.dataSource(EmbeddedDatabase.OWNER)).locations("classpath:db/migration")
                     .target(MigrationVersion.fromVersion("61")).load();
             flyway.migrate();
             try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
@@ -57,7 +57,7 @@ class StandingMigrationTest {
                             ('00000000-0000-0000-0000-0000000000a2', 'provider:SC654321', 'provider', 'placement', '00000000-0000-0000-0000-0000000000c2');
                         """);
             }
-            Flyway.configure().dataSource(db.dataSource()).locations("classpath:db/migration").load().migrate();
+            Flyway.configure().dataSource(db.dataSource(EmbeddedDatabase.OWNER)).locations("classpath:db/migration").load().migrate();
             Map<String, String> standing = new TreeMap<>();
             try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT right(child_id::text, 2) AS child, agency_id, kind, standing, scope, rule "

@@ -18,9 +18,9 @@ import uk.safeguarding.demo.AuditTamper;
 import uk.safeguarding.demo.Journey;
 import uk.safeguarding.demo.Narration;
 import uk.safeguarding.demo.Receivers;
-import uk.safeguarding.launcher.EmbeddedDatabase;
 import uk.safeguarding.gateway.support.EmbeddedPostgresResource;
 import uk.safeguarding.gateway.support.KeycloakResource;
+import uk.safeguarding.gateway.support.TestDatabase;
 
 /**
  * The demo journey of {@code bin/run demo}, played without pauses against the packaged gateway and a
@@ -50,8 +50,8 @@ class DemoJourneyIT {
 
     @Test
     void theWholeJourneyDoesWhatTheDemoSays() throws Exception {
-        EmbeddedDatabase database = EmbeddedPostgresResource.database();
-        AuditTamper tamper = new AuditTamper(database.jdbcUrl(), EmbeddedDatabase.USER);
+        TestDatabase database = EmbeddedPostgresResource.database();
+        AuditTamper tamper = new AuditTamper(database.jdbcUrl(), database.superuser());
         Api api = new Api("http://127.0.0.1:" + RestAssured.port, KeycloakResource.REALM_URL);
         List<Narration.Step> steps;
         AuditTamper.Altered altered = null;

@@ -2,6 +2,7 @@ package uk.safeguarding.gateway.k8s;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -139,7 +140,7 @@ class KustomizeRenderTest {
         Rendered r = render(overlay);
         assertTrue(r.ofKind("Secret").isEmpty(), overlay + ": Secrets are created out of band, never rendered from git");
         assertFalse(DEV_ONLY.matcher(r.text()).find(), overlay + ": a dev-only secret or password is in the rendered objects");
-        for (Map<String, Object> o : r.ofKind("Deployment")) {
+        for (Map<String, Object> o : Stream.concat(r.ofKind("Deployment").stream(), r.ofKind("Job").stream()).toList()) {
             for (Map<String, Object> c : maps(map(o, "spec", "template", "spec"), "containers")) {
                 for (Map<String, Object> e : maps(c, "env")) {
                     String name = (String) e.get("name");
@@ -298,15 +299,57 @@ class KustomizeRenderTest {
         Rendered r = render(overlay);
         int maxReplicas = ((Number) get(r.one("HorizontalPodAutoscaler", GATEWAY), "spec", "maxReplicas")).intValue();
         int pool = Integer.parseInt((String) env(r.one("Deployment", GATEWAY), "GATEWAY_DB_POOL_SIZE").get("value"));
-        int jdbc = 2; // quarkus.datasource.jdbc.max-size: Flyway at start, the verifier
+        int jdbc = 2; // quarkus.datasource.jdbc.max-size: the verifier's pool
+        int migration = 1; // the migration Job's Flyway connection (Flyway no longer runs in the pods)
         Object surge = get(r.one("Deployment", GATEWAY), "spec", "strategy", "rollingUpdate", "maxSurge");
         int pods = maxReplicas + (surge == null ? 1 : ((Number) surge).intValue());
         Object max = get(r.one("Cluster", "gateway-db"), "spec", "postgresql", "parameters", "max_connections");
         int maxConnections = Integer.parseInt(String.valueOf(max == null ? "100" : max));
         int reserved = 3; // superuser_reserved_connections (PostgreSQL's default)
-        assertTrue(pods * (pool + jdbc) + reserved + 10 <= maxConnections,
-                overlay + ": " + pods + " pods (HPA maximum + surge) x (" + pool + " + " + jdbc + ") connections + " + reserved
-                        + " reserved + 10 for the operator and people exceed max_connections " + maxConnections);
+        assertTrue(pods * (pool + jdbc) + migration + reserved + 10 <= maxConnections,
+                overlay + ": " + pods + " pods (HPA maximum + surge) x (" + pool + " + " + jdbc + ") connections + " + migration
+                        + " for the migration Job + " + reserved + " reserved + 10 for the operator and people exceed max_connections "
+                        + maxConnections);
+    }
+
+    /**
+     * Two database roles: the serving pods connect as gateway_app and never migrate nor see the owner's
+     * secret; a Job running the same image with QUARKUS_INIT_AND_EXIT migrates as gateway_owner; the
+     * CloudNativePG cluster creates both roles from secrets.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void migrationsRunInAJobThatAloneHoldsTheOwnerSecret(String overlay) {
+        Rendered r = render(overlay);
+        Map<String, Object> cluster = r.one("Cluster", "gateway-db");
+        assertEquals("gateway_owner", get(cluster, "spec", "bootstrap", "initdb", "owner"), overlay + ": the database's owner");
+        assertEquals("gateway-db-owner", get(cluster, "spec", "bootstrap", "initdb", "secret", "name"), overlay + ": the owner's secret");
+        Map<String, String> roles = new HashMap<>();
+        for (Map<String, Object> role : maps(cluster, "spec", "managed", "roles")) {
+            roles.put((String) role.get("name"), str(role, "passwordSecret", "name"));
+            assertNotEquals(Boolean.TRUE, role.get("superuser"), overlay + ": " + role.get("name") + " is no superuser");
+        }
+        assertEquals(Map.of("gateway_owner", "gateway-db-owner", "gateway_app", "gateway-db-app"), roles, overlay + ": managed roles");
+
+        Map<String, Object> deployment = r.one("Deployment", GATEWAY);
+        assertEquals("false", env(deployment, "GATEWAY_DB_MIGRATE").get("value"), overlay + ": the serving pods do not migrate");
+        assertEquals("gateway-db-app", get(env(deployment, "GATEWAY_DB_USER"), "valueFrom", "secretKeyRef", "name"), overlay + ": runtime user");
+        assertEquals("gateway-db-app", get(env(deployment, "GATEWAY_DB_PASSWORD"), "valueFrom", "secretKeyRef", "name"), overlay + ": runtime password");
+        assertFalse(new Yaml(new SafeConstructor(new LoaderOptions())).dump(deployment).contains("gateway-db-owner"),
+                overlay + ": the Deployment never references the owner's secret");
+
+        Map<String, Object> job = r.one("Job", GATEWAY + "-migrate");
+        assertEquals("true", env(job, "QUARKUS_INIT_AND_EXIT").get("value"), overlay + ": the Job migrates and exits");
+        assertEquals("true", env(job, "GATEWAY_DB_MIGRATE").get("value"), overlay + ": the Job migrates");
+        assertEquals("prod", env(job, "QUARKUS_PROFILE").get("value"), overlay + ": the Job runs the production profile");
+        assertEquals("gateway-db-owner", get(env(job, "GATEWAY_DB_OWNER_PASSWORD"), "valueFrom", "secretKeyRef", "name"), overlay + ": owner password");
+        assertEquals("gateway-db-owner", get(env(job, "GATEWAY_DB_OWNER_USER"), "valueFrom", "secretKeyRef", "name"), overlay + ": owner user");
+        assertEquals(env(deployment, "GATEWAY_DB_URL").get("value"), env(job, "GATEWAY_DB_URL").get("value"), overlay + ": same database");
+        Map<String, Object> jobContainer = maps(map(job, "spec", "template", "spec"), "containers").get(0);
+        assertEquals(maps(map(deployment, "spec", "template", "spec"), "containers").get(0).get("image"), jobContainer.get("image"),
+                overlay + ": the Job runs the gateway's own image");
+        assertEquals(Boolean.FALSE, get(jobContainer, "securityContext", "allowPrivilegeEscalation"), overlay + ": Job hardened");
+        assertEquals(Boolean.TRUE, get(jobContainer, "securityContext", "readOnlyRootFilesystem"), overlay + ": Job read-only root");
     }
 
     // --- prod ------------------------------------------------------------------------------------

@@ -28,8 +28,8 @@ class ProductionSecretsRefusalIT {
                 "-Xmx256m", "-jar", APP.resolve("quarkus-run.jar").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).directory(Files.createTempDirectory("prod-refusal").toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("GATEWAY_") || k.startsWith("QUARKUS_"));
-        builder.environment().putAll(Map.of("GATEWAY_DB_URL", db.reactiveUrl(), "GATEWAY_DB_USER", EmbeddedDatabase.USER,
-                "GATEWAY_HTTP_PORT", "0", "GATEWAY_OIDC_ISSUER", "http://127.0.0.1:9/realms/safeguarding"));
+        builder.environment().putAll(db.gatewayEnvironment());
+        builder.environment().putAll(Map.of("GATEWAY_HTTP_PORT", "0", "GATEWAY_OIDC_ISSUER", "http://127.0.0.1:9/realms/safeguarding"));
         builder.environment().putAll(env);
         Process process = builder.start();
         try {

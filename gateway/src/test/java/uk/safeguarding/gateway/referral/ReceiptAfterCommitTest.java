@@ -9,6 +9,7 @@ import io.restassured.response.Response;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import uk.safeguarding.gateway.support.Db;
+import uk.safeguarding.launcher.EmbeddedDatabase;
 
 /**
  * A referral that committed is acknowledged, whatever happens to the database afterwards. The
@@ -25,6 +26,8 @@ class ReceiptAfterCommitTest {
         // session's search_path is pointed at a schema that does not exist, so any statement the same
         // connection runs after the commit fails, as when the database goes away at that moment.
         Db.update("CREATE TABLE receipt_probe_session (pid integer)");
+        // The trigger runs as the gateway's role, which gets nothing on a table it was not granted.
+        Db.update("GRANT INSERT ON receipt_probe_session TO " + EmbeddedDatabase.RUNTIME);
         Db.update("""
                 CREATE FUNCTION receipt_probe() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN

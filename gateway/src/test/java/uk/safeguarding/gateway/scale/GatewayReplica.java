@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import uk.safeguarding.launcher.EmbeddedDatabase;
 
 /**
  * One gateway replica as production runs it: the packaged jar ({@code target/quarkus-app}) in its own
@@ -37,7 +38,7 @@ final class GatewayReplica implements AutoCloseable {
         this.process = process;
     }
 
-    static GatewayReplica start(String name, int port, String dbUrl, Path workRoot) throws IOException {
+    static GatewayReplica start(String name, int port, EmbeddedDatabase db, Path workRoot) throws IOException {
         Path target = Path.of("target").toAbsolutePath();
         Path jar = target.resolve("quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
@@ -59,9 +60,7 @@ final class GatewayReplica implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put("GATEWAY_HTTP_PORT", Integer.toString(port));
-        env.put("GATEWAY_DB_URL", dbUrl);
-        env.put("GATEWAY_DB_USER", "postgres");
-        env.put("GATEWAY_DB_PASSWORD", "");
+        env.putAll(db.gatewayEnvironment());
         env.put("GATEWAY_DB_POOL_SIZE", "10");
         env.put("GATEWAY_OIDC_ISSUER", uk.safeguarding.gateway.support.TestTokens.ISSUER);
         env.put("GATEWAY_OIDC_JWKS_URL", "file:" + testClasses.resolve("test-keys/jwks.json"));

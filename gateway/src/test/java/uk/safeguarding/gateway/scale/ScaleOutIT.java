@@ -72,7 +72,7 @@ class ScaleOutIT {
                 WebhookReceiver receiver = WebhookReceiver.start()) {
             // All three start at once: their Flyway migrations race on the same schema, as rolling out does.
             for (int i = 0; i < REPLICAS; i++) {
-                replicas.add(GatewayReplica.start("replica-" + (i + 1), GatewayReplica.port(8097 + i), db.reactiveUrl(), work));
+                replicas.add(GatewayReplica.start("replica-" + (i + 1), GatewayReplica.port(8097 + i), db, work));
             }
             for (GatewayReplica r : replicas) {
                 // Generous: three JVMs boot and warm HAPI FHIR at once on whatever cores CI has (77 s for the FHIR

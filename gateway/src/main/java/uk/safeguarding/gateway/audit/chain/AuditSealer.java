@@ -57,8 +57,13 @@ public class AuditSealer {
      * through a minute of dead rows on every claim (measured: PostgreSQL CPU per request rising run
      * after run). Vacuuming a table of a few thousand live rows takes milliseconds. Never with
      * TRUNCATE: that takes an exclusive lock, and every request inserting into the queue would wait.
+     * Only the table's owner may vacuum it (PostgreSQL 15; MAINTAIN is 17-only), and the runtime role
+     * owns nothing (docs/SECURITY.md, section 13): there, autovacuum keeps the queue (V2's per-table
+     * thresholds, and a short autovacuum_naptime on the server: k8s gateway-db, EmbeddedDatabase).
      */
     private static final int VACUUM_EVERY_SEALED = 20_000;
+    private static final String OWNS_QUEUE =
+            "SELECT pg_has_role(relowner, 'USAGE') AS owner FROM pg_class WHERE oid = 'audit_pending'::regclass";
 
     private final Pool pool;
     private final int batchSize;
@@ -94,15 +99,26 @@ public class AuditSealer {
                 : vacuumIfDue(sealedSoFar + batch.sealed()).replaceWith(sealedSoFar + batch.sealed()));
     }
 
-    /** VACUUM cannot run inside a transaction, so it runs after the batches, on its own. */
+    /**
+     * VACUUM cannot run inside a transaction, so it runs after the batches, on its own. A non-owner's
+     * VACUUM is no error (PostgreSQL skips the table with a warning), so ownership is asked first.
+     */
     private Uni<Void> vacuumIfDue(int sealed) {
         if (!vacuumAllowed || sealedSinceVacuum.addAndGet(sealed) < VACUUM_EVERY_SEALED) {
             return Uni.createFrom().voidItem();
         }
         sealedSinceVacuum.set(0);
-        return pool.query("VACUUM (SKIP_LOCKED, TRUNCATE false) audit_pending").execute().replaceWithVoid()
+        return pool.query(OWNS_QUEUE).execute().map(rows -> rows.iterator().next().getBoolean("owner"))
+                .chain(owner -> {
+                    if (!owner) {
+                        vacuumAllowed = false;
+                        LOG.info("The database role does not own audit_pending: autovacuum keeps the queue");
+                        return Uni.createFrom().voidItem();
+                    }
+                    return pool.query("VACUUM (SKIP_LOCKED, TRUNCATE false) audit_pending").execute().replaceWithVoid();
+                })
                 .onFailure().invoke(e -> {
-                    // Not the table's owner (nor MAINTAIN): leave it to autovacuum, and say so once.
+                    // Whatever stopped it will stop it again: leave it to autovacuum, and say so once.
                     vacuumAllowed = false;
                     LOG.warnf("Cannot vacuum audit_pending (%s); relying on autovacuum", e.getMessage());
                 })

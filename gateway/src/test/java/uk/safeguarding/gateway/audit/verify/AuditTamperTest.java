@@ -291,7 +291,7 @@ class AuditTamperTest {
     }
 
     private static String[] cliArgs() {
-        return new String[] {"--url", EmbeddedPostgresResource.database().jdbcUrl(), "--user", "postgres",
+        return new String[] {"--url", EmbeddedPostgresResource.database().jdbcUrl(), "--user", EmbeddedPostgresResource.database().superuser(),
             "--public-key", "src/test/resources/audit-keys/ed25519-public.pem"};
     }
 }

@@ -89,7 +89,7 @@ public final class ScratchChain implements AutoCloseable {
         this.name = name;
         this.ownsDatabase = ownsDatabase;
         PgConnectOptions connect = new PgConnectOptions().setHost("127.0.0.1").setPort(database.port())
-                .setDatabase(name).setUser(EmbeddedDatabase.USER);
+                .setDatabase(name).setUser(EmbeddedDatabase.SUPERUSER);
         pool = Pool.newInstance(PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(connect)
                 .using(vertx.getDelegate()).build());
         trail = new AuditTrail(pool);
@@ -167,7 +167,7 @@ public final class ScratchChain implements AutoCloseable {
         source.setServerNames(new String[] {"127.0.0.1"});
         source.setPortNumbers(new int[] {database.port()});
         source.setDatabaseName(name);
-        source.setUser(EmbeddedDatabase.USER);
+        source.setUser(EmbeddedDatabase.SUPERUSER);
         return source;
     }
 

@@ -270,7 +270,7 @@ class WitnessTamperTest {
 
     private String cli(int expectedStatus, String... extra) {
         List<String> args = new ArrayList<>(List.of("--url", "jdbc:postgresql://127.0.0.1:" + database.port() + "/" + chain.name,
-                "--user", EmbeddedDatabase.USER, "--public-key", "src/test/resources/audit-keys/ed25519-public.pem"));
+                "--user", EmbeddedDatabase.SUPERUSER, "--public-key", "src/test/resources/audit-keys/ed25519-public.pem"));
         args.addAll(List.of(extra));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
