@@ -90,6 +90,27 @@ public class Strategy {
                 .invoke(context::markAudited);
     }
 
+    /**
+     * One line of a child's story: a discussion (at the time it was held) or an action (when agreed).
+     * Ids and times only; the chronology releases each under its own decision.
+     */
+    public record Entry(java.time.Instant at, String kind, UUID id, UUID discussionId, String agency) {
+    }
+
+    /**
+     * The child's strategy discussions and actions in time order (ties by kind, then id), for the
+     * chronology; inside the caller's session ({@code Panache.withSession}).
+     */
+    public Uni<List<Entry>> chronology(UUID childId) {
+        return discussions.ofChild(childId).chain(ds -> actions.ofChild(childId).map(as -> {
+            List<Entry> out = new java.util.ArrayList<>();
+            ds.forEach(d -> out.add(new Entry(d.heldAt, "strategy-discussion", d.id, d.id, d.convenerAgency)));
+            as.forEach(a -> out.add(new Entry(a.createdAt, "strategy-action", a.id, a.discussionId, a.ownerAgency)));
+            out.sort(java.util.Comparator.comparing(Entry::at).thenComparing(Entry::kind).thenComparing(Entry::id));
+            return out;
+        }));
+    }
+
     // Accessors, not fields: the resource holds a client proxy, whose own fields are never set.
     DiscussionRepository discussions() {
         return discussions;

@@ -24,7 +24,7 @@ import uk.safeguarding.gateway.audit.AuditTrail;
 
 /**
  * An action still open after its due date (London time) is a duty: raises
- * {@code strategy-action-overdue} to the owner agency, acknowledged by the end of the next day, escalating
+ * {@code strategy-action-overdue} to the owner agency, to be acknowledged by the end of that day (London time), escalating
  * to the convener when it is not (the alert feature's Escalator), once per action, with an audit record.
  * Claimed as every deadline clock claims ({@link DueRows}, {@code FOR UPDATE SKIP LOCKED}) through the
  * Vert.x client: a scheduled loop over rows is not an aggregate's write path (docs/ARCHITECTURE.md).

@@ -41,7 +41,9 @@ import uk.safeguarding.gateway.alert.Escalator;
 import uk.safeguarding.gateway.alert.GatewayClock;
 import uk.safeguarding.gateway.alert.Outbox;
 import uk.safeguarding.gateway.audit.AuditEntry;
+import uk.safeguarding.gateway.audit.AuditTestSupport;
 import uk.safeguarding.gateway.audit.AuditTrail;
+import uk.safeguarding.gateway.audit.chain.AuditSealer;
 import uk.safeguarding.gateway.support.Db;
 import uk.safeguarding.gateway.support.TestTokens;
 
@@ -76,6 +78,8 @@ class StrategyDiscussionTest {
     Pool pool;
     @Inject
     Vertx vertx;
+    @Inject
+    AuditSealer sealer;
 
     @AfterEach
     void resetClock() {
@@ -250,10 +254,15 @@ class StrategyDiscussionTest {
                 + "duty_ref, ack_due_at, escalation_target, trace_parent FROM alert WHERE id = ?";
         assertEquals(Db.query(alertRow, clientAlert), Db.query(alertRow, sessionAlert));
         assertEquals(1, Db.query(alertRow, sessionAlert).size());
+
+        // Both events are sealed into the chain like any other, and the chain still verifies.
+        AuditTestSupport.sealEverything(sealer);
+        assertEquals(2, Db.count("SELECT count(*) FROM audit_chain WHERE event_id IN (?, ?)", viaClient, viaSession));
+        assertTrue(AuditTestSupport.verify().getBoolean("intact"));
     }
 
     @Test
-    void theDiscussionItsAuditAndItsAlertsRollBackTogether() {
+    void theDiscussionItsAuditAndItsAlertsRollBackTogether() throws Exception {
         UUID child = AlertFixtures.placedChild();
         StrategyDiscussion d = new StrategyDiscussion();
         d.id = UUID.randomUUID();
@@ -284,5 +293,10 @@ class StrategyDiscussionTest {
         }
         assertEquals(1, Db.count("SELECT count(*) FROM strategy_discussion WHERE id = ?", ok.id));
         assertEquals(1, Db.count("SELECT count(*) FROM alert WHERE resource_id = ?", ok.id.toString()));
+
+        // The chronology's query: the child's discussions and actions in time order.
+        List<Strategy.Entry> story = onVertx(() -> Panache.withSession(() -> strategy.chronology(child)));
+        assertEquals(List.of("strategy-discussion"), story.stream().map(Strategy.Entry::kind).toList());
+        assertEquals(ok.id, story.get(0).id());
     }
 }
