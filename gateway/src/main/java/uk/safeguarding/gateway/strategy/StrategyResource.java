@@ -303,13 +303,22 @@ public class StrategyResource {
         context.describe("strategy.action-status", "strategy-action", actionId.toString(), null);
         return Panache.withTransaction(() -> strategy.discussions().lockedFor(id, actor.agencyId())
                 .chain(d -> d == null ? Uni.createFrom().<StrategyAction>nullItem() : strategy.actions().findById(actionId)
-                        .map(a -> a != null && a.discussionId.equals(id)
-                                && (actor.agencyId().equals(a.ownerAgency) || actor.agencyId().equals(d.convenerAgency)) ? a : null))
+                        .map(a -> {
+                            if (a == null || !a.discussionId.equals(id)) {
+                                return null;
+                            }
+                            context.describe("strategy.action-status", "strategy-action", actionId.toString(), a.childId);
+                            // An invitee sees every action of the discussion but changes only its own.
+                            if (!actor.agencyId().equals(a.ownerAgency) && !actor.agencyId().equals(d.convenerAgency)) {
+                                throw ApiException.forbidden("NOT_ACTION_OWNER",
+                                        "Only the action's owner agency, or the convener, changes its status.");
+                            }
+                            return a;
+                        }))
                 .chain(a -> {
                     if (a == null) {
                         throw ApiException.notFound();
                     }
-                    context.describe("strategy.action-status", "strategy-action", actionId.toString(), a.childId);
                     a.status = body.status();
                     a.updatedAt = now;
                     return strategy.actions().flush().chain(() -> strategy.audited("strategy.action-status", 200))

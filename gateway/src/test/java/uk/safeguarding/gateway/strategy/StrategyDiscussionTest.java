@@ -181,6 +181,13 @@ class StrategyDiscussionTest {
         var strangers = as(STRANGER, "n-1", "practitioner").body(Map.of("status", "DONE"))
                 .when().post(URL + "/" + id + "/actions/" + action + "/status").then().extract();
         assertEquals(404, strangers.statusCode());
+        // An invitee that does not own an action sees it but may not change it.
+        String councils = as(COUNCIL, "sw-1", "practitioner")
+                .body(Map.of("ownerAgency", COUNCIL, "description", "Visit the school.", "dueOn", due.toString()))
+                .when().post(URL + "/" + id + "/actions").then().statusCode(201).extract().path("id");
+        as(MET, "pc-1", "practitioner").body(Map.of("status", "CANCELLED"))
+                .when().post(URL + "/" + id + "/actions/" + councils + "/status").then().statusCode(403)
+                .body("code", equalTo("NOT_ACTION_OWNER"));
         as(MET, "pc-1", "practitioner").body(Map.of("status", "DONE"))
                 .when().post(URL + "/" + id + "/actions/" + action + "/status").then().statusCode(200)
                 .body("status", equalTo("DONE")).body("overdue", equalTo(true));
