@@ -22,16 +22,37 @@ public class Outbox {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
             """;
 
+    /** The insert for a Hibernate Reactive session: ordinal parameters, payload and categories cast from text. */
+    private static final String SESSION_INSERT = uk.safeguarding.gateway.audit.AuditTrail.sessionForm(INSERT, 7, 8);
+
     /** Queues the alert in the caller's transaction and returns its id (also the webhook id). */
     public Uni<UUID> enqueue(SqlClient transaction, AlertRequest alert) {
         UUID id = UUID.randomUUID();
-        return transaction.preparedQuery(INSERT).execute(Tuple.from(new Object[] {
-                        id, alert.recipientAgency(), alert.event(), alert.childId(), alert.resourceType(),
-                        alert.resourceId(), new JsonObject(alert.payload()), new JsonArray(alert.categories()),
-                        alert.dutyRef(), alert.ackDueAt() == null ? null : alert.ackDueAt().atOffset(ZoneOffset.UTC),
-                        alert.escalationTarget(),
-                        // The delivery, made later by any replica, joins the queuing request's trace.
-                        uk.safeguarding.gateway.operations.Tracing.traceParent()}))
-                .replaceWith(id);
+        return transaction.preparedQuery(INSERT).execute(Tuple.from(values(id, alert))).replaceWith(id);
+    }
+
+    /**
+     * Queues the alert inside the caller's Hibernate Reactive session (its transaction), with the same
+     * row as {@link #enqueue(SqlClient, AlertRequest)}; returns its id.
+     */
+    public Uni<UUID> enqueue(org.hibernate.reactive.mutiny.Mutiny.Session session, AlertRequest alert) {
+        UUID id = UUID.randomUUID();
+        var query = session.createNativeQuery(SESSION_INSERT);
+        Object[] values = values(id, alert);
+        for (int i = 0; i < values.length; i++) {
+            Object v = values[i];
+            query.setParameter(i + 1, v instanceof JsonObject o ? o.encode() : v instanceof JsonArray a ? a.encode() : v);
+        }
+        return query.executeUpdate().replaceWith(id);
+    }
+
+    private static Object[] values(UUID id, AlertRequest alert) {
+        return new Object[] {
+                id, alert.recipientAgency(), alert.event(), alert.childId(), alert.resourceType(),
+                alert.resourceId(), new JsonObject(alert.payload()), new JsonArray(alert.categories()),
+                alert.dutyRef(), alert.ackDueAt() == null ? null : alert.ackDueAt().atOffset(ZoneOffset.UTC),
+                alert.escalationTarget(),
+                // The delivery, made later by any replica, joins the queuing request's trace.
+                uk.safeguarding.gateway.operations.Tracing.traceParent()};
     }
 }

@@ -56,6 +56,37 @@ public class AuditTrail {
     }
 
     /**
+     * The same statement for a Hibernate Reactive session: JDBC-style ordinal parameters, and the jsonb
+     * columns bound as text and cast by the server (a string bound straight to jsonb would be stored as a
+     * JSON string, not an array). The row is the one {@link #record(SqlClient, AuditEntry)} writes
+     * (AuditSessionFormTest compares them).
+     */
+    private static final String SESSION_INSERT = sessionForm(INSERT_EVENT_AND_QUEUE, 8, 14, 16, 23);
+
+    /** {@code $n} becomes {@code ?n}; the listed parameters become {@code CAST(CAST(?n AS text) AS jsonb)}. */
+    public static String sessionForm(String sql, int... jsonb) {
+        java.util.Set<Integer> json = java.util.Arrays.stream(jsonb).boxed().collect(java.util.stream.Collectors.toSet());
+        return java.util.regex.Pattern.compile("\\$(\\d+)").matcher(sql).replaceAll(m -> {
+            int n = Integer.parseInt(m.group(1));
+            return json.contains(n) ? "CAST(CAST(?" + n + " AS text) AS jsonb)" : "?" + n;
+        });
+    }
+
+    /**
+     * Writes the record inside the caller's Hibernate Reactive session and so its transaction: the
+     * aggregates mapped with Hibernate Reactive (strategy/) commit their audit with the change.
+     */
+    public Uni<Void> record(org.hibernate.reactive.mutiny.Mutiny.Session session, AuditEntry entry) {
+        var query = session.createNativeQuery(SESSION_INSERT);
+        Tuple t = tuple(entry);
+        for (int i = 0; i < t.size(); i++) {
+            Object v = t.getValue(i);
+            query.setParameter(i + 1, v instanceof JsonArray a ? a.encode() : v);
+        }
+        return query.executeUpdate().replaceWithVoid();
+    }
+
+    /**
      * The same event insert without the queue row: for bench/audit's "unchained" baseline only. An
      * event written this way is reported by the verifier as inserted outside the chain.
      */

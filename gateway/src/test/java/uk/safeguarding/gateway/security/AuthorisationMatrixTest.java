@@ -65,6 +65,10 @@ class AuthorisationMatrixTest {
                 "POST /api/v1/risk-assessments/{id}/agreement");
         probe(w -> w.id("challenge"), "GET /api/v1/challenges/{id}", "POST /api/v1/challenges/{id}/response",
                 "POST /api/v1/challenges/{id}/escalation", "POST /api/v1/challenges/{id}/resolution");
+        probe(w -> w.id("strategyDiscussion"), "GET /api/v1/strategy-discussions/{id}",
+                "POST /api/v1/strategy-discussions/{id}/attendance", "POST /api/v1/strategy-discussions/{id}/decision",
+                "POST /api/v1/strategy-discussions/{id}/actions",
+                "POST /api/v1/strategy-discussions/{id}/actions/{actionId}/status");
         probe(w -> w.id("placement"), "POST /api/v1/placements/{id}/start", "POST /api/v1/placements/{id}/end",
                 "POST /api/v1/placements/{id}/move");
         probe(w -> w.id("episode"), "POST /api/v1/missing-episodes/{id}/found",
@@ -157,6 +161,10 @@ class AuthorisationMatrixTest {
             Map.entry("POST /api/v1/children/{childId}/standing-overrides", "{\"scope\":\"relationship\",\"justification\":\"The child is missing tonight and we need the record to find her\"}"),
             Map.entry("POST /api/v1/consents/{id}/withdrawal", "{\"onWordOf\":\"child\"}"),
             Map.entry("POST /api/v1/risk-assessments/{id}/agreement", "{\"agree\":true,\"rationale\":\"Strategy meeting agreed the plan works\"}"),
+            Map.entry("POST /api/v1/strategy-discussions/{id}/attendance", "{\"attended\":[\"police:met\"]}"),
+            Map.entry("POST /api/v1/strategy-discussions/{id}/decision", "{\"decision\":\"S47\"}"),
+            Map.entry("POST /api/v1/strategy-discussions/{id}/actions", "{\"ownerAgency\":\"police:met\",\"description\":\"Visit the school\",\"dueOn\":\"2030-01-08\"}"),
+            Map.entry("POST /api/v1/strategy-discussions/{id}/actions/{actionId}/status", "{\"status\":\"DONE\"}"),
             Map.entry("POST /api/v1/challenges/{id}/response", "{\"text\":\"The strategy meeting weighed it\"}"),
             Map.entry("POST /api/v1/challenges/{id}/escalation", "{\"text\":\"No answer by the deadline\"}"),
             Map.entry("POST /api/v1/challenges/{id}/resolution", "{\"result\":\"WITHDRAWN\",\"outcome\":\"Agreed at the meeting\"}"),

@@ -76,6 +76,15 @@ final class MatrixWorld {
         ids.put("challenge", practitioner(MET, "SAFEGUARDING").body(Map.of("decision", Map.of("type", "risk-assessment",
                         "id", high), "grounds", "Our intelligence was not considered."))
                 .when().post("/api/v1/challenges").then().statusCode(201).extract().path("id"));
+        // The council convenes a strategy discussion with the Met invited, and gives the Met an action.
+        String discussion = practitioner(HOME, "SAFEGUARDING").body(Map.of("childId", child, "heldAt", "2030-01-01T10:00:00Z",
+                        "summary", "Missing three times this month.", "invitees", java.util.List.of(MET),
+                        "informationShared", java.util.List.of("missing"), "exploitation", true))
+                .when().post("/api/v1/strategy-discussions").then().statusCode(201).extract().path("id");
+        ids.put("strategyDiscussion", discussion);
+        practitioner(HOME, "SAFEGUARDING").body(Map.of("ownerAgency", MET, "description", "Map the friendship group.",
+                        "dueOn", "2030-01-08"))
+                .when().post("/api/v1/strategy-discussions/" + discussion + "/actions").then().statusCode(201);
         ids.put("downgrade", as(HOME, "sw-matrix", "SAFEGUARDING", "practitioner")
                 .body(Map.of("level", "LOW", "rationale", "Engaged with the CSE worker every week for three months, no missing episodes.", "reviewBy", java.time.LocalDate.now().plusMonths(6).toString()))
                 .when().post("/api/v1/children/" + child + "/risk-assessments").then().statusCode(201).extract().path("id"));
