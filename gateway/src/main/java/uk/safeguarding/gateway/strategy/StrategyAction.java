@@ -17,17 +17,18 @@ public class StrategyAction {
 
     @Id
     public UUID id;
-    @Column(name = "discussion_id")
+    @Column(name = "discussion_id", updatable = false)
     public UUID discussionId;
-    @Column(name = "child_id")
+    @Column(name = "child_id", updatable = false)
     public UUID childId;
-    @Column(name = "owner_agency")
+    @Column(name = "owner_agency", updatable = false)
     public String ownerAgency;
+    @Column(updatable = false)
     public String description;
-    @Column(name = "due_on")
+    @Column(name = "due_on", updatable = false)
     public LocalDate dueOn;
     public String status;
-    @Column(name = "created_at")
+    @Column(name = "created_at", updatable = false)
     public Instant createdAt;
     @Column(name = "updated_at")
     public Instant updatedAt;

@@ -21,25 +21,27 @@ public class StrategyDiscussion {
 
     @Id
     public UUID id;
-    @Column(name = "child_id")
+    @Column(name = "child_id", updatable = false)
     public UUID childId;
-    @Column(name = "convener_agency")
+    @Column(name = "convener_agency", updatable = false)
     public String convenerAgency;
-    @Column(name = "convened_by_subject")
+    @Column(name = "convened_by_subject", updatable = false)
     public String convenedBySubject;
-    @Column(name = "held_at")
+    @Column(name = "held_at", updatable = false)
     public Instant heldAt;
+    @Column(updatable = false)
     public String summary;
     /** Category codes, comma-separated: references to what was shared, never the information itself. */
-    @Column(name = "information_shared")
+    @Column(name = "information_shared", updatable = false)
     public String informationShared = "";
     public String decision;
     @Column(name = "decided_at")
     public Instant decidedAt;
     @Column(name = "next_review_on")
     public LocalDate nextReviewOn;
+    @Column(updatable = false)
     public boolean exploitation;
-    @Column(name = "created_at")
+    @Column(name = "created_at", updatable = false)
     public Instant createdAt;
 
     public List<String> shared() {

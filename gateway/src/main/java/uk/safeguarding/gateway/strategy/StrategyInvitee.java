@@ -13,9 +13,9 @@ public class StrategyInvitee {
 
     @Id
     public UUID id;
-    @Column(name = "discussion_id")
+    @Column(name = "discussion_id", updatable = false)
     public UUID discussionId;
-    @Column(name = "agency_id")
+    @Column(name = "agency_id", updatable = false)
     public String agencyId;
     public Boolean attended;
 }
