@@ -276,8 +276,8 @@ public class Dispatcher {
                         String key = r.getUUID("id") + "@" + r.getOffsetDateTime("updated_at");
                         Subscription s;
                         try {
-                            s = new Subscription(key, r.getString("url"), stored.openWebhooks(r.getJsonArray("secrets")),
-                                    stored.openOAuth((JsonObject) r.getValue("oauth")), null);
+                            s = new Subscription(key, r.getString("url"), stored.openWebhooks(r.getUUID("id"), r.getString("url"),
+                                    r.getJsonArray("secrets")), stored.openOAuth(r.getUUID("id"), (JsonObject) r.getValue("oauth")), null);
                         } catch (uk.safeguarding.gateway.secrets.SecretBox.SecretUnavailableException e) {
                             s = new Subscription(key, r.getString("url"), List.of(), null, "stored secret unusable: " + e.getMessage());
                         }
