@@ -36,8 +36,10 @@ public class PinnedHttp {
 
     PinnedHttp(Vertx vertx) {
         this.vertx = vertx;
+        // Not traced: no client span records a recipient's URL, and no traceparent is passed on to it
+        // (the delivery's own span, Tracing.startDelivery, names only the alert and the agency).
         this.client = vertx.createHttpClient(new HttpClientOptions().setVerifyHost(true).setForceSni(true)
-                .setKeepAlive(true).setMaxPoolSize(32));
+                .setKeepAlive(true).setMaxPoolSize(32).setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE));
     }
 
     @PreDestroy
