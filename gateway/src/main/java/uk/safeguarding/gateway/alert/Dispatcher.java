@@ -35,6 +35,8 @@ import uk.safeguarding.gateway.outbound.PinnedHttp;
 public class Dispatcher {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+    /** How long past the request timeout the dispatcher still waits for a delivery's outcome. */
+    private static final long OUTCOME_MARGIN_MS = 2000;
 
     /**
      * Driven from the subscriptions: for each active one, the agency's earliest due alerts through
@@ -203,7 +205,7 @@ public class Dispatcher {
         Instant after = clock.instant();
         for (int i = 0; i < claimed.size(); i++) {
             Claimed alert = claimed.get(i);
-            String error = outcomes.get(i).join().getString(0);
+            String error = outcome(outcomes.get(i));
             if (error == null) {
                 delivered.add(alert.id());
             } else if (!after.isBefore(alert.windowStart().plus(config.giveUpAfter()))) {
@@ -236,6 +238,26 @@ public class Dispatcher {
         return claimed.size();
     }
 
+    /**
+     * Waits for one delivery, but never past its deadline plus a margin: PinnedHttp already completes
+     * every request by then, and this bound keeps a stuck recipient from holding the other alerts of
+     * the batch (and so the whole dispatcher) even if some other stage never completes.
+     */
+    private String outcome(CompletableFuture<Tuple> delivery) {
+        try {
+            return delivery.get(config.requestTimeout().toMillis() + OUTCOME_MARGIN_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .getString(0);
+        } catch (java.util.concurrent.TimeoutException e) {
+            delivery.cancel(true);
+            return "no outcome within " + config.requestTimeout();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return truncate("delivery failed: " + e.getCause().getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
     /** Full jitter: a random wait between half and all of min(max, initial * 2^(attempts-1)). */
     Duration backoff(int attempts) {
         long initial = config.initialBackoff().toMillis();
@@ -254,8 +276,8 @@ public class Dispatcher {
                         String key = r.getUUID("id") + "@" + r.getOffsetDateTime("updated_at");
                         Subscription s;
                         try {
-                            s = new Subscription(key, r.getString("url"), stored.openWebhooks(r.getJsonArray("secrets")),
-                                    stored.openOAuth((JsonObject) r.getValue("oauth")), null);
+                            s = new Subscription(key, r.getString("url"), stored.openWebhooks(r.getUUID("id"), r.getString("url"),
+                                    r.getJsonArray("secrets")), stored.openOAuth(r.getUUID("id"), (JsonObject) r.getValue("oauth")), null);
                         } catch (uk.safeguarding.gateway.secrets.SecretBox.SecretUnavailableException e) {
                             s = new Subscription(key, r.getString("url"), List.of(), null, "stored secret unusable: " + e.getMessage());
                         }

@@ -23,6 +23,13 @@ import uk.safeguarding.gateway.secrets.SecretBox;
  * ({@code oauth.clientSecret}) of subscriptions, encrypted at rest with {@link SecretBox}. At start-up
  * every value that is plaintext (written before V70_1) or under a previous key is rewritten under the
  * current key, so a rotation completes with one restart and the plaintext is gone from the live rows.
+ * <p>
+ * Each value's AES-GCM associated data binds it to its row and destination: the kind, the subscription
+ * id and the webhook URL (webhook secrets) or the token URL and client id (OAuth client secrets). A
+ * ciphertext copied into another subscription, or left under a token URL or webhook URL changed in the
+ * database, fails to decrypt, so the gateway sends no secret at all rather than a victim's secret to an
+ * address someone else chose. Plaintext (no {@code gcm1:} prefix) is accepted only by the start-up
+ * upgrade ({@link #reencryptAll}); every writer seals.
  */
 @ApplicationScoped
 public class StoredSecrets {
@@ -39,26 +46,40 @@ public class StoredSecrets {
         this.pool = pool;
     }
 
-    /** A webhook secret as it is stored. */
-    public String sealWebhook(String plaintext) {
-        return box.encrypt(plaintext, WEBHOOK);
+    /** The associated data of a webhook secret of this subscription, sent to this URL. */
+    static String webhookContext(UUID subscription, String url) {
+        return new JsonArray().add(WEBHOOK).add(subscription.toString()).add(url).encode();
+    }
+
+    /** The associated data of this subscription's OAuth client secret, sent to this token URL as this client. */
+    static String oauthContext(UUID subscription, JsonObject oauth) {
+        return new JsonArray().add(OAUTH).add(subscription.toString()).add(oauth.getString("tokenUrl"))
+                .add(oauth.getString("clientId")).encode();
+    }
+
+    /** A webhook secret as it is stored in subscription {@code subscription}, whose URL is {@code url}. */
+    public String sealWebhook(UUID subscription, String url, String plaintext) {
+        return box.encrypt(plaintext, webhookContext(subscription, url));
     }
 
     /** The live webhook secrets, decrypted; throws {@link SecretBox.SecretUnavailableException} if one cannot be. */
-    public List<String> openWebhooks(JsonArray stored) {
+    public List<String> openWebhooks(UUID subscription, String url, JsonArray stored) {
+        String context = webhookContext(subscription, url);
         List<String> out = new ArrayList<>(stored.size());
-        stored.forEach(s -> out.add(box.decrypt((String) s, WEBHOOK)));
+        stored.forEach(s -> out.add(box.decrypt((String) s, context)));
         return out;
     }
 
-    /** The OAuth settings as stored: the client secret encrypted, the rest as given. */
-    public JsonObject sealOAuth(JsonObject oauth) {
-        return oauth == null ? null : oauth.copy().put("clientSecret", box.encrypt(oauth.getString("clientSecret"), OAUTH));
+    /** The OAuth settings as stored: the client secret encrypted (bound to tokenUrl and clientId), the rest as given. */
+    public JsonObject sealOAuth(UUID subscription, JsonObject oauth) {
+        return oauth == null ? null : oauth.copy().put("clientSecret",
+                box.encrypt(oauth.getString("clientSecret"), oauthContext(subscription, oauth)));
     }
 
     /** The OAuth settings with the client secret decrypted. */
-    public JsonObject openOAuth(JsonObject stored) {
-        return stored == null ? null : stored.copy().put("clientSecret", box.decrypt(stored.getString("clientSecret"), OAUTH));
+    public JsonObject openOAuth(UUID subscription, JsonObject stored) {
+        return stored == null ? null : stored.copy().put("clientSecret",
+                box.decrypt(stored.getString("clientSecret"), oauthContext(subscription, stored)));
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -75,7 +96,7 @@ public class StoredSecrets {
      * administrator rotates that secret.
      */
     public Uni<Integer> reencryptAll() {
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT id, secrets, oauth FROM alert_subscription ORDER BY id FOR UPDATE")
+        return pool.withTransaction(tx -> tx.preparedQuery("SELECT id, url, secrets, oauth FROM alert_subscription ORDER BY id FOR UPDATE")
                 .execute()
                 .chain(rows -> {
                     Uni<Integer> chain = Uni.createFrom().item(0);
@@ -92,10 +113,10 @@ public class StoredSecrets {
         JsonObject oauth = (JsonObject) r.getValue("oauth");
         JsonArray newSecrets = new JsonArray();
         for (Object s : secrets) {
-            newSecrets.add(current((String) s, WEBHOOK, id));
+            newSecrets.add(current((String) s, webhookContext(id, r.getString("url")), id));
         }
         JsonObject newOauth = oauth == null ? null
-                : oauth.copy().put("clientSecret", current(oauth.getString("clientSecret"), OAUTH, id));
+                : oauth.copy().put("clientSecret", current(oauth.getString("clientSecret"), oauthContext(id, oauth), id));
         if (newSecrets.equals(secrets) && Objects.equals(newOauth, oauth)) {
             return Uni.createFrom().item(false);
         }
@@ -113,6 +134,12 @@ public class StoredSecrets {
             }
             return stored;
         }
-        return box.reencrypt(stored, context);
+        try {
+            return box.reencrypt(stored, context);
+        } catch (SecretBox.SecretUnavailableException e) {
+            // Moved from another row or left under a changed URL: kept as it is, so its deliveries fail.
+            LOG.errorf("Subscription %s has a secret that does not belong to it: %s", subscription, e.getMessage());
+            return stored;
+        }
     }
 }

@@ -126,8 +126,8 @@ public class SubscriptionResource {
             oauth = new JsonObject().put("tokenUrl", o.tokenUrl()).put("clientId", o.clientId())
                     .put("clientSecret", o.clientSecret()).put("scope", o.scope());
         }
-        JsonObject oauthColumn = stored.sealOAuth(oauth);
         UUID id = UUID.randomUUID();
+        JsonObject oauthColumn = stored.sealOAuth(id, oauth);
         context.describe("subscription.create", "subscription", id.toString(), null);
         // A suspended or revoked agency named in the YAML is still a signatory there; its deliveries must stay paused.
         return signatories.current().invoke(registry -> {
@@ -139,7 +139,7 @@ public class SubscriptionResource {
                         INSERT INTO alert_subscription (id, agency_id, url, secrets, created_by, oauth)
                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (agency_id) DO NOTHING
                         """)
-                .execute(Tuple.of(id, body.agency(), body.url(), new JsonArray().add(stored.sealWebhook(secret)), context.requireActor().subject(),
+                .execute(Tuple.of(id, body.agency(), body.url(), new JsonArray().add(stored.sealWebhook(id, body.url(), secret)), context.requireActor().subject(),
                         oauthColumn))
                 .chain(rows -> {
                     if (rows.rowCount() == 0) {
@@ -180,7 +180,7 @@ public class SubscriptionResource {
     public Uni<Response> rotate(@PathParam("id") UUID id) {
         String secret = WebhookSigner.newSecret();
         context.describe("subscription.rotate", "subscription", id.toString(), null);
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT secrets FROM alert_subscription WHERE id = $1 FOR UPDATE")
+        return pool.withTransaction(tx -> tx.preparedQuery("SELECT url, secrets FROM alert_subscription WHERE id = $1 FOR UPDATE")
                 .execute(Tuple.of(id))
                 .chain(rows -> {
                     if (!rows.iterator().hasNext()) {
@@ -191,7 +191,7 @@ public class SubscriptionResource {
                     if (!secrets.isEmpty()) {
                         live.add(secrets.getString(secrets.size() - 1));
                     }
-                    live.add(stored.sealWebhook(secret));
+                    live.add(stored.sealWebhook(id, rows.iterator().next().getString("url"), secret));
                     return tx.preparedQuery("UPDATE alert_subscription SET secrets = $2, updated_at = now() WHERE id = $1 RETURNING *")
                             .execute(Tuple.of(id, live));
                 })

@@ -26,8 +26,12 @@ public interface OperationsConfig {
         @WithDefault("false")
         boolean recordWithoutCollector();
 
-        /** The share of new traces recorded (0..1); a request arriving with a sampled traceparent is always followed. */
+        /** The share of requests recorded (0..1), whether or not they arrive with a traceparent. */
         @WithDefault("1.0")
         double sampleRatio();
+
+        /** Record every request arriving with a sampled traceparent, whatever the ratio (tests only: a caller must not decide). */
+        @WithDefault("false")
+        boolean followCallersSampling();
     }
 }

@@ -43,7 +43,35 @@ public class Tracing {
         if (tracing.endpoint().isEmpty() && !tracing.recordWithoutCollector()) {
             return Sampler.alwaysOff();
         }
-        return new WithoutBackgroundStatements(Sampler.parentBased(Sampler.traceIdRatioBased(tracing.sampleRatio())));
+        Sampler sampler = new WithoutBackgroundStatements(Sampler.parentBased(Sampler.traceIdRatioBased(tracing.sampleRatio())));
+        return tracing.followCallersSampling() ? sampler : new CallersDoNotDecide(sampler, tracing.sampleRatio());
+    }
+
+    /**
+     * A request arriving with a traceparent is sampled at the configured ratio by a coin toss of our own:
+     * neither the caller's sampled flag nor its trace id (which the ratio sampler reads, and a caller
+     * chooses) decides whether the gateway records it. Everything else as the delegate decides (a span
+     * under a local parent follows it; a delivery's stored traceparent was sampled by this rule).
+     */
+    record CallersDoNotDecide(Sampler delegate, double ratio) implements Sampler {
+
+        @Override
+        public io.opentelemetry.sdk.trace.samplers.SamplingResult shouldSample(Context parent, String traceId, String name,
+                SpanKind kind, io.opentelemetry.api.common.Attributes attributes,
+                java.util.List<io.opentelemetry.sdk.trace.data.LinkData> links) {
+            SpanContext caller = Span.fromContext(parent).getSpanContext();
+            if (kind == SpanKind.SERVER && caller.isValid() && caller.isRemote()) {
+                return java.util.concurrent.ThreadLocalRandom.current().nextDouble() < ratio
+                        ? io.opentelemetry.sdk.trace.samplers.SamplingResult.recordAndSample()
+                        : io.opentelemetry.sdk.trace.samplers.SamplingResult.drop();
+            }
+            return delegate.shouldSample(parent, traceId, name, kind, attributes, links);
+        }
+
+        @Override
+        public String getDescription() {
+            return "CallersDoNotDecide{" + delegate.getDescription() + "}";
+        }
     }
 
     /**

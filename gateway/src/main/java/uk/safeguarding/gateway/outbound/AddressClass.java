@@ -90,7 +90,29 @@ public final class AddressClass {
         if (b0 == 0x20 && b[1] == 0x01 && b[2] == 0x0d && (b[3] & 0xff) == 0xb8) {
             return "documentation (2001:db8::/32)";
         }
+        if (b0 == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) {
+            // Teredo tunnels to an address the gateway cannot check.
+            return "Teredo (2001::/32)";
+        }
+        if (b0 == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && b[4] == 0 && b[5] == 1) {
+            return "local-use NAT64 (64:ff9b:1::/48)";
+        }
+        if (allZero(b, 0, 8) && (b[8] & 0xff) == 0xff && (b[9] & 0xff) == 0xff && b[10] == 0 && b[11] == 0) {
+            return "IPv4-translated (::ffff:0:0:0/96)";
+        }
+        if (b0 == 0x01 && allZero(b, 1, 8)) {
+            return "discard-only (100::/64)";
+        }
         return null;
+    }
+
+    private static boolean allZero(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

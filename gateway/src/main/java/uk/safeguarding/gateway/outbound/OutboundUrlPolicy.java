@@ -141,12 +141,12 @@ public class OutboundUrlPolicy {
         for (InetAddress a : addresses) {
             String range = AddressClass.nonPublicRange(a);
             if (range != null && !allowPrivate) {
-                throw new Refused(Rule.URL_ADDRESS_NOT_ALLOWED, host + " resolves to " + a.getHostAddress() + ", a " + range
-                        + " address, refused for outbound calls");
+                // Rule and host only: the message is stored in last_error and shown to administrators and
+                // DPOs, who need not learn the internal addresses a name resolves to.
+                throw new Refused(Rule.URL_ADDRESS_NOT_ALLOWED, host + " resolves to a non-public address, refused for outbound calls");
             }
             if (!https && (range == null || !range.startsWith("loopback"))) {
-                throw new Refused(Rule.URL_NOT_HTTPS, host + " resolves to " + a.getHostAddress()
-                        + ", not a loopback address: plain http is refused");
+                throw new Refused(Rule.URL_NOT_HTTPS, host + " resolves to an address that is not loopback: plain http is refused");
             }
         }
         return new Target(uri, host, port(uri), https, addresses[0]);

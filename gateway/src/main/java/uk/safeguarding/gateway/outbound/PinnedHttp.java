@@ -1,10 +1,10 @@
 package uk.safeguarding.gateway.outbound;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
@@ -13,6 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * HTTP requests to a URL that {@link OutboundUrlPolicy#resolve} has checked, connected to the checked
@@ -28,11 +31,15 @@ public class PinnedHttp {
     public record Response(int status, String body, boolean truncated) {
     }
 
+    private final Vertx vertx;
     private final HttpClient client;
 
     PinnedHttp(Vertx vertx) {
+        this.vertx = vertx;
+        // Not traced: no client span records a recipient's URL, and no traceparent is passed on to it
+        // (the delivery's own span, Tracing.startDelivery, names only the alert and the agency).
         this.client = vertx.createHttpClient(new HttpClientOptions().setVerifyHost(true).setForceSni(true)
-                .setKeepAlive(true).setMaxPoolSize(32));
+                .setKeepAlive(true).setMaxPoolSize(32).setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE));
     }
 
     @PreDestroy
@@ -41,8 +48,14 @@ public class PinnedHttp {
     }
 
     /**
-     * Sends one request and completes with the response, keeping at most {@code maxBody} bytes of its body
-     * (the rest is read and dropped, so a receiver cannot make the gateway buffer without limit).
+     * Sends one request. The returned future always completes within {@code timeout} (an overall deadline
+     * for connect, send, status and body, not an idle timer a receiver can keep resetting with a trickle):
+     * at the deadline the request is reset and the future fails with a {@link TimeoutException}.
+     * At most {@code maxBody} bytes of the body are kept; once more arrive the connection is reset and the
+     * future completes with what was kept ({@code truncated}). With {@code maxBody} 0 the body is not waited
+     * for: the future completes with the status alone, and the body is drained in the background only until
+     * the deadline, when an unfinished response is reset (so the connection can be reused when the body is
+     * short, and a trickling receiver holds one connection for at most {@code timeout}).
      */
     public CompletableFuture<Response> send(HttpMethod method, OutboundUrlPolicy.Target target, Map<String, String> headers,
             String body, Duration timeout, int maxBody) {
@@ -51,22 +64,62 @@ public class PinnedHttp {
                 .setHost(target.host()).setPort(target.port()).setSsl(target.https()).setURI(target.requestUri())
                 .setConnectTimeout(timeout.toMillis()).setIdleTimeout(timeout.toMillis()).setFollowRedirects(false);
         headers.forEach(options::putHeader);
-        Future<Response> response = client.request(options)
-                .compose(request -> request.send(body == null ? Buffer.buffer() : Buffer.buffer(body)))
-                .compose(resp -> {
-                    Buffer kept = Buffer.buffer();
-                    boolean[] truncated = {false};
-                    resp.handler(chunk -> {
-                        int room = maxBody - kept.length();
-                        if (chunk.length() > room) {
-                            truncated[0] = true;
-                        }
-                        if (room > 0) {
-                            kept.appendBuffer(chunk, 0, Math.min(room, chunk.length()));
-                        }
-                    });
-                    return resp.end().map(v -> new Response(resp.statusCode(), kept.toString(), truncated[0]));
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        AtomicBoolean finished = new AtomicBoolean();
+        long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
+            result.completeExceptionally(new TimeoutException("no complete answer within " + timeout));
+            if (!finished.get() && sent.get() != null) {
+                sent.get().reset();
+            }
+        });
+        Runnable done = () -> {
+            finished.set(true);
+            vertx.cancelTimer(timer);
+        };
+        client.request(options).onFailure(e -> {
+            done.run();
+            result.completeExceptionally(e);
+        }).onSuccess(request -> {
+            sent.set(request);
+            if (result.isDone()) {
+                request.reset();
+                return;
+            }
+            request.send(body == null ? Buffer.buffer() : Buffer.buffer(body)).onFailure(e -> {
+                done.run();
+                result.completeExceptionally(e);
+            }).onSuccess(resp -> {
+                if (maxBody <= 0) {
+                    result.complete(new Response(resp.statusCode(), "", false));
+                    resp.handler(chunk -> { });
+                    resp.end().onComplete(v -> done.run());
+                    return;
+                }
+                Buffer kept = Buffer.buffer();
+                resp.handler(chunk -> {
+                    if (result.isDone()) {
+                        return;
+                    }
+                    int room = maxBody - kept.length();
+                    kept.appendBuffer(chunk, 0, Math.min(room, chunk.length()));
+                    if (chunk.length() > room) {
+                        // Past the limit: stop here rather than drain whatever (and however slowly) it sends.
+                        done.run();
+                        result.complete(new Response(resp.statusCode(), kept.toString(), true));
+                        request.reset();
+                    }
                 });
-        return response.toCompletionStage().toCompletableFuture();
+                resp.end().onComplete(v -> {
+                    done.run();
+                    if (v.succeeded()) {
+                        result.complete(new Response(resp.statusCode(), kept.toString(), false));
+                    } else {
+                        result.completeExceptionally(v.cause());
+                    }
+                });
+            });
+        });
+        return result;
     }
 }

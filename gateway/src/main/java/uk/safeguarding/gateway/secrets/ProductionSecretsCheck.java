@@ -26,6 +26,8 @@ public class ProductionSecretsCheck {
             + "'echo \"k1:$(openssl rand -base64 32)\"' and provide it from the Secret gateway-secrets-key (docs/OPERATIONS.md)";
     /** The key id of the dev/test encryption key in application.properties; never valid in production. */
     static final String DEV_KEY_ID = "dev-only";
+    /** The bytes of that key: a copy under another id is still the key everybody has. */
+    private static final byte[] DEV_KEY_BYTES = java.util.Base64.getDecoder().decode("ZGV2LW9ubHkta2V5LW5ldmVyLWluLXByb2R1Y3Rpb24=");
     /** Settings production must have, whatever their value. */
     static final List<String> REQUIRED = List.of("gateway.secrets.key", "quarkus.oidc.credentials.secret");
 
@@ -70,7 +72,7 @@ public class ProductionSecretsCheck {
             }
         }
         String key = config.get("gateway.secrets.key");
-        if (key != null && key.startsWith(DEV_KEY_ID + ":")) {
+        if (key != null && (key.startsWith(DEV_KEY_ID + ":") || isDevKey(key))) {
             problems.add("gateway.secrets.key is the dev-only key from application.properties (set GATEWAY_SECRETS_KEY)");
         }
         for (Map.Entry<String, String> e : new TreeMap<>(config).entrySet()) {
@@ -78,10 +80,21 @@ public class ProductionSecretsCheck {
             if (value.contains("dev-secret-") || value.contains("dev-password-")) {
                 problems.add(e.getKey() + " has a dev-only default value (dev-secret-*/dev-password-*): set it from a Secret");
             }
-            if (e.getKey().startsWith("gateway.secrets.previous-keys") && value.contains(DEV_KEY_ID + ":")) {
+            if (e.getKey().startsWith("gateway.secrets.previous-keys") && (value.contains(DEV_KEY_ID + ":")
+                    || java.util.Arrays.stream(value.split(",")).anyMatch(ProductionSecretsCheck::isDevKey))) {
                 problems.add(e.getKey() + " still lists the dev-only key");
             }
         }
         return problems;
+    }
+
+    /** True when an {@code id:base64} key entry holds the dev key's bytes, whatever its id. */
+    static boolean isDevKey(String entry) {
+        String material = entry.substring(entry.lastIndexOf(':') + 1).trim();
+        try {
+            return java.security.MessageDigest.isEqual(DEV_KEY_BYTES, java.util.Base64.getDecoder().decode(material));
+        } catch (IllegalArgumentException e) {
+            return false; // not base64: SecretBox refuses it at start, with its own message
+        }
     }
 }

@@ -207,17 +207,25 @@ class SignatoryStore {
     Uni<UUID> subscribe(SqlClient tx, String agencyId, String url, String secret, String actor) {
         UUID id = UUID.randomUUID();
         return tx.preparedQuery("INSERT INTO alert_subscription (id, agency_id, url, secrets, created_by) VALUES ($1, $2, $3, $4, $5)")
-                .execute(Tuple.of(id, agencyId, url, new JsonArray().add(secrets.sealWebhook(secret)), actor)).replaceWith(id);
+                .execute(Tuple.of(id, agencyId, url, new JsonArray().add(secrets.sealWebhook(id, url, secret)), actor)).replaceWith(id);
     }
 
     /** Adds a webhook secret; the newest two stay live (both sign) until the previous one is retired. Empty if no subscription. */
     Uni<Optional<Integer>> addWebhookSecret(SqlClient tx, String agencyId, String secret) {
-        return tx.preparedQuery("""
-                        UPDATE alert_subscription SET secrets = jsonb_build_array(secrets -> -1, $2::text), updated_at = now()
-                        WHERE agency_id = $1 RETURNING jsonb_array_length(secrets) AS live
-                        """)
-                .execute(Tuple.of(agencyId, secrets.sealWebhook(secret)))
-                .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next().getInteger("live")) : Optional.empty());
+        // The sealed value is bound to the row's id and URL, so they are read (and the row locked) first.
+        return tx.preparedQuery("SELECT id, url FROM alert_subscription WHERE agency_id = $1 FOR UPDATE").execute(Tuple.of(agencyId))
+                .chain(found -> {
+                    if (!found.iterator().hasNext()) {
+                        return Uni.createFrom().item(Optional.<Integer>empty());
+                    }
+                    io.vertx.mutiny.sqlclient.Row row = found.iterator().next();
+                    return tx.preparedQuery("""
+                                    UPDATE alert_subscription SET secrets = jsonb_build_array(secrets -> -1, $2::text), updated_at = now()
+                                    WHERE id = $1 RETURNING jsonb_array_length(secrets) AS live
+                                    """)
+                            .execute(Tuple.of(row.getUUID("id"), secrets.sealWebhook(row.getUUID("id"), row.getString("url"), secret)))
+                            .map(rows -> Optional.of(rows.iterator().next().getInteger("live")));
+                });
     }
 
     Uni<Optional<Integer>> retirePreviousWebhookSecret(SqlClient tx, String agencyId) {

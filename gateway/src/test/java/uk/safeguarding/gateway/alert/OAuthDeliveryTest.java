@@ -78,6 +78,54 @@ class OAuthDeliveryTest {
         }
     }
 
+    /**
+     * The runtime role can rewrite the oauth column: a client secret copied into another subscription, or
+     * left under a token URL pointed elsewhere, no longer decrypts, so the delivery fails with a clear
+     * error and no token request (no client secret) goes anywhere.
+     */
+    @Test
+    void aCopiedOrRepointedClientSecretIsNeverSent() throws Exception {
+        clearSubscriptions();
+        List<String> tokenRequests = new CopyOnWriteArrayList<>();
+        HttpServer tokenServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        tokenServer.createContext("/", exchange -> {
+            tokenRequests.add(exchange.getRequestURI().getPath());
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        tokenServer.start();
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            String base = "http://127.0.0.1:" + tokenServer.getAddress().getPort();
+            given().auth().oauth2(admin()).contentType(ContentType.JSON)
+                    .body(Map.of("agency", HOST_POLICE, "url", receiver.url(HOST_POLICE),
+                            "oauth", Map.of("tokenUrl", base + "/oauth2/token", "clientId", "gateway-alerts", "clientSecret", "s3cret-value")))
+                    .when().post("/api/v1/admin/subscriptions").then().statusCode(201);
+            subscribe(receiver, HOST_HEALTH);
+            // The victim's ciphertext copied into another subscription, and the victim's own token URL re-pointed.
+            uk.safeguarding.gateway.support.Db.update("UPDATE alert_subscription h SET oauth = p.oauth FROM alert_subscription p "
+                    + "WHERE p.agency_id = ? AND h.agency_id = ?", HOST_POLICE, HOST_HEALTH);
+            uk.safeguarding.gateway.support.Db.update("UPDATE alert_subscription SET oauth = oauth || jsonb_build_object('tokenUrl', ?::text) "
+                    + "WHERE agency_id = ?", base + "/attacker/token", HOST_POLICE);
+            String tag = "moved" + System.nanoTime();
+            uk.safeguarding.gateway.support.Db.update("INSERT INTO alert (id, recipient_agency, event, payload) VALUES "
+                    + "(gen_random_uuid(), ?, ?, '{}'::jsonb), (gen_random_uuid(), ?, ?, '{}'::jsonb)", HOST_POLICE, tag, HOST_HEALTH, tag);
+            await().atMost(Duration.ofSeconds(15)).until(() -> uk.safeguarding.gateway.support.Db.count(
+                    "SELECT count(*) FROM alert WHERE event = ? AND attempts >= 1", tag) == 2);
+            for (Map<String, Object> row : uk.safeguarding.gateway.support.Db.query(
+                    "SELECT status, last_error FROM alert WHERE event = ?", tag)) {
+                assertEquals("PENDING", row.get("status"));
+                assertTrue(String.valueOf(row.get("last_error")).contains("stored secret unusable"), row.toString());
+            }
+            assertEquals(List.of(), tokenRequests, "no token request, so no client secret, went anywhere");
+            List<Object> ids = uk.safeguarding.gateway.support.Db.query("SELECT id::text AS id FROM alert WHERE event = ?", tag)
+                    .stream().map(r -> r.get("id")).toList();
+            assertTrue(receiver.deliveries().stream().noneMatch(d -> ids.contains(d.webhookId())), "nothing delivered");
+        } finally {
+            tokenServer.stop(0);
+            clearSubscriptions();
+        }
+    }
+
     @Test
     void anOAuthTokenUrlMustBeHttps() {
         given().auth().oauth2(admin()).contentType(ContentType.JSON)

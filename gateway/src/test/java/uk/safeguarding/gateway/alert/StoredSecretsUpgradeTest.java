@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgPool;
@@ -91,8 +90,8 @@ class StoredSecretsUpgradeTest {
             assertEquals(before.get("la:A").substring(before.get("la:A").length() - 20),
                     encrypted.get("la:A").substring(encrypted.get("la:A").length() - 20), "updated_at is not touched");
             assertEquals(0, first.reencryptAll().await().atMost(Duration.ofSeconds(30)), "a second start has nothing to do");
-            assertEquals(List.of(WEBHOOK_A, WEBHOOK_B), first.openWebhooks(secretsOf(pool, "la:A")));
-            assertEquals(CLIENT_SECRET, first.openOAuth(oauthOf(pool, "la:A")).getString("clientSecret"));
+            assertEquals(List.of(WEBHOOK_A, WEBHOOK_B), webhooksOf(first, pool, "la:A"));
+            assertEquals(CLIENT_SECRET, oauthOf(first, pool, "la:A").getString("clientSecret"));
 
             try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
                 SQLException refused = assertThrows(SQLException.class, () -> s.execute(
@@ -103,18 +102,43 @@ class StoredSecretsUpgradeTest {
                         + "'{\"clientSecret\": \"plain\"}' WHERE agency_id = 'la:A'"));
             }
 
+            // Bound to the row and destination: a ciphertext copied into another subscription, or left under
+            // a token URL or webhook URL changed in the database (as the runtime role could), does not open.
+            String ownOfB = rowOf(pool, "la:B").getJsonArray("secrets").encode();
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("UPDATE alert_subscription b SET secrets = a.secrets, oauth = a.oauth FROM alert_subscription a "
+                        + "WHERE a.agency_id = 'la:A' AND b.agency_id = 'la:B'");
+            }
+            for (String moved : List.of("webhook", "oauth")) {
+                SecretBox.SecretUnavailableException copied = assertThrows(SecretBox.SecretUnavailableException.class,
+                        () -> { if (moved.equals("webhook")) { webhooksOf(first, pool, "la:B"); } else { oauthOf(first, pool, "la:B"); } },
+                        moved + " secret copied to another subscription");
+                assertTrue(copied.getMessage().contains("fails authentication"), copied.getMessage());
+            }
+            assertEquals(0, first.reencryptAll().await().atMost(Duration.ofSeconds(30)), "a moved value is not re-bound at start");
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("UPDATE alert_subscription SET oauth = oauth || '{\"tokenUrl\": \"https://attacker.example/token\"}', "
+                        + "url = 'https://attacker.example/hook' WHERE agency_id = 'la:A'");
+                assertThrows(SecretBox.SecretUnavailableException.class, () -> oauthOf(first, pool, "la:A"), "tokenUrl changed");
+                assertThrows(SecretBox.SecretUnavailableException.class, () -> webhooksOf(first, pool, "la:A"), "url changed");
+                s.execute("UPDATE alert_subscription SET oauth = oauth || '{\"tokenUrl\": \"https://idp.example/token\"}', "
+                        + "url = 'https://a.example/hook' WHERE agency_id = 'la:A'");
+                s.execute("UPDATE alert_subscription SET secrets = '" + ownOfB + "', oauth = NULL WHERE agency_id = 'la:B'");
+            }
+            assertEquals(CLIENT_SECRET, oauthOf(first, pool, "la:A").getString("clientSecret"), "restored, it opens again");
+
             // Rotation: k2 current, k1 still readable; one start moves every value to k2.
             String k2 = key("k2");
             StoredSecrets rotated = new StoredSecrets(new SecretBox(k2, List.of(k1)), pool);
             assertEquals(2, rotated.reencryptAll().await().atMost(Duration.ofSeconds(30)));
             assertFalse(String.join("", rows(db).values()).contains("gcm1:k1:"), "nothing left under k1");
-            assertEquals(List.of(WEBHOOK_A, WEBHOOK_B), rotated.openWebhooks(secretsOf(pool, "la:A")));
+            assertEquals(List.of(WEBHOOK_A, WEBHOOK_B), webhooksOf(rotated, pool, "la:A"));
 
             // k2 removed too early: values under it are left as they are, and reading them names the key.
             StoredSecrets lost = new StoredSecrets(new SecretBox(key("k3"), List.of()), pool);
             assertEquals(0, lost.reencryptAll().await().atMost(Duration.ofSeconds(30)));
             SecretBox.SecretUnavailableException e = assertThrows(SecretBox.SecretUnavailableException.class,
-                    () -> lost.openWebhooks(secretsOf(pool, "la:B")));
+                    () -> webhooksOf(lost, pool, "la:B"));
             assertTrue(e.getMessage().contains("k2"), e.getMessage());
             pool.close().await().atMost(Duration.ofSeconds(10));
         } finally {
@@ -122,15 +146,19 @@ class StoredSecretsUpgradeTest {
         }
     }
 
-    private static JsonArray secretsOf(Pool pool, String agency) {
-        return pool.preparedQuery("SELECT secrets FROM alert_subscription WHERE agency_id = $1")
+    private static io.vertx.mutiny.sqlclient.Row rowOf(Pool pool, String agency) {
+        return pool.preparedQuery("SELECT id, url, secrets, oauth FROM alert_subscription WHERE agency_id = $1")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(agency)).await().atMost(Duration.ofSeconds(10))
-                .iterator().next().getJsonArray("secrets");
+                .iterator().next();
     }
 
-    private static JsonObject oauthOf(Pool pool, String agency) {
-        return (JsonObject) pool.preparedQuery("SELECT oauth FROM alert_subscription WHERE agency_id = $1")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(agency)).await().atMost(Duration.ofSeconds(10))
-                .iterator().next().getValue("oauth");
+    private static List<String> webhooksOf(StoredSecrets stored, Pool pool, String agency) {
+        io.vertx.mutiny.sqlclient.Row r = rowOf(pool, agency);
+        return stored.openWebhooks(r.getUUID("id"), r.getString("url"), r.getJsonArray("secrets"));
+    }
+
+    private static JsonObject oauthOf(StoredSecrets stored, Pool pool, String agency) {
+        io.vertx.mutiny.sqlclient.Row r = rowOf(pool, agency);
+        return stored.openOAuth(r.getUUID("id"), (JsonObject) r.getValue("oauth"));
     }
 }

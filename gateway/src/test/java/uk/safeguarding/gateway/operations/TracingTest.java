@@ -107,6 +107,33 @@ class TracingTest {
         }
     }
 
+    /**
+     * A request naming a child in its path and query, followed into the trace: no span attribute or name
+     * holds the child's id, the NHS-number-like value or the query string; the path keeps its route words.
+     */
+    @Test
+    void noSpanCarriesAChildsIdentifierOrAQuery() {
+        String traceId = hex(32);
+        String childId = java.util.UUID.randomUUID().toString();
+        String nhs = Fixtures.nhsNumber();
+        given().auth().oauth2(TestTokens.forAgency("police:met").roles("practitioner").subject("tracer").sign())
+                .header("Purpose-Of-Use", "SAFEGUARDING")
+                .header("traceparent", "00-" + traceId + "-" + hex(16) + "-01")
+                .when().get("/api/v1/children/" + childId + "/risk-assessments?child=https://fhir.nhs.uk/Id/nhs-number|" + nhs)
+                .then().statusCode(org.hamcrest.Matchers.lessThan(500));
+        await().atMost(Duration.ofSeconds(20)).until(() -> spans.getFinishedSpanItems().stream()
+                .anyMatch(s -> s.getTraceId().equals(traceId) && s.getKind() == SpanKind.SERVER));
+        List<SpanData> trace = spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(traceId)).toList();
+        SpanData server = trace.stream().filter(s -> s.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
+        assertEquals("/api/v1/children/{id}/risk-assessments", attribute(server, "url.path"), server.getAttributes().toString());
+        for (SpanData span : trace) {
+            String everything = span.getName() + " " + span.getAttributes();
+            for (String secret : List.of(childId, nhs, "nhs-number|", "child=")) {
+                assertFalse(everything.contains(secret), secret + " in span " + everything);
+            }
+        }
+    }
+
     private static void clearSubscriptions() {
         try {
             Db.update("DELETE FROM alert_subscription");

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import uk.safeguarding.gateway.support.TricklingServer;
 
 /**
  * The connection goes to the checked address and nowhere else: a name that does not resolve at all
@@ -47,8 +48,7 @@ class PinnedHttpTest {
         try {
             PinnedHttp http = new PinnedHttp(vertx);
             int port = server.getAddress().getPort();
-            OutboundUrlPolicy.Target target = new OutboundUrlPolicy.Target(URI.create("http://receiver.invalid:" + port + "/hook?a=1"),
-                    "receiver.invalid", port, false, InetAddress.getLoopbackAddress());
+            OutboundUrlPolicy.Target target = target(port, "/hook?a=1");
             PinnedHttp.Response response = http.send(HttpMethod.POST, target, Map.of("content-type", "text/plain"), "hello",
                     Duration.ofSeconds(5), 100).get(10, TimeUnit.SECONDS);
             assertEquals(200, response.status());
@@ -56,8 +56,7 @@ class PinnedHttpTest {
             assertTrue(response.truncated());
             assertEquals(List.of("receiver.invalid:" + port + " /hook?a=1 hello"), seen, "reached without DNS, the name in Host");
 
-            OutboundUrlPolicy.Target moved = new OutboundUrlPolicy.Target(URI.create("http://receiver.invalid:" + port + "/moved"),
-                    "receiver.invalid", port, false, InetAddress.getLoopbackAddress());
+            OutboundUrlPolicy.Target moved = target(port, "/moved");
             assertEquals(302, http.send(HttpMethod.POST, moved, Map.of(), "", Duration.ofSeconds(5), 0)
                     .get(10, TimeUnit.SECONDS).status());
             assertEquals(2, seen.size(), "the redirect was not followed: " + seen);
@@ -65,5 +64,47 @@ class PinnedHttpTest {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             server.stop(0);
         }
+    }
+
+    /**
+     * A receiver that answers 200 and then trickles a chunked body forever (one byte every 100 ms, so an
+     * idle timer would never fire) cannot hold a request past its deadline: with no body wanted the status
+     * is the answer at once; with a body wanted the request fails at the deadline. A receiver that never
+     * answers at all fails at the deadline too.
+     */
+    @Test
+    void aTricklingOrSilentReceiverCannotHoldARequestPastItsDeadline() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try (TricklingServer server = new TricklingServer(100)) {
+            PinnedHttp http = new PinnedHttp(vertx);
+            int port = server.port();
+            Duration deadline = Duration.ofMillis(1500);
+
+            long start = System.nanoTime();
+            assertEquals(200, http.send(HttpMethod.POST, target(port, "/trickle"), Map.of(), "a", deadline, 0)
+                    .get(deadline.toMillis() + 500, TimeUnit.MILLISECONDS).status(), "the status is the answer");
+            assertTrue(elapsedMs(start) < deadline.toMillis(), "not held by the body: " + elapsedMs(start) + " ms");
+
+            for (String path : List.of("/trickle", "/silent")) {
+                long began = System.nanoTime();
+                java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                        java.util.concurrent.ExecutionException.class, () -> http.send(HttpMethod.POST, target(port, path),
+                                Map.of(), "a", deadline, 100).get(deadline.toMillis() + 500, TimeUnit.MILLISECONDS), path);
+                assertTrue(failed.getCause() instanceof java.util.concurrent.TimeoutException, path + ": " + failed.getCause());
+                long took = elapsedMs(began);
+                assertTrue(took >= deadline.toMillis() - 50 && took < deadline.toMillis() + 500, path + " took " + took + " ms");
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static OutboundUrlPolicy.Target target(int port, String path) {
+        return new OutboundUrlPolicy.Target(URI.create("http://receiver.invalid:" + port + path), "receiver.invalid", port,
+                false, InetAddress.getLoopbackAddress());
+    }
+
+    private static long elapsedMs(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 }

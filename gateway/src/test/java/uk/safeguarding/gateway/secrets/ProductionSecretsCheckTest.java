@@ -43,4 +43,18 @@ class ProductionSecretsCheckTest {
         assertTrue(all.contains("GATEWAY_SECRETS_KEY") && all.contains("openssl rand -base64 32")
                 && all.contains("gateway-secrets-key"), all);
     }
+
+    @Test
+    void theDevKeyIsRecognisedByItsBytesUnderAnyId() {
+        String renamed = "k7:ZGV2LW9ubHkta2V5LW5ldmVyLWluLXByb2R1Y3Rpb24=";
+        String all = String.join("\n", ProductionSecretsCheck.problems(java.util.Map.of(
+                "gateway.secrets.key", renamed, "quarkus.oidc.credentials.secret", "a-real-one",
+                "gateway.secrets.previous-keys", "k1:" + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "," + renamed)));
+        assertTrue(all.contains("gateway.secrets.key is the dev-only key"), all);
+        assertTrue(all.contains("gateway.secrets.previous-keys still lists the dev-only key"), all);
+        String fine = String.join("\n", ProductionSecretsCheck.problems(java.util.Map.of(
+                "gateway.secrets.key", "k7:" + java.util.Base64.getEncoder().encodeToString(new byte[32]),
+                "quarkus.oidc.credentials.secret", "a-real-one")));
+        assertTrue(fine.isEmpty(), "another key passes: " + fine);
+    }
 }
