@@ -21,7 +21,9 @@ import uk.safeguarding.protocol.engine.Decision;
  * returning home, changes of the shared risk level, and the other events agencies raise. Each is
  * released by the decision of the case-event read ({@link CaseEventResource#read}): the event as the
  * record, its raiser as the source, the categories it holds, whether the child is missing for the
- * reader. Only the event's type is shown; its details stay behind the link.
+ * reader. Only the event's type is shown; its details stay behind the link. A disagreement's steps are
+ * told by {@link uk.safeguarding.gateway.disagreement.DisagreementChronology} under the challenge read's
+ * stricter rule (the parties only), so their case events are not listed again here.
  */
 @ApplicationScoped
 public class CaseEventChronology implements ChronologySource {
@@ -42,7 +44,7 @@ public class CaseEventChronology implements ChronologySource {
                     NULL::text AS other_agency, e.type AS code,
                     jsonb_build_object('recordedAt', e.recorded_at, 'categories',
                         (SELECT coalesce(jsonb_agg(k), '[]'::jsonb) FROM jsonb_object_keys(e.details) k)) AS facts
-                FROM case_event e WHERE e.child_id = $1
+                FROM case_event e WHERE e.child_id = $1 AND e.type NOT LIKE 'disagreement-%'
                 """;
     }
 
