@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import uk.safeguarding.gateway.support.Api;
@@ -230,6 +231,21 @@ class ChronologyTest {
         assertTrue(before.stream().allMatch(e -> Instant.parse((String) e.get("at")).isBefore(Instant.parse(middle))));
         assertTrue(after.stream().noneMatch(e -> Instant.parse((String) e.get("at")).isBefore(Instant.parse(middle))));
         assertEquals(whole.size(), before.size() + after.size());
+    }
+
+    @Inject
+    ChronologyResource resource;
+
+    /** bench/run's chronology step gives pgbench the gateway's own statement: this keeps the file equal to it. */
+    @Test
+    void theBenchRunsTheGatewaysStatement() throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Path.of("..", "bench", "chronology", "chronology.sql");
+        String expected = "-- Written by ChronologyTest from ChronologyResource#sql(): the statement one page of the chronology\n"
+                + "-- runs ($1 child, $2 from, $3 to, $4 kinds, $5-$7 cursor, $8 batch size). Do not edit.\n" + resource.sql();
+        if (!java.nio.file.Files.exists(file) || !java.nio.file.Files.readString(file).equals(expected)) {
+            java.nio.file.Files.writeString(file, expected);
+            throw new AssertionError("bench/chronology/chronology.sql was out of date and has been rewritten: commit it");
+        }
     }
 
     @Test
