@@ -43,6 +43,13 @@ FROM case_event e WHERE e.child_id = $1 AND e.type NOT LIKE 'disagreement-%')
     jsonb_build_object('recordedAt', e.recorded_at) AS facts
 FROM return_interview ri JOIN missing_episode e ON e.id = ri.episode_id WHERE ri.child_id = $1)
     UNION ALL
+    (SELECT p.recorded_at AS at, 'trigger-plan'::text AS kind, p.id::text AS entry_key, p.id AS record_id,
+    (SELECT n.recorded_by FROM trigger_plan n WHERE n.child_id = p.child_id ORDER BY n.recorded_at DESC, n.id
+        LIMIT 1) AS owner, p.recorded_by AS agency, NULL::text AS other_agency,
+    CASE WHEN p.supersedes IS NULL THEN 'AGREED' ELSE 'REVISED' END AS code,
+    jsonb_build_object('reviewDate', p.review_date) AS facts
+FROM trigger_plan p WHERE p.child_id = $1)
+    UNION ALL
     (SELECT r.created_at AS at, 'referral'::text AS kind, r.id::text AS entry_key, r.id AS record_id,
     r.requester_agency AS owner, r.requester_agency AS agency, r.home_council AS other_agency,
     'SENT'::text AS code, jsonb_build_object('createdAt', r.created_at, 'body', r.body, 'attachments',

@@ -92,11 +92,11 @@ public class ChronologyResource {
     }
 
     @Operation(summary = "The child's multi-agency chronology, oldest first",
-        description = "Referrals and responses, placements, missing and found, return interviews, risk assessments by agency, shared risk changes, consent, professional disagreements with their escalation steps. Each entry is released only when the record's own read would release it to the caller; withheld entries are left out (no counts, no gaps). Keyset-paged: pass `next` as `cursor`.")
+        description = "Referrals and responses, placements, missing and found, return interviews, risk assessments by agency, shared risk changes, consent, trigger plan versions, professional disagreements with their escalation steps. Each entry is released only when the record's own read would release it to the caller; withheld entries are left out (no counts, no gaps). Keyset-paged: pass `next` as `cursor`.")
     @Parameter(ref = "PurposeOfUse")
     @Parameter(name = "from", description = "Only events at or after this instant (ISO-8601, e.g. 2026-01-01T00:00:00Z).")
     @Parameter(name = "to", description = "Only events before this instant (ISO-8601).")
-    @Parameter(name = "kind", description = "Only these kinds (repeatable): referral, referral-response, placement, missing, found, return-home, return-interview, risk-assessment, shared-risk-change, case-event, consent, disagreement.")
+    @Parameter(name = "kind", description = "Only these kinds (repeatable): referral, referral-response, placement, missing, found, return-home, return-interview, risk-assessment, shared-risk-change, case-event, consent, disagreement, trigger-plan.")
     @Parameter(name = "cursor", description = "The `next` value of the previous page.")
     @Parameter(name = "limit", description = "Entries per page, 1 to 200 (default 50).")
     @APIResponse(responseCode = "200", description = "One page of the chronology as released to the caller.",

@@ -102,6 +102,12 @@ class ChronologyTest {
                 "grounds", "The placement's own observations were not asked for.")).when().post("/api/v1/challenges")
                 .then().statusCode(201);
 
+        // A trigger plan agreed by the placing council (kept by the placing council and the provider only).
+        as(PLACING).body(Map.of("reviewDate", LocalDate.now().plusMonths(2).toString(),
+                        "actions", List.of(Map.of("who", "provider", "what", "Search the home and ring her phone")),
+                        "thresholds", List.of(Map.of("afterMinutes", 30, "action", "Report missing to Lancashire police"))))
+                .when().post("/api/v1/children/" + child + "/trigger-plan/versions").then().statusCode(201);
+
         // Missing, reported by the provider, found by the host police.
         String episode = Api.as(PROVIDER, "staff-1", "MISSING-RESPONSE", "provider")
                 .body(Map.of("circumstances", "did not return")).when().post("/api/v1/children/" + child + "/missing-episodes")
@@ -179,9 +185,13 @@ class ChronologyTest {
                 assertEquals(status(agency, "/api/v1/challenges/" + id) == 200, ids(story, "disagreement").contains(id),
                         agency + " challenge");
             }
+            // Trigger plans: as the plan history read.
+            assertEquals(status(agency, "/api/v1/children/" + child + "/trigger-plan/versions") == 200,
+                    story.stream().anyMatch(e -> "trigger-plan".equals(e.get("kind"))), agency + " trigger plan");
             // No free text: nothing the records' own text fields hold.
             String body = read(agency, "?limit=200").asString();
-            for (String text : List.of("older males", "older adults", "intelligence of last week", "Blackpool", "cars with adult")) {
+            for (String text : List.of("older males", "older adults", "intelligence of last week", "Blackpool", "cars with adult",
+                    "ring her phone")) {
                 assertFalse(body.contains(text), agency + " shows " + text);
             }
         }
@@ -191,6 +201,8 @@ class ChronologyTest {
         assertNotEquals(stories.get(HOST_COUNCIL), stories.get(SCHOOL));
         List<Map<String, Object>> council = stories.get(PLACING);
         assertTrue(council.stream().anyMatch(e -> "referral".equals(e.get("kind"))), "the council received the referral");
+        assertTrue(council.stream().anyMatch(e -> "trigger-plan".equals(e.get("kind"))), "the council keeps the trigger plan");
+        assertTrue(stories.get(SCHOOL).stream().noneMatch(e -> "trigger-plan".equals(e.get("kind"))), "the school does not");
         assertEquals(List.of("ACKNOWLEDGED", "ACCEPTED"), council.stream().filter(e -> "referral-response".equals(e.get("kind")))
                 .map(e -> e.get("code")).toList());
         assertEquals(List.of("raised", "escalated"), council.stream().filter(e -> "disagreement".equals(e.get("kind")))

@@ -62,7 +62,7 @@ class ChronologyIT {
         String reviewBy = LocalDate.now().plusMonths(3).toString();
         String high = as(tower).body(Map.of("level", "HIGH", "rationale", "CSE indicators and repeated missing episodes",
                 "reviewBy", reviewBy)).when().post(url).then().statusCode(201).extract().path("id");
-        String medium = as(met).body(Map.of("level", "MEDIUM", "rationale", "Seen near the station with older males",
+        String medium = as(KeycloakTokens.userToken("officer.met")).body(Map.of("level", "MEDIUM", "rationale", "Seen near the station with older males",
                 "reviewBy", reviewBy)).when().post(url).then().statusCode(201).extract().path("id");
         as(met).body(Map.of("decision", Map.of("type", "risk-assessment", "id", high),
                 "grounds", "The assessment did not weigh our intelligence")).when().post("/api/v1/challenges").then().statusCode(201);
