@@ -25,9 +25,9 @@ import uk.safeguarding.gateway.support.KeycloakTokens;
 /**
  * Issue 24's "done when" for the chronology, with real tokens from the running realm against the
  * packaged gateway: one child, three agencies, three different stories. Tower Hamlets places the
- * child and assesses it HIGH, the Met assesses MEDIUM and challenges Tower Hamlets' assessment,
- * Lancashire challenges the Met's: each council sees only the disagreement it is party to, the Met
- * both; an agency with no part in the child's care gets the 404 of a random child.
+ * child and assesses it HIGH, the Met challenges that assessment, the home writes a trigger plan:
+ * Tower Hamlets reads the challenge and the plan, the Met the challenge only, Lancashire (the host
+ * council) neither; an agency with no part in the child's care gets the 404 of a random child.
  */
 @QuarkusIntegrationTest
 @QuarkusTestResource(value = KeycloakResource.class, restrictToAnnotatedClass = true)
@@ -55,6 +55,7 @@ class ChronologyIT {
         String met = KeycloakTokens.clientToken("police-met");
         String lancashire = KeycloakTokens.clientToken("la-lancashire");
         Map<String, Object> placement = new LinkedHashMap<>(Api.placement(Api.NHS, Fixtures.nhsNumber()));
+        placement.put("provider", "provider:SC123456");
         placement.put("homePolice", "police:met");
         String child = given().auth().oauth2(tower).header("Purpose-Of-Use", "CARE-PLANNING").contentType(ContentType.JSON)
                 .body(placement).when().post("/api/v1/placements").then().statusCode(201).extract().path("childId");
@@ -62,30 +63,35 @@ class ChronologyIT {
         String reviewBy = LocalDate.now().plusMonths(3).toString();
         String high = as(tower).body(Map.of("level", "HIGH", "rationale", "CSE indicators and repeated missing episodes",
                 "reviewBy", reviewBy)).when().post(url).then().statusCode(201).extract().path("id");
-        String medium = as(KeycloakTokens.userToken("officer.met")).body(Map.of("level", "MEDIUM", "rationale", "Seen near the station with older males",
-                "reviewBy", reviewBy)).when().post(url).then().statusCode(201).extract().path("id");
         as(met).body(Map.of("decision", Map.of("type", "risk-assessment", "id", high),
                 "grounds", "The assessment did not weigh our intelligence")).when().post("/api/v1/challenges").then().statusCode(201);
-        as(lancashire).body(Map.of("decision", Map.of("type", "risk-assessment", "id", medium),
-                "grounds", "The host authority's observations were not asked for")).when().post("/api/v1/challenges").then()
-                .statusCode(201);
+        given().auth().oauth2(KeycloakTokens.clientToken("provider-sc123456")).header("Purpose-Of-Use", "CARE-PLANNING")
+                .contentType(ContentType.JSON).body(Map.of("reviewDate", reviewBy,
+                        "actions", List.of(Map.of("who", "provider", "what", "Search the home, ring her phone")),
+                        "thresholds", List.of(Map.of("afterMinutes", 30, "action", "Report her missing to Lancashire police"))))
+                .when().post("/api/v1/children/" + child + "/trigger-plan/versions").then().statusCode(201);
 
         List<Map<String, Object>> towers = story(tower, child);
         List<Map<String, Object>> mets = story(met, child);
         List<Map<String, Object>> lancs = story(lancashire, child);
+        // Tower Hamlets: the challenge against it and the trigger plan it keeps; the Met: its challenge, not
+        // the plan; Lancashire, the host council: neither.
         assertEquals(List.of("police:met raised"), disagreements(towers));
-        assertEquals(List.of("la:E10000017 raised"), disagreements(lancs));
-        assertEquals(List.of("police:met raised", "la:E10000017 raised"), disagreements(mets));
+        assertEquals(List.of("police:met raised"), disagreements(mets));
+        assertEquals(List.of(), disagreements(lancs));
+        assertEquals(1, towers.stream().filter(e -> "trigger-plan".equals(e.get("kind"))).count(), towers.toString());
+        assertEquals(0, mets.stream().filter(e -> "trigger-plan".equals(e.get("kind"))).count(), mets.toString());
+        assertEquals(0, lancs.stream().filter(e -> "trigger-plan".equals(e.get("kind"))).count(), lancs.toString());
         assertNotEquals(towers, mets);
         assertNotEquals(towers, lancs);
         assertNotEquals(mets, lancs);
         for (List<Map<String, Object>> s : List.of(towers, mets, lancs)) {
             assertTrue(s.stream().anyMatch(e -> "placement".equals(e.get("kind"))), s.toString());
-            assertEquals(2, s.stream().filter(e -> "risk-assessment".equals(e.get("kind"))).count(), s.toString());
-            assertTrue(s.toString().indexOf("intelligence") < 0 && s.toString().indexOf("observations") < 0, "no free text");
+            assertEquals(1, s.stream().filter(e -> "risk-assessment".equals(e.get("kind"))).count(), s.toString());
+            assertTrue(s.toString().indexOf("intelligence") < 0 && s.toString().indexOf("ring her phone") < 0, "no free text");
         }
 
-        String outsider = KeycloakTokens.clientToken("provider-sc123456");
+        String outsider = KeycloakTokens.clientToken("provider-sc654321");
         ExtractableResponse<Response> hidden = as(outsider).when().get("/api/v1/children/" + child + "/chronology").then().extract();
         ExtractableResponse<Response> unknown = as(outsider).when().get("/api/v1/children/" + UUID.randomUUID() + "/chronology")
                 .then().extract();
