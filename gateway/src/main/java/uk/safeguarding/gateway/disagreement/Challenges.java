@@ -87,8 +87,13 @@ public class Challenges {
 
     /** Whether the agency is a party to the challenge as it stands (the partnership once it reached it). */
     boolean party(Row c, String agency) {
-        return agency.equals(c.getString("challenged_agency")) || agency.equals(c.getString("challenging_agency"))
-                || "partnership".equals(c.getString("level")) && agency.equals(partnership());
+        return party(c.getString("challenged_agency"), c.getString("challenging_agency"), c.getString("level"), agency);
+    }
+
+    /** As {@link #party(Row, String)}, from the challenge's columns (the chronology reads them in its own query). */
+    boolean party(String challenged, String challenging, String level, String agency) {
+        return agency.equals(challenged) || agency.equals(challenging)
+                || "partnership".equals(level) && agency.equals(partnership());
     }
 
     /** Spelt out, not built: the emitter declaration (emitters.yaml) finds each event in this source. */

@@ -52,7 +52,8 @@ class AuthorisationMatrixTest {
     static {
         probe(w -> w.id("referral"), "GET /api/v1/referrals/{id}", "POST /api/v1/referrals/{id}/acknowledge",
                 "POST /api/v1/referrals/{id}/accept", "POST /api/v1/referrals/{id}/decline", "GET /fhir/ServiceRequest/{id}");
-        probe(w -> w.id("childId"), "GET /api/v1/children/{childId}/involvement", "POST /api/v1/children/{childId}/returns",
+        probe(w -> w.id("childId"), "GET /api/v1/children/{childId}/involvement",
+                "GET /api/v1/children/{childId}/chronology", "POST /api/v1/children/{childId}/returns",
                 "POST /api/v1/children/{childId}/missing-episodes", "GET /api/v1/children/{childId}/philomena",
                 "PUT /api/v1/children/{childId}/philomena", "GET /api/v1/children/{childId}/risk-assessments",
                 "POST /api/v1/children/{childId}/risk-assessments", "POST /api/v1/children/{childId}/consent-overrides",

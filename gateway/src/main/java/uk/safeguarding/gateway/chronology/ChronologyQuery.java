@@ -1,0 +1,70 @@
+package uk.safeguarding.gateway.chronology;
+
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import uk.safeguarding.gateway.problem.ApiException;
+
+/**
+ * The one statement that reads a slice of a child's chronology: every source's fragment unioned, then
+ * filtered by period and kind, resumed after a keyset cursor and ordered by (at, kind, entry_key).
+ * The cursor is the key of the last entry a page showed, so entries inserted meanwhile never shift a
+ * page (no offset) and withheld rows leave no trace in it.
+ */
+final class ChronologyQuery {
+
+    /** Where a page resumes: strictly after this key. */
+    record Key(Instant at, String kind, String entryKey) {
+
+        String encode() {
+            String raw = at.toString() + "\n" + kind + "\n" + entryKey;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** A cursor this gateway issued, or a 400 naming {@code cursor}. */
+        static Key decode(String cursor) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\n", -1);
+                if (parts.length != 3 || parts[1].isEmpty() || parts[2].isEmpty()) {
+                    throw new IllegalArgumentException("parts");
+                }
+                return new Key(Instant.parse(parts[0]), parts[1], parts[2]);
+            } catch (IllegalArgumentException | DateTimeParseException e) {
+                throw ApiException.badRequest("cursor", "INVALID_CURSOR",
+                        "cursor must be the 'next' value of a previous page, unchanged.");
+            }
+        }
+    }
+
+    private ChronologyQuery() {
+    }
+
+    /** The statement for these sources (ordered by class name, so it is the same text on every replica). */
+    static String sql(List<ChronologySource> sources) {
+        String union = sources.stream().sorted(Comparator.comparing(s -> s.getClass().getName()))
+                .map(s -> "(" + s.sql().strip() + ")").collect(Collectors.joining("\n    UNION ALL\n    "));
+        // Concatenated, not formatted: a fragment may hold a LIKE pattern's '%'.
+        return "SELECT " + ChronologySource.COLUMNS + " FROM (\n    " + union + "\n) e\n" + """
+                WHERE ($2::timestamptz IS NULL OR e.at >= $2)
+                  AND ($3::timestamptz IS NULL OR e.at < $3)
+                  AND ($4::text[] IS NULL OR e.kind = ANY($4))
+                  AND ($5::timestamptz IS NULL OR (e.at, e.kind, e.entry_key) > ($5, $6::text, $7::text))
+                ORDER BY e.at, e.kind, e.entry_key
+                LIMIT $8
+                """;
+    }
+
+    static Tuple parameters(UUID childId, Instant from, Instant to, List<String> kinds, Key after, int limit) {
+        return Tuple.from(new Object[] {childId, from == null ? null : from.atOffset(ZoneOffset.UTC),
+                to == null ? null : to.atOffset(ZoneOffset.UTC), kinds == null ? null : kinds.toArray(String[]::new),
+                after == null ? null : after.at().atOffset(ZoneOffset.UTC), after == null ? null : after.kind(),
+                after == null ? null : after.entryKey(), limit});
+    }
+}
