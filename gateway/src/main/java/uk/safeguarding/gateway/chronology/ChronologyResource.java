@@ -96,7 +96,7 @@ public class ChronologyResource {
     @Parameter(ref = "PurposeOfUse")
     @Parameter(name = "from", description = "Only events at or after this instant (ISO-8601, e.g. 2026-01-01T00:00:00Z).")
     @Parameter(name = "to", description = "Only events before this instant (ISO-8601).")
-    @Parameter(name = "kind", description = "Only these kinds (repeatable): referral, referral-response, placement, missing, found, return-home, return-interview, risk-assessment, shared-risk-change, case-event, consent, disagreement, trigger-plan.")
+    @Parameter(name = "kind", description = "Only these kinds (repeatable): referral, referral-response, placement, missing, found, return-home, return-interview, risk-assessment, shared-risk-change, case-event, consent, disagreement, trigger-plan, strategy-discussion, strategy-decision, strategy-action, strategy-action-overdue.")
     @Parameter(name = "cursor", description = "The `next` value of the previous page.")
     @Parameter(name = "limit", description = "Entries per page, 1 to 200 (default 50).")
     @APIResponse(responseCode = "200", description = "One page of the chronology as released to the caller.",

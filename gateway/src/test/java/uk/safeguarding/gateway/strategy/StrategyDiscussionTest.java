@@ -202,6 +202,31 @@ class StrategyDiscussionTest {
     }
 
     @Test
+    void theDiscussionItsDecisionAndItsActionsAreInTheChildsChronologyOfTheConvenerAndTheInvitees() {
+        UUID child = AlertFixtures.placedChild();
+        String id = as(COUNCIL, "sw-1", "practitioner").body(discussion(child)).when().post(URL).then().statusCode(201)
+                .extract().path("id");
+        as(COUNCIL, "sw-1", "practitioner").body(Map.of("decision", "S47")).when().post(URL + "/" + id + "/decision")
+                .then().statusCode(200);
+        String action = as(COUNCIL, "sw-1", "practitioner")
+                .body(Map.of("ownerAgency", MET, "description", "Map the friendship group.",
+                        "dueOn", LocalDate.now(StrategyActionClock.LONDON).toString()))
+                .when().post(URL + "/" + id + "/actions").then().statusCode(201).extract().path("id");
+        String strategyKinds = "strategy-discussion,strategy-decision,strategy-action";
+        for (String reader : List.of(COUNCIL, MET)) {
+            var entries = as(reader, "r-1", "practitioner").queryParam("kind", (Object[]) strategyKinds.split(","))
+                    .when().get("/api/v1/children/" + child + "/chronology").then().statusCode(200).extract().jsonPath();
+            assertEquals(List.of("strategy-discussion", "strategy-decision", "strategy-action"), entries.getList("entries.kind"),
+                    reader + " reads the discussion's story");
+            assertTrue(entries.getList("entries.recordId").stream().allMatch(id::equals), reader);
+            assertEquals("S47", entries.getString("entries[1].code"));
+            assertTrue(!entries.prettify().contains("friendship") && !entries.prettify().contains("older adults"),
+                    "no free text in the chronology");
+        }
+        assertTrue(action != null);
+    }
+
+    @Test
     void theMaceViewListsTheChildrenThePartnershipTracksForExploitationToThePartnershipOnly() {
         UUID tracked = AlertFixtures.placedChild();
         UUID notExploitation = AlertFixtures.placedChild();
