@@ -72,6 +72,28 @@ WHERE r.child_id = $1 AND rr.decided_at IS NOT NULL)
     a.assessed_by_agency AS owner, a.assessed_by_agency AS agency, NULL::text AS other_agency, a.level AS code,
     jsonb_build_object('previousLevel', a.previous_level, 'downgrade', a.downgrade) AS facts
 FROM risk_assessment a WHERE a.child_id = $1)
+    UNION ALL
+    (SELECT d.held_at AS at, 'strategy-discussion'::text AS kind, d.id::text AS entry_key, d.id AS record_id,
+    d.convener_agency AS owner, d.convener_agency AS agency, NULL::text AS other_agency, 'CONVENED'::text AS code,
+    jsonb_build_object('invitees', (SELECT coalesce(jsonb_agg(i.agency_id), '[]') FROM strategy_invitee i
+        WHERE i.discussion_id = d.id), 'discussion', d.id) AS facts
+FROM strategy_discussion d WHERE d.child_id = $1
+UNION ALL
+SELECT d.decided_at, 'strategy-decision', d.id::text, d.id, d.convener_agency, d.convener_agency, NULL, d.decision,
+    jsonb_build_object('invitees', (SELECT coalesce(jsonb_agg(i.agency_id), '[]') FROM strategy_invitee i
+        WHERE i.discussion_id = d.id), 'discussion', d.id, 'nextReviewOn', d.next_review_on)
+FROM strategy_discussion d WHERE d.child_id = $1 AND d.decided_at IS NOT NULL
+UNION ALL
+SELECT a.created_at, 'strategy-action', a.id::text, a.id, d.convener_agency, a.owner_agency, d.convener_agency, a.status,
+    jsonb_build_object('invitees', (SELECT coalesce(jsonb_agg(i.agency_id), '[]') FROM strategy_invitee i
+        WHERE i.discussion_id = d.id), 'discussion', d.id, 'dueOn', a.due_on)
+FROM strategy_action a JOIN strategy_discussion d ON d.id = a.discussion_id WHERE a.child_id = $1
+UNION ALL
+SELECT a.overdue_at, 'strategy-action-overdue', a.id::text, a.id, d.convener_agency, a.owner_agency, d.convener_agency,
+    'OVERDUE', jsonb_build_object('invitees', (SELECT coalesce(jsonb_agg(i.agency_id), '[]') FROM strategy_invitee i
+        WHERE i.discussion_id = d.id), 'discussion', d.id, 'dueOn', a.due_on)
+FROM strategy_action a JOIN strategy_discussion d ON d.id = a.discussion_id
+WHERE a.child_id = $1 AND a.overdue_at IS NOT NULL)
 ) e
 WHERE ($2::timestamptz IS NULL OR e.at >= $2)
   AND ($3::timestamptz IS NULL OR e.at < $3)
