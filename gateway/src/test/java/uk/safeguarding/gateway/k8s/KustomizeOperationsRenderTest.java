@@ -36,7 +36,9 @@ class KustomizeOperationsRenderTest {
     private static final List<String> ALERTED = List.of("gateway_alerts_oldest_pending_age_seconds", "gateway_dead_letters",
             "gateway_audit_seal_lag_events", "gateway_audit_checkpoint_age_seconds", "gateway_audit_witness_behind",
             "gateway_audit_verification_lag_events", "gateway_audit_verification_failures_total",
-            "gateway_http_rate_limited_total", "gateway_denials_total");
+            "gateway_http_rate_limited_total", "gateway_denials_total", "gateway_audit_witness_last_ack_age_seconds",
+            "gateway_audit_checkpoint_invalid_total", "gateway_audit_verification_state_tampered_total",
+            "gateway_audit_full_pass_age_seconds");
     private static final List<String> CHARTED = List.of("gateway_alerts_pending", "gateway_alerts_oldest_pending_age_seconds",
             "gateway_dead_letters", "gateway_escalations_total", "gateway_audit_seal_lag_events", "gateway_http_rate_limited_total",
             "gateway_denials_total", "gateway_audit_checkpoint_age_seconds", "gateway_audit_witness_behind",

@@ -1,5 +1,8 @@
 package uk.safeguarding.gateway.audit.chain;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -42,22 +45,30 @@ public class AuditCheckpointer {
     private final Duration maxInterval;
     private final int maxRange;
     private final Consumer<Checkpoint> onSigned;
+    private final Counter invalid;
     private volatile long refusedAtSeq = -1;
+    private volatile long invalidAtSeq = -1;
+    /** The first uncovered entry as this replica first saw it, and when (its own clock, not sealed_at). */
+    private volatile long seenSeq = -1;
+    private volatile Instant seenAt = Instant.MAX;
 
     @Inject
-    AuditCheckpointer(Pool pool, CheckpointSigner signer, AuditConfig config, WitnessDelivery witnesses) {
+    AuditCheckpointer(Pool pool, CheckpointSigner signer, AuditConfig config, WitnessDelivery witnesses, MeterRegistry metrics) {
         this(pool, signer, config.checkpoint().everyEntries(), config.checkpoint().maxInterval(),
-                config.checkpoint().maxRange(), witnesses::signed);
+                config.checkpoint().maxRange(), witnesses::signed, metrics);
     }
 
     /** For bench/audit, which runs the checkpointer outside Quarkus. */
     public AuditCheckpointer(Pool pool, CheckpointSigner signer, int everyEntries, Duration maxInterval, int maxRange) {
-        this(pool, signer, everyEntries, maxInterval, maxRange, checkpoint -> { });
+        this(pool, signer, everyEntries, maxInterval, maxRange, checkpoint -> { }, new SimpleMeterRegistry());
     }
 
     /** Outside Quarkus, with {@code onSigned} told of each checkpoint once its transaction committed (the witness push). */
     public AuditCheckpointer(Pool pool, CheckpointSigner signer, int everyEntries, Duration maxInterval, int maxRange,
-            Consumer<Checkpoint> onSigned) {
+            Consumer<Checkpoint> onSigned, MeterRegistry metrics) {
+        this.invalid = Counter.builder("gateway.audit.checkpoint.invalid")
+                .description("Times the newest checkpoint row did not verify (bad signature, beyond the chain, wrong hash): nothing is signed after it")
+                .register(metrics);
         this.onSigned = onSigned;
         this.pool = pool;
         this.signer = signer;
@@ -76,17 +87,38 @@ public class AuditCheckpointer {
         }
         return pool.withTransaction(tx -> AuditSealer.lock(tx, force).chain(locked -> !locked
                 ? Uni.createFrom().item(Optional.<Checkpoint>empty())
-                : last(tx).chain(last -> AuditSealer.tip(tx).chain(tip -> {
-                    long from = last.lastSeq() + 1;
+                : NewestCheckpoint.read(tx, signer.trustedKeys()).chain(last -> AuditSealer.tip(tx).chain(tip -> {
+                    if (!last.valid()) {
+                        return refuseInvalid(last);
+                    }
+                    long lastSeq = last.coveredTo();
+                    long from = lastSeq + 1;
                     if (tip.seq() < from) {
                         return Uni.createFrom().item(Optional.<Checkpoint>empty());
                     }
-                    long to = Math.min(tip.seq(), last.lastSeq() + maxRange);
-                    Uni<Boolean> due = force || tip.seq() - last.lastSeq() >= everyEntries
+                    long to = Math.min(tip.seq(), lastSeq + maxRange);
+                    Uni<Boolean> due = force || tip.seq() - lastSeq >= everyEntries
                             ? Uni.createFrom().item(true) : oldestUncoveredIsOld(tx, from);
                     return due.chain(yes -> yes ? sign(tx, from, to, last.lastHash())
                             : Uni.createFrom().item(Optional.<Checkpoint>empty()));
                 })))).invoke(signed -> signed.ifPresent(this::delivered));
+    }
+
+    /**
+     * A newest row that does not verify is never built on (signing after a fake row far beyond the chain
+     * would be impossible anyway, and after a wrong hash would sign a lie). Said at ERROR once per row and
+     * counted every time; the checkpoint age gauge keeps ageing, so the stale alert fires.
+     */
+    private Uni<Optional<Checkpoint>> refuseInvalid(NewestCheckpoint last) {
+        invalid.increment();
+        long seq = last.checkpoint().lastSeq();
+        if (invalidAtSeq != seq) {
+            invalidAtSeq = seq;
+            LOG.errorf("The newest audit checkpoint row (%d..%d, key %s) does not verify: %s. Nothing is signed after it "
+                    + "until it is explained; run bin/audit-verify --witness now (docs/AUDIT.md)", last.checkpoint().firstSeq(),
+                    seq, last.checkpoint().keyId(), last.problem());
+        }
+        return Uni.createFrom().item(Optional.empty());
     }
 
     /** After the commit only: a witness must never hold a checkpoint the database rolled back. */
@@ -106,27 +138,24 @@ public class AuditCheckpointer {
                 : checkpointAll().map(more -> more + 1));
     }
 
-    private record Last(long lastSeq, byte[] lastHash) {
-    }
-
-    private static Uni<Last> last(SqlClient tx) {
-        return tx.query("SELECT last_seq, last_hash FROM audit_checkpoint ORDER BY last_seq DESC LIMIT 1").execute()
-                .map(rows -> {
-                    var it = rows.iterator();
-                    if (!it.hasNext()) {
-                        return new Last(0, ChainHash.GENESIS);
-                    }
-                    Row row = it.next();
-                    return new Last(row.getLong("last_seq"), row.getBuffer("last_hash").getBytes());
-                });
-    }
-
+    /**
+     * Due when the entry was sealed long enough ago, or this replica has seen it uncovered that long:
+     * a sealed_at set in the future (by a superuser) must not postpone signing.
+     */
     private Uni<Boolean> oldestUncoveredIsOld(SqlClient tx, long seq) {
+        Instant now = Instant.now();
+        if (seenSeq != seq) {
+            seenSeq = seq;
+            seenAt = now;
+        }
+        Instant deadline = now.minus(maxInterval);
+        if (!seenAt.isAfter(deadline)) {
+            return Uni.createFrom().item(true);
+        }
         return tx.preparedQuery("SELECT sealed_at FROM audit_chain WHERE seq = $1").execute(Tuple.of(seq))
                 .map(rows -> {
                     var it = rows.iterator();
-                    return it.hasNext() && it.next().getOffsetDateTime("sealed_at").toInstant()
-                            .isBefore(Instant.now().minus(maxInterval));
+                    return it.hasNext() && it.next().getOffsetDateTime("sealed_at").toInstant().isBefore(deadline);
                 });
     }
 

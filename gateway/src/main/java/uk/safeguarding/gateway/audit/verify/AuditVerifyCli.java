@@ -26,14 +26,17 @@ public final class AuditVerifyCli {
 
     private static final String USAGE = """
             usage: bin/audit-verify [--url JDBC_URL] [--user USER] [--password PASSWORD]
-                                    [--public-key PEM]... [--witness DIR_OR_URL]... [--json]
+                                    [--public-key PEM]... [--witness DIR_OR_URL]... [--max-unwitnessed DURATION] [--json]
               --url         default: jdbc:$GATEWAY_DB_URL, else the demo's embedded database
                             jdbc:postgresql://127.0.0.1:15432/gateway
               --user        default: $GATEWAY_DB_USER, else postgres (the embedded database's user)
               --password    default: $GATEWAY_DB_PASSWORD (or $PGPASSWORD), else none
               --public-key  trusted checkpoint key(s); default: .local/audit-signing/ed25519-public.pem
               --witness     a witness's copy of the checkpoints (bin/audit-witness's --dir, or its URL);
-                            detects a deleted tail and a rewritten chain, and states the unwitnessed window
+                            detects a deleted tail and a rewritten chain, and states the unwitnessed window;
+                            an https:// URL, or http:// to a loopback address only
+              --max-unwitnessed  with --witness: an event recorded longer ago than this and not yet
+                            witnessed is a problem (exit 1); ISO-8601 (PT5M) or 90s, 5m, 1h; default 5m
               --json        print the full report as JSON
             exit status: 0 intact, 1 problems found, 2 could not verify
             """;
@@ -53,6 +56,7 @@ public final class AuditVerifyCli {
         List<String> keyFiles = new ArrayList<>();
         List<String> witnessSources = new ArrayList<>();
         boolean json = false;
+        java.time.Duration maxUnwitnessed = WitnessCheck.DEFAULT_MAX_UNWITNESSED;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -61,6 +65,7 @@ public final class AuditVerifyCli {
                     case "--password" -> password = args[++i];
                     case "--public-key" -> keyFiles.add(args[++i]);
                     case "--witness" -> witnessSources.add(args[++i]);
+                    case "--max-unwitnessed" -> maxUnwitnessed = duration(args[++i]);
                     case "--json" -> json = true;
                     case "--help", "-h" -> {
                         out.print(USAGE);
@@ -98,7 +103,7 @@ public final class AuditVerifyCli {
             props.setProperty("ApplicationName", "audit-verify");
             VerificationReport report;
             try (Connection connection = DriverManager.getConnection(url, props)) {
-                report = JdbcAuditSource.verify(connection, keys, witnesses);
+                report = JdbcAuditSource.verify(connection, keys, witnesses, maxUnwitnessed);
             }
             if (json) {
                 out.println(new ObjectMapper().findAndRegisterModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -110,6 +115,23 @@ public final class AuditVerifyCli {
         } catch (IOException | SQLException | IllegalArgumentException e) {
             err.println("audit-verify: could not verify: " + e.getMessage());
             return 2;
+        }
+    }
+
+    private static java.time.Duration duration(String value) {
+        try {
+            if (value.toUpperCase().startsWith("P")) {
+                return java.time.Duration.parse(value);
+            }
+            long amount = Long.parseLong(value.substring(0, value.length() - 1));
+            return switch (value.charAt(value.length() - 1)) {
+                case 's' -> java.time.Duration.ofSeconds(amount);
+                case 'm' -> java.time.Duration.ofMinutes(amount);
+                case 'h' -> java.time.Duration.ofHours(amount);
+                default -> throw new IllegalArgumentException(value);
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--max-unwitnessed: not a duration: " + value);
         }
     }
 

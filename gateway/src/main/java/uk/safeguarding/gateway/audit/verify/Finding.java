@@ -43,6 +43,12 @@ public record Finding(Kind kind, Long seq, Long lastSeq, UUID eventId, String de
         /** A witness holds a checkpoint beyond the chain's end (the tail was deleted, or the database restored to an earlier point). */
         TRUNCATED,
         /** A witness refused a different checkpoint for entries it had already witnessed (a fork). */
-        WITNESS_CONFLICT
+        WITNESS_CONFLICT,
+        /**
+         * Entries after the newest witnessed checkpoint hold an event recorded longer ago than the limit
+         * (bin/audit-verify --max-unwitnessed): signing or witnessing stopped, or the tail was deleted and
+         * older events re-chained.
+         */
+        UNWITNESSED_TOO_LONG
     }
 }

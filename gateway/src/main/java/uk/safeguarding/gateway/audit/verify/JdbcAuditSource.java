@@ -46,11 +46,18 @@ public final class JdbcAuditSource {
     /** As {@link #verify(Connection, Map)}, and compares the chain with the witnesses' copies of the checkpoints. */
     public static VerificationReport verify(Connection connection, Map<String, PublicKey> trustedKeys, List<WitnessCopy> witnesses)
             throws SQLException {
+        return verify(connection, trustedKeys, witnesses, WitnessCheck.DEFAULT_MAX_UNWITNESSED);
+    }
+
+    /** As above; an event recorded more than {@code maxUnwitnessed} ago and not yet witnessed is a finding. */
+    public static VerificationReport verify(Connection connection, Map<String, PublicKey> trustedKeys, List<WitnessCopy> witnesses,
+            java.time.Duration maxUnwitnessed) throws SQLException {
         return inSnapshot(connection, () -> {
             long started = System.nanoTime();
             List<Checkpoint> inDatabase = checkpoints(connection);
             ChainVerifier verifier = new ChainVerifier(trustedKeys, inDatabase);
-            WitnessCheck witnessCheck = witnesses.isEmpty() ? null : new WitnessCheck(trustedKeys, witnesses, inDatabase);
+            WitnessCheck witnessCheck = witnesses.isEmpty() ? null : new WitnessCheck(trustedKeys, witnesses, inDatabase,
+                    maxUnwitnessed, Instant.now());
             Map<UUID, Instant> pending = pending(connection);
             int queued = pending.size();
             new MergedChainReader(connection).read(1, sink(verifier, row -> {

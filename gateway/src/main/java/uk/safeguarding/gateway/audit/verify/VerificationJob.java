@@ -63,6 +63,9 @@ public class VerificationJob {
     private final AtomicLong verifiedSeq = new AtomicLong();
     private final AtomicLong lag = new AtomicLong();
     private final Counter failures;
+    private final Counter tampered;
+    /** This replica's own memory of its last completed full pass (since start if none): the state row can be rewritten. */
+    private volatile long fullPassNanos = System.nanoTime();
 
     VerificationJob(DataSource dataSource, CheckpointSigner signer, AuditConfig config, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
@@ -80,6 +83,11 @@ public class VerificationJob {
                 .description("Sealed audit chain entries not yet verified").register(registry);
         failures = Counter.builder("gateway.audit.verification.failures")
                 .description("Verification runs (incremental batches and full passes) that found problems").register(registry);
+        tampered = Counter.builder("gateway.audit.verification.state.tampered")
+                .description("Full-pass claims that found the stored start of the last full pass in the future").register(registry);
+        Gauge.builder("gateway.audit.full.pass.age.seconds", this, job -> (System.nanoTime() - job.fullPassNanos) / 1e9)
+                .description("Seconds since this replica last completed a full verification pass (since start if none)")
+                .register(registry);
     }
 
     @Scheduled(identity = "audit-verification", every = "${gateway.audit.verification.interval:30s}",
@@ -197,6 +205,12 @@ public class VerificationJob {
             if (retryAfter > 0) {
                 throw new TooSoon(retryAfter);
             }
+            if (retryAfter == VerificationStore.CLAIMED_OVER_FUTURE_START) {
+                // Only a rewrite of the state row puts it there; left alone it would skip every daily pass, silently.
+                tampered.increment();
+                LOG.error("audit_verification.full_started_at was in the future: the verification state was tampered "
+                        + "with; running the full pass anyway. Run bin/audit-verify --witness (docs/AUDIT.md)");
+            }
         }
         first.run();
         VerificationReport report;
@@ -206,6 +220,7 @@ public class VerificationJob {
         try (Connection connection = dataSource.getConnection()) {
             VerificationStore.saveFull(connection, report);
         }
+        fullPassNanos = System.nanoTime();
         if (!report.intact()) {
             failures.increment();
             LOG.errorf("Full audit verification found %d problem(s); the first: %s at %s", report.problemCount(),

@@ -42,9 +42,13 @@ final class VerificationStore {
                 failures = failures + ?, problem_count = ?, findings = ?::jsonb, last_run_kind = 'FULL', last_run_at = now(),
                 last_run_entries = ?, last_run_problems = ?, full_finished_at = now(), full_passes = full_passes + 1
             WHERE id = 1""";
+    /** A start in the future (beyond clock skew) is tampering: the slot is taken anyway, and the caller told. */
     private static final String CLAIM_FULL = """
-            UPDATE audit_verification SET full_started_at = now()
-            WHERE id = 1 AND (full_started_at IS NULL OR full_started_at <= now() - make_interval(secs => ?))""";
+            WITH old AS (SELECT full_started_at FROM audit_verification WHERE id = 1)
+            UPDATE audit_verification v SET full_started_at = now() FROM old
+            WHERE v.id = 1 AND (v.full_started_at IS NULL OR v.full_started_at <= now() - make_interval(secs => ?)
+                                OR v.full_started_at > now() + interval '1 minute')
+            RETURNING coalesce(old.full_started_at > now() + interval '1 minute', false)""";
     private static final String RETRY_AFTER = """
             SELECT ceil(extract(epoch FROM full_started_at + make_interval(secs => ?) - now()))::bigint
             FROM audit_verification WHERE id = 1""";
@@ -125,14 +129,19 @@ final class VerificationStore {
 
     /**
      * Takes the full-pass slot if the last full pass started at least {@code minInterval} ago, for every
-     * replica at once; otherwise answers the seconds until it may (at least 1). Zero means claimed.
+     * replica at once; otherwise answers the seconds until it may (at least 1). Zero means claimed;
+     * {@link #CLAIMED_OVER_FUTURE_START} claimed, though the stored start lay in the future (tampering).
      */
+    static final long CLAIMED_OVER_FUTURE_START = -1;
+
     static long claimFullPass(Connection connection, Duration minInterval) throws SQLException {
         double seconds = minInterval.toMillis() / 1000.0;
         try (PreparedStatement claim = connection.prepareStatement(CLAIM_FULL)) {
             claim.setDouble(1, seconds);
-            if (claim.executeUpdate() == 1) {
-                return 0;
+            try (ResultSet rs = claim.executeQuery()) {
+                if (rs.next()) {
+                    return rs.getBoolean(1) ? CLAIMED_OVER_FUTURE_START : 0;
+                }
             }
         }
         try (PreparedStatement statement = connection.prepareStatement(RETRY_AFTER)) {

@@ -1,11 +1,14 @@
 package uk.safeguarding.gateway.audit.verify;
 
 import java.security.PublicKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +17,6 @@ import uk.safeguarding.gateway.audit.chain.Checkpoint;
 import uk.safeguarding.gateway.audit.chain.MerkleTree;
 import uk.safeguarding.gateway.audit.chain.SigningKeys;
 import uk.safeguarding.gateway.audit.verify.Finding.Kind;
-import uk.safeguarding.gateway.audit.witness.CheckpointJson;
 
 /**
  * Compares the database's chain with checkpoints held by witnesses, in the same single pass as
@@ -27,6 +29,8 @@ import uk.safeguarding.gateway.audit.witness.CheckpointJson;
 final class WitnessCheck {
 
     private static final int MAX_LISTED = ChainVerifier.MAX_LISTED;
+    /** Default of bin/audit-verify --max-unwitnessed: checkpoints are signed within seconds and pushed at once. */
+    static final Duration DEFAULT_MAX_UNWITNESSED = Duration.ofMinutes(5);
 
     /** A witnessed checkpoint being recomputed from the chain. */
     private static final class Tracking {
@@ -56,9 +60,18 @@ final class WitnessCheck {
     private Long unwitnessedFromSeq;
     private Instant unwitnessedFrom;
     private Instant unwitnessedTo;
+    private Long oldestUnwitnessedSeq;
+    private Instant oldestUnwitnessed;
+    private final Duration maxUnwitnessed;
+    private final Instant now;
 
-    WitnessCheck(Map<String, PublicKey> trustedKeys, List<WitnessCopy> copies, List<Checkpoint> inDatabase) {
+    WitnessCheck(Map<String, PublicKey> trustedKeys, List<WitnessCopy> copies, List<Checkpoint> inDatabase,
+            Duration maxUnwitnessed, Instant now) {
+        this.maxUnwitnessed = maxUnwitnessed;
+        this.now = now;
         inDatabase.forEach(cp -> databaseCheckpoints.add(cp.lastSeq()));
+        // Keyed by the statement (range, root, last hash): the same checkpoint from several witnesses is tracked once.
+        Map<String, Tracking> byStatement = new HashMap<>();
         long newest = 0;
         for (WitnessCopy copy : copies) {
             Checkpoint newestHere = null;
@@ -66,9 +79,11 @@ final class WitnessCheck {
                 if (!signedByTrustedKey(trustedKeys, cp, copy.source())) {
                     continue;
                 }
-                if (witnessed.stream().noneMatch(t -> CheckpointJson.sameStatement(t.cp, cp))) {
-                    witnessed.add(new Tracking(cp, copy.source()));
-                }
+                byStatement.computeIfAbsent(statement(cp), k -> {
+                    Tracking t = new Tracking(cp, copy.source());
+                    witnessed.add(t);
+                    return t;
+                });
                 newestHere = newestHere == null || cp.lastSeq() > newestHere.lastSeq() ? cp : newestHere;
             }
             for (Checkpoint conflict : copy.conflicts()) {
@@ -131,6 +146,10 @@ final class WitnessCheck {
                 unwitnessedFrom = row.event() == null ? null : row.event().recordedAt();
             }
             unwitnessedTo = row.event() == null ? unwitnessedTo : row.event().recordedAt();
+            if (row.event() != null && (oldestUnwitnessed == null || row.event().recordedAt().isBefore(oldestUnwitnessed))) {
+                oldestUnwitnessed = row.event().recordedAt();
+                oldestUnwitnessedSeq = seq;
+            }
         }
         head = Math.max(head, seq);
     }
@@ -179,6 +198,14 @@ final class WitnessCheck {
                     + lastLost + "): entries " + (head + 1) + ".." + lostTo + " and their events are gone" + unconfirmed
                     + " (the tail was deleted, or the database was restored to an earlier point)");
         }
+        if (oldestUnwitnessed != null && oldestUnwitnessed.isBefore(now.minus(maxUnwitnessed))) {
+            // Checkpoints are signed within seconds and pushed at once: an old event still unwitnessed means signing or
+            // pushing stopped, or the tail was deleted and older events re-chained after the last witnessed checkpoint.
+            add(Kind.UNWITNESSED_TOO_LONG, unwitnessedFromSeq, head, "entries " + unwitnessedFromSeq + ".." + head
+                    + " are not covered by any witnessed checkpoint, and the event at entry " + oldestUnwitnessedSeq
+                    + " was recorded at " + oldestUnwitnessed + ", more than " + maxUnwitnessed + " before this check "
+                    + "(signing or witnessing stopped, or the chain's tail was deleted and older events re-chained)");
+        }
         List<Finding> all = new ArrayList<>(base.problems());
         all.addAll(findings);
         all.sort(Comparator.comparingLong(Finding::end).thenComparing(f -> f.kind().ordinal()));
@@ -193,6 +220,11 @@ final class WitnessCheck {
 
     private void add(Kind kind, long seq, long lastSeq, String detail) {
         findings.add(new Finding(kind, seq, lastSeq == seq ? null : lastSeq, null, detail));
+    }
+
+    private static String statement(Checkpoint cp) {
+        HexFormat hex = HexFormat.of();
+        return cp.firstSeq() + ":" + cp.lastSeq() + ":" + hex.formatHex(cp.root()) + ":" + hex.formatHex(cp.lastHash());
     }
 
     private static String range(Checkpoint cp) {

@@ -21,8 +21,15 @@ public record WitnessCopy(String source, List<Checkpoint> checkpoints, List<Chec
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    /** A URL (http or https) or a directory. */
+    /**
+     * A URL or a directory. Plain http only to a loopback address: each line is signed but the list is
+     * not, so anyone on the path could drop the newest lines and the truncation would pass for a larger
+     * unwitnessed window.
+     */
     public static WitnessCopy load(String source) throws IOException {
+        if (source.startsWith("http://") && !loopback(URI.create(source).getHost())) {
+            throw new IOException("witness " + source + ": use https:// (plain http only to a loopback address)");
+        }
         if (source.startsWith("http://") || source.startsWith("https://")) {
             String base = source.endsWith("/") ? source.substring(0, source.length() - 1) : source;
             if (base.endsWith("/checkpoints")) {
@@ -40,6 +47,25 @@ public record WitnessCopy(String source, List<Checkpoint> checkpoints, List<Chec
                     WitnessStore.read(dir.resolve(WitnessStore.CONFLICTS)));
         } catch (IllegalArgumentException e) {
             throw new IOException("witness " + source + " holds a malformed line: " + e.getMessage());
+        }
+    }
+
+    private static boolean loopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        if (bare.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        // Literal addresses only: a name is not resolved here (it could resolve elsewhere by the time we connect).
+        if (!bare.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+            return false;
+        }
+        try {
+            return java.net.InetAddress.getByName(bare).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 

@@ -13,12 +13,16 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.security.PublicKey;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 import uk.safeguarding.gateway.audit.AuditConfig;
 import uk.safeguarding.gateway.audit.chain.Checkpoint;
+import uk.safeguarding.gateway.audit.chain.CheckpointSigner;
+import uk.safeguarding.gateway.audit.chain.SigningKeys;
 import uk.safeguarding.gateway.outbound.OutboundUrlPolicy;
 import uk.safeguarding.gateway.outbound.PinnedHttp;
 
@@ -37,8 +41,11 @@ public class WitnessDelivery {
     private final WitnessPusher pusher;
     private final Pool pool;
     private final int replay;
+    private final Map<String, PublicKey> trustedKeys;
 
-    WitnessDelivery(AuditConfig config, MeterRegistry metrics, Pool pool, OutboundUrlPolicy urls, PinnedHttp http) {
+    WitnessDelivery(AuditConfig config, MeterRegistry metrics, Pool pool, OutboundUrlPolicy urls, PinnedHttp http,
+            CheckpointSigner signer) {
+        this.trustedKeys = signer.trustedKeys();
         AuditConfig.Witness witness = config.witness();
         List<WitnessPusher.Endpoint> endpoints = witness.endpoints().stream()
                 .map(e -> new WitnessPusher.Endpoint(e.id(), e.url(), e.secret())).toList();
@@ -111,8 +118,19 @@ public class WitnessDelivery {
                                 row.getString(6), row.getBuffer(7).getBytes()));
                     }
                     Collections.reverse(newestFirst);
-                    newestFirst.forEach(pusher::offer);
+                    newestFirst.stream().filter(this::signedByTrustedKey).forEach(pusher::offer);
                 }, failure -> LOG.warnf("Could not re-push recent checkpoints to the witnesses (%s)", failure.toString()));
+    }
+
+    /** A row the runtime role inserted with a junk signature is not offered: the witness would refuse it anyway. */
+    private boolean signedByTrustedKey(Checkpoint cp) {
+        PublicKey key = trustedKeys.get(cp.keyId());
+        if (key != null && SigningKeys.verify(key, cp.signedMessage(), cp.signature())) {
+            return true;
+        }
+        LOG.errorf("Checkpoint row %d..%d (key %s) does not verify with a trusted key: not re-pushed to the witnesses; "
+                + "run bin/audit-verify --witness now", cp.firstSeq(), cp.lastSeq(), cp.keyId());
+        return false;
     }
 
     void stop(@Observes ShutdownEvent event) {

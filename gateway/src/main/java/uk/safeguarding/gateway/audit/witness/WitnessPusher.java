@@ -132,6 +132,8 @@ public class WitnessPusher implements AutoCloseable {
         long backoffMillis;
         boolean draining;
         long dropped;
+        /** This replica's own clock: since boot until the first acknowledgement. */
+        volatile long lastAckNanos = System.nanoTime();
 
         Lane(Endpoint endpoint, MeterRegistry metrics) {
             this.endpoint = endpoint;
@@ -139,6 +141,11 @@ public class WitnessPusher implements AutoCloseable {
                     .description("Checkpoint pushes to a witness that failed or were refused").register(metrics);
             Gauge.builder("gateway.audit.witness.behind", this, Lane::size).tag("witness", endpoint.id())
                     .description("Signed checkpoints this replica has not yet got a witness to acknowledge").register(metrics);
+            // Rises whatever stopped the pushes, including signing itself stopping (behind then stays 0).
+            Gauge.builder("gateway.audit.witness.last.ack.age.seconds", this,
+                            lane -> (System.nanoTime() - lane.lastAckNanos) / 1e9).tag("witness", endpoint.id())
+                    .description("Seconds since this witness last acknowledged a checkpoint push from this replica (since start if none)")
+                    .register(metrics);
         }
 
         synchronized int size() {
@@ -190,6 +197,7 @@ public class WitnessPusher implements AutoCloseable {
                 }
                 if (status >= 200 && status < 300) {
                     backoffMillis = 0;
+                    lastAckNanos = System.nanoTime();
                     done(checkpoint);
                 } else if (status == 409) {
                     // The witness already holds a different checkpoint for these entries: a fork. Retrying cannot help.
@@ -197,6 +205,14 @@ public class WitnessPusher implements AutoCloseable {
                     LOG.errorf("Witness %s refused checkpoint %d..%d: it holds a different one for those entries "
                             + "(the chain was rewritten or restored to an earlier point; run bin/audit-verify --witness)",
                             endpoint.id(), checkpoint.firstSeq(), checkpoint.lastSeq());
+                    done(checkpoint);
+                } else if (status >= 400 && status < 500 && !List.of(401, 403, 408, 429).contains(status)) {
+                    // The witness will never take this one (malformed, bad signature): retrying would block the lane for good.
+                    // 401/403 (our secret is wrong) and 408/429 pass once fixed or later: those are retried.
+                    failures.increment();
+                    LOG.errorf("Witness %s refused checkpoint %d..%d with HTTP %d; dropped from its queue (newer checkpoints "
+                            + "still cover those entries; run bin/audit-verify --witness)", endpoint.id(), checkpoint.firstSeq(),
+                            checkpoint.lastSeq(), status);
                     done(checkpoint);
                 } else {
                     failures.increment();

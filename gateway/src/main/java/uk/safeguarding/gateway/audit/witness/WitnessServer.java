@@ -31,15 +31,19 @@ public final class WitnessServer implements AutoCloseable {
     /** Pushes older or newer than this are refused, so a captured push cannot be replayed much later. */
     static final long TOLERANCE_SECONDS = 300;
     private static final int MAX_BODY = 16 * 1024;
+    private static final int THREADS = 16;
+    /** Seconds a client may take to send its request, and to read the response (JDK HttpServer properties). */
+    static final String REQUEST_SECONDS = "30";
 
     private static final String USAGE = """
-            usage: bin/audit-witness --dir DIR --public-key PEM... [--port 8090] [--bind 0.0.0.0]
+            usage: bin/audit-witness --dir DIR --public-key PEM... [--port 8090] [--bind 127.0.0.1]
               --dir          where the append-only copy lives (checkpoints.jsonl, conflicts.jsonl)
               --public-key   the gateway's checkpoint public key(s) (PEM), repeatable (rotation)
-              --port, --bind where to listen (default 8090 on every interface)
+              --port, --bind where to listen (default 127.0.0.1:8090; put a TLS proxy in front and bind
+                             wider only behind it: the verifier takes plain http from loopback only)
               secrets        $AUDIT_WITNESS_SECRET: this witness's whsec_ secret(s), space-separated (rotation);
                              or --secret-file FILE with one per line
-            routes: POST /checkpoints (signed push), GET /checkpoints (the copy, JSON lines), GET /conflicts
+            routes: POST /checkpoints (signed push), GET /checkpoints[?after=SEQ] (the copy, JSON lines), GET /conflicts
             """;
 
     private final HttpServer server;
@@ -61,7 +65,8 @@ public final class WitnessServer implements AutoCloseable {
         this.server = HttpServer.create(address, 50);
         server.createContext("/checkpoints", this::checkpoints);
         server.createContext("/conflicts", exchange -> serveFile(exchange, store.conflictsFile()));
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+        // Slow or idle clients hold a thread each until maxReqTime (set by main): enough threads that a few cannot block pushes.
+        server.setExecutor(Executors.newFixedThreadPool(THREADS, r -> {
             Thread thread = new Thread(r, "audit-witness");
             thread.setDaemon(true);
             return thread;
@@ -71,6 +76,10 @@ public final class WitnessServer implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    InetSocketAddress address() {
+        return server.getAddress();
     }
 
     public WitnessStore store() {
@@ -86,7 +95,12 @@ public final class WitnessServer implements AutoCloseable {
     private void checkpoints(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (exchange.getRequestMethod().equals("GET")) {
-                serveFile(exchange, store.copyFile());
+                Long after = after(exchange.getRequestURI().getRawQuery());
+                if (after == null) {
+                    serveFile(exchange, store.copyFile());
+                } else {
+                    serveAfter(exchange, after);
+                }
             } else if (exchange.getRequestMethod().equals("POST")) {
                 receive(exchange);
             } else {
@@ -146,6 +160,39 @@ public final class WitnessServer implements AutoCloseable {
         }
     }
 
+    /** {@code after=SEQ} from the query, null without it (or when malformed: the whole copy is served). */
+    private static Long after(String query) {
+        if (query == null) {
+            return null;
+        }
+        for (String part : query.split("&")) {
+            if (part.startsWith("after=")) {
+                try {
+                    return Long.parseLong(part.substring("after=".length()));
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Only the checkpoints ending after {@code after}: a verifier that already holds the rest fetches little. */
+    private void serveAfter(HttpExchange exchange, long after) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        if (Files.exists(store.copyFile())) {
+            for (String line : Files.readAllLines(store.copyFile(), StandardCharsets.UTF_8)) {
+                if (!line.isBlank() && CheckpointJson.parse(line).lastSeq() > after) {
+                    lines.append(line).append('\n');
+                }
+            }
+        }
+        byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson");
+        exchange.sendResponseHeaders(200, bytes.length == 0 ? -1 : bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
     private static void reply(HttpExchange exchange, int status, String json) throws IOException {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -154,6 +201,9 @@ public final class WitnessServer implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
+        // Read once when the JDK's HttpServer first loads: without them a client that trickles its request holds a thread for good.
+        System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", REQUEST_SECONDS));
+        System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", REQUEST_SECONDS));
         WitnessServer server = start(args, System.err);
         if (server == null) {
             System.exit(2);
@@ -166,7 +216,7 @@ public final class WitnessServer implements AutoCloseable {
     static WitnessServer start(String[] args, PrintStream err) throws IOException {
         Path dir = null;
         int port = 8090;
-        String bind = "0.0.0.0";
+        String bind = "127.0.0.1";
         List<String> secrets = new ArrayList<>();
         Map<String, PublicKey> keys = new LinkedHashMap<>();
         String env = System.getenv("AUDIT_WITNESS_SECRET");

@@ -98,7 +98,7 @@ public final class ScratchChain implements AutoCloseable {
                 : List.of(new WitnessPusher.Endpoint("dpo-test", witnessUrl, WITNESS_SECRET)), 100,
                 Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(5), metrics);
         checkpointer = new AuditCheckpointer(pool, new CheckpointSigner(keyPair()), 1000, Duration.ofSeconds(8), 10_000,
-                pusher::offer);
+                pusher::offer, metrics);
     }
 
     /** The test suite's checkpoint key pair (dev-only, gateway/src/test/resources/audit-keys). */

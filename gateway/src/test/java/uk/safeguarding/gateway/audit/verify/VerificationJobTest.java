@@ -184,4 +184,17 @@ class VerificationJobTest {
         assertEquals(((Number) before.get("full_passes")).longValue() + 1, after.fullPasses());
         assertEquals(0, after.lagEvents(), "a full pass moves the verified position to where it ended");
     }
+
+    @Test
+    void aFullPassStartInTheFutureIsTamperingAndTheDailyPassRunsAnyway() throws Exception {
+        Db.update("UPDATE audit_verification SET full_started_at = '9999-01-01'");
+        long passes = job.status().fullPasses();
+        double tampered = registry.get("gateway.audit.verification.state.tampered").counter().count();
+        VerificationReport report = job.fullPass(java.time.Duration.ofDays(1), () -> { });
+        assertTrue(report.intact(), report.toString());
+        assertEquals(passes + 1, job.status().fullPasses(), "the pass ran, not skipped as 'too soon'");
+        assertEquals(tampered + 1, registry.get("gateway.audit.verification.state.tampered").counter().count());
+        assertTrue(gauge("gateway.audit.full.pass.age.seconds") < 5, "this replica remembers its own pass");
+        assertEquals(1, Db.count("SELECT count(*) FROM audit_verification WHERE full_started_at <= now()"));
+    }
 }

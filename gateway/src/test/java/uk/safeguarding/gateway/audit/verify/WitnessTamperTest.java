@@ -9,7 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -17,20 +16,14 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.WithDefault;
 import org.awaitility.Awaitility;
 import uk.safeguarding.gateway.audit.chain.AuditCheckpointer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import uk.safeguarding.gateway.audit.chain.CanonicalEncoding;
 import uk.safeguarding.gateway.audit.chain.ChainHash;
 import uk.safeguarding.gateway.audit.verify.Finding.Kind;
-import uk.safeguarding.gateway.audit.witness.WitnessServer;
 import uk.safeguarding.launcher.EmbeddedDatabase;
 
 /**
@@ -39,48 +32,7 @@ import uk.safeguarding.launcher.EmbeddedDatabase;
  * checkpoints (1..10, 11..20, 21..30), then 31..35 sealed but not yet checkpointed (the unwitnessed
  * window). The attacker is a superuser session with the append-only triggers switched off.
  */
-class WitnessTamperTest {
-
-    private static final Path ROOT = Path.of("target", "witness-tamper-" + ProcessHandle.current().pid());
-    private static final String TEMPLATE = "chain_template";
-    private static final AtomicInteger COUNT = new AtomicInteger();
-    private static EmbeddedDatabase database;
-
-    private ScratchChain chain;
-    private WitnessServer witness;
-    private Path witnessDir;
-
-    @BeforeAll
-    static void startDatabase() throws Exception {
-        database = EmbeddedDatabase.start(ROOT.resolve("pg"), 0, false);
-        ScratchChain.createTemplate(database, TEMPLATE);
-    }
-
-    @AfterAll
-    static void stopDatabase() throws IOException {
-        database.close();
-        ScratchChain.deleteTree(ROOT);
-    }
-
-    @BeforeEach
-    void witnessedHistory() throws Exception {
-        int n = COUNT.incrementAndGet();
-        witnessDir = ROOT.resolve("witness-" + n);
-        witness = ScratchChain.witness(witnessDir);
-        chain = ScratchChain.fromTemplate(database, TEMPLATE, "chain_" + n, ScratchChain.pushUrl(witness));
-        for (int i = 0; i < 3; i++) {
-            chain.checkpointed(10);
-        }
-        chain.witnessed();
-        chain.sealed(5);
-        assertEquals(3, witness.store().size());
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        chain.close();
-        witness.close();
-    }
+class WitnessTamperTest extends WitnessedChain {
 
     private WitnessCopy fromDirectory() throws IOException {
         return WitnessCopy.load(witnessDir.toString());

@@ -109,4 +109,23 @@ class WitnessPusherTest {
         assertEquals(40, copy.get(0).lastSeq());
         assertEquals(50, copy.get(1).lastSeq(), "the newest checkpoint, whose last hash commits to everything before it");
     }
+
+    @Test
+    void aCheckpointTheWitnessRefusesAsInvalidIsDroppedAndDoesNotBlockTheOthers() throws Exception {
+        int port = freePort();
+        witness = new WitnessServer(dir, new InetSocketAddress("127.0.0.1", port), List.of(ScratchChain.WITNESS_SECRET),
+                ScratchChain.trustedKeys());
+        pusher = pusher(port, 100);
+        List<Checkpoint> signed = checkpoints(2);
+        Checkpoint good = signed.get(1);
+        byte[] junk = good.signature().clone();
+        junk[0] ^= 1;
+        Checkpoint forged = new Checkpoint(1, 10, good.root(), good.lastHash(), good.signedAt(), good.keyId(), good.algorithm(), junk);
+        pusher.offer(forged);
+        pusher.offer(good);
+        await().atMost(Duration.ofSeconds(10)).until(() -> behind() == 0);
+        assertEquals(1, witness.store().size());
+        assertEquals(1, failures());
+        assertTrue(metrics.get("gateway.audit.witness.last.ack.age.seconds").tag("witness", "dpo-a").gauge().value() < 5);
+    }
 }

@@ -130,4 +130,29 @@ class WitnessServerTest {
                 new java.io.PrintStream(err, true)));
         assertTrue(err.toString().contains("secret") || err.toString().contains("key"), err.toString());
     }
+
+    @Test
+    void byDefaultItListensOnLoopbackOnlyAndServesTheCopyAfterASequence() throws Exception {
+        java.nio.file.Files.createDirectories(dir);
+        Path secretFile = dir.resolve("secret");
+        java.nio.file.Files.writeString(secretFile, ScratchChain.WITNESS_SECRET + "\n");
+        WitnessServer started = WitnessServer.start(new String[] {"--dir", dir.resolve("other").toString(), "--port", "0",
+                "--secret-file", secretFile.toString(), "--public-key", "src/test/resources/audit-keys/ed25519-public.pem"},
+                System.err);
+        try {
+            assertTrue(started.address().getAddress().isLoopbackAddress(), started.address().toString());
+        } finally {
+            started.close();
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, push(checkpoint(gateway, i * 10 + 1, i * 10 + 10, i)).statusCode());
+        }
+        String url = "http://127.0.0.1:" + server.port() + "/checkpoints";
+        HttpResponse<String> after = http.send(HttpRequest.newBuilder(URI.create(url + "?after=10")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        List<Long> ends = after.body().lines().map(line -> CheckpointJson.parse(line).lastSeq()).toList();
+        assertEquals(List.of(20L, 30L), ends);
+        assertEquals(3, http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                .body().lines().count());
+    }
 }
