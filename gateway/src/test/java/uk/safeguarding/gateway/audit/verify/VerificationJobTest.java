@@ -182,7 +182,8 @@ class VerificationJobTest {
         assertTrue(report.getLong("entriesChecked") >= Db.count("SELECT max(seq) FROM audit_chain") - 2, report.prettify());
         VerificationStatus after = job.status();
         assertEquals(((Number) before.get("full_passes")).longValue() + 1, after.fullPasses());
-        assertEquals(0, after.lagEvents(), "a full pass moves the verified position to where it ended");
+        // The POST's own audit event (and the GETs') may be sealed meanwhile: the position is where the pass ended.
+        assertEquals(report.getLong("lastSeq"), after.verifiedSeq(), "a full pass moves the verified position to where it ended");
     }
 
     @Test
