@@ -464,15 +464,58 @@ public final class Drill {
         }
     }
 
-    /** subscribe JDBC_URL RECEIVER_URL: every agency that received an alert so far gets the drill receiver. */
+    /** The demo profile's DEV-ONLY key of stored secrets (application.properties, gateway.secrets.key). */
+    static final String DEV_SECRETS_KEY_ID = "dev-only";
+    static final String DEV_SECRETS_KEY = "ZGV2LW9ubHkta2V5LW5ldmVyLWluLXByb2R1Y3Rpb24=";
+    static final String DRILL_WEBHOOK_SECRET = "whsec_ZHJpbGwtZHJpbGwtZHJpbGwtZHJpbGwtZHJpbGw=";
+
+    /**
+     * subscribe JDBC_URL RECEIVER_URL: every agency that received an alert so far gets the drill receiver.
+     * Stored as the gateway stores it (V70_1 refuses plaintext): AES-GCM under the demo's dev-only key, the
+     * associated data naming the subscription and its URL (alert/StoredSecrets.webhookContext).
+     */
     static void subscribe(String jdbc, String receiver) throws Exception {
-        try (Connection db = DriverManager.getConnection(jdbc, "gateway", "");
-                PreparedStatement st = db.prepareStatement("INSERT INTO alert_subscription (id, agency_id, url, secrets, created_by) "
-                        + "SELECT gen_random_uuid(), a, ?, '[\"whsec_ZHJpbGwtZHJpbGwtZHJpbGwtZHJpbGwtZHJpbGw=\"]'::jsonb, 'reliability-drill' "
-                        + "FROM (SELECT DISTINCT recipient_agency AS a FROM alert) x ON CONFLICT (agency_id) DO UPDATE SET url = EXCLUDED.url")) {
-            st.setString(1, receiver);
-            System.out.println("subscribed agencies: " + st.executeUpdate());
+        try (Connection db = DriverManager.getConnection(jdbc, "gateway", "")) {
+            List<String> agencies = new ArrayList<>();
+            try (PreparedStatement st = db.prepareStatement("SELECT DISTINCT recipient_agency FROM alert");
+                    java.sql.ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    agencies.add(rs.getString(1));
+                }
+            }
+            int subscribed = 0;
+            for (String agency : agencies) {
+                try (PreparedStatement delete = db.prepareStatement("DELETE FROM alert_subscription WHERE agency_id = ?")) {
+                    delete.setString(1, agency);
+                    delete.executeUpdate();
+                }
+                UUID id = UUID.randomUUID();
+                String context = "[\"alert_subscription.secrets\",\"" + id + "\",\"" + receiver + "\"]";
+                try (PreparedStatement insert = db.prepareStatement("INSERT INTO alert_subscription (id, agency_id, url, secrets, created_by) "
+                        + "VALUES (?, ?, ?, jsonb_build_array(?::text), 'reliability-drill')")) {
+                    insert.setObject(1, id);
+                    insert.setString(2, agency);
+                    insert.setString(3, receiver);
+                    insert.setString(4, sealWithDevKey(DRILL_WEBHOOK_SECRET, context));
+                    subscribed += insert.executeUpdate();
+                }
+            }
+            System.out.println("subscribed agencies: " + subscribed);
         }
+    }
+
+    static String sealWithDevKey(String plaintext, String context) throws Exception {
+        byte[] nonce = new byte[12];
+        new java.security.SecureRandom().nextBytes(nonce);
+        javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(Base64.getDecoder().decode(DEV_SECRETS_KEY), "AES"),
+                new javax.crypto.spec.GCMParameterSpec(128, nonce));
+        cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+        byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+        byte[] out = new byte[nonce.length + sealed.length];
+        System.arraycopy(nonce, 0, out, 0, nonce.length);
+        System.arraycopy(sealed, 0, out, nonce.length, sealed.length);
+        return "gcm1:" + DEV_SECRETS_KEY_ID + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
     }
 
     static String get(String url, String token) throws Exception {
