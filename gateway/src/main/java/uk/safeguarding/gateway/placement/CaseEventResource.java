@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -45,6 +44,7 @@ public class CaseEventResource {
     }
 
     private final Pool pool;
+    private final PlacementRepository repository;
     private final RequestContext context;
     private final AuditTrail audit;
     private final PolicyService policy;
@@ -52,11 +52,12 @@ public class CaseEventResource {
     private final uk.safeguarding.gateway.alert.Notifier notifier;
     private final uk.safeguarding.gateway.alert.GatewayClock clock;
 
-    CaseEventResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Cases cases,
+    CaseEventResource(Pool pool, PlacementRepository repository, RequestContext context, AuditTrail audit, PolicyService policy, Cases cases,
             uk.safeguarding.gateway.alert.Notifier notifier, uk.safeguarding.gateway.alert.GatewayClock clock) {
         this.notifier = notifier;
         this.clock = clock;
         this.pool = pool;
+        this.repository = repository;
         this.context = context;
         this.audit = audit;
         this.policy = policy;
@@ -73,7 +74,7 @@ public class CaseEventResource {
     @Path("/{id}")
     public Uni<CaseEventView> read(@PathParam("id") UUID id) {
         context.describe("case-event.read", "case-event", id.toString(), null);
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT * FROM case_event WHERE id = $1").execute(Tuple.of(id))
+        return pool.withTransaction(tx -> repository.caseEvent(tx, id)
                 .chain(rows -> {
                     if (!rows.iterator().hasNext()) {
                         throw ApiException.notFound();

@@ -11,9 +11,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -22,7 +19,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,6 +75,7 @@ public class MissingFromHomeResource {
     }
 
     private final Pool pool;
+    private final PlacementRepository repository;
     private final RequestContext context;
     private final AuditTrail audit;
     private final PolicyService policy;
@@ -90,11 +87,12 @@ public class MissingFromHomeResource {
     private final GatewayClock clock;
     private final uk.safeguarding.gateway.child.Relationships relationships;
 
-    MissingFromHomeResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, ChildIndex children,
+    MissingFromHomeResource(Pool pool, PlacementRepository repository, RequestContext context, AuditTrail audit, PolicyService policy, ChildIndex children,
             Standings standings, Cases cases, MissingCases missingCases, PartnershipDirectory directory, GatewayClock clock,
             uk.safeguarding.gateway.child.Relationships relationships) {
         this.relationships = relationships;
         this.pool = pool;
+        this.repository = repository;
         this.context = context;
         this.audit = audit;
         this.policy = policy;
@@ -135,7 +133,7 @@ public class MissingFromHomeResource {
             throw ApiException.badRequest("/missingSince", "IN_FUTURE", "missingSince cannot be in the future.");
         }
         return pool.withTransaction(tx -> children.resolve(tx, body.child().system(), body.child().value())
-                .chain(child -> openEpisode(tx, child.id()).chain(open -> relationships.standing(tx, actor.agencyId(),
+                .chain(child -> repository.openEpisode(tx, child.id()).chain(open -> relationships.standing(tx, actor.agencyId(),
                         actor.subject(), child.id()).chain(standing -> {
                     UUID childId = child.id();
                     // Only the child's provider or placing council confirms a missing episode by reporting it
@@ -148,16 +146,9 @@ public class MissingFromHomeResource {
                     UUID episodeId = open == null ? reportId : open.getUUID("id");
                     Instant episodeSince = open == null ? since : MissingResource.instant(open, "missing_since");
                     context.describe("missing.report-from-home", "missing-episode", episodeId.toString(), childId);
-                    Uni<Void> stored = open != null ? Uni.createFrom().voidItem() : tx.preparedQuery("""
-                                    INSERT INTO missing_episode (id, child_id, reported_by, missing_since, confirmed_at,
-                                        confirmed_by, home_council, home_police, school, gp)
-                                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                                    """)
-                            .execute(Tuple.from(new Object[] {episodeId, childId, actor.agencyId(),
-                                    since.atOffset(ZoneOffset.UTC), selfConfirmed ? now.atOffset(ZoneOffset.UTC) : null,
-                                    selfConfirmed ? actor.agencyId() : null, in.roles().homeCouncil(),
-                                    in.roles().homePolice(), in.roles().school(), in.roles().gp()}))
-                            .replaceWithVoid();
+                    Uni<Void> stored = open != null ? Uni.createFrom().voidItem()
+                            : repository.insertEpisodeFromHome(tx, episodeId, childId, actor.agencyId(), since,
+                                    selfConfirmed ? now : null, selfConfirmed ? actor.agencyId() : null, in.roles());
                     MissingCases.EpisodeRoles roles = in.roles();
                     return stored
                             .chain(() -> standings.establish(tx, new Standings.Establish(childId, child.created(), EVENT,
@@ -174,11 +165,6 @@ public class MissingFromHomeResource {
                                     "/api/v1/missing-episodes/" + reportId));
                 }))))
                 .map(r -> Response.created(URI.create(r.link())).entity(r).build());
-    }
-
-    private static Uni<Row> openEpisode(SqlClient tx, UUID childId) {
-        return tx.preparedQuery("SELECT * FROM missing_episode WHERE child_id = $1 AND found_at IS NULL FOR UPDATE")
-                .execute(Tuple.of(childId)).map(rows -> rows.iterator().hasNext() ? rows.iterator().next() : null);
     }
 
     /** The alert's content: what the reporter said, nothing the gateway held before (risk, placement). */

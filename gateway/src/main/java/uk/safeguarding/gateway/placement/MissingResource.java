@@ -4,10 +4,6 @@ import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -18,14 +14,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -74,6 +68,7 @@ public class MissingResource {
     }
 
     private final Pool pool;
+    private final PlacementRepository repository;
     private final RequestContext context;
     private final AuditTrail audit;
     private final PolicyService policy;
@@ -83,12 +78,13 @@ public class MissingResource {
     private final MissingCases missingCases;
     private final ReturnInterviews interviews;
 
-    MissingResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Cases cases,
+    MissingResource(Pool pool, PlacementRepository repository, RequestContext context, AuditTrail audit, PolicyService policy, Cases cases,
             GatewayClock clock, Notifier notifier, MissingCases missingCases, ReturnInterviews interviews) {
         this.notifier = notifier;
         this.missingCases = missingCases;
         this.interviews = interviews;
         this.pool = pool;
+        this.repository = repository;
         this.context = context;
         this.audit = audit;
         this.policy = policy;
@@ -122,20 +118,15 @@ public class MissingResource {
         return pool.withTransaction(tx -> policy.authorise(tx, Target.wholeChild(childId, null), "refer", REPORT_CATEGORIES,
                         b -> b.missing(true))
                 .chain(() -> cases.currentPlacement(tx, childId))
-                .chain(placement -> tx.preparedQuery("""
-                                INSERT INTO missing_episode (id, child_id, placement_id, reported_by, missing_since,
-                                    confirmed_at, confirmed_by)
-                                VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
-                                """)
-                        .execute(Tuple.from(new Object[] {episodeId, childId, placement.map(Cases.Placement::id).orElse(null),
-                                actor.agencyId(), since.atOffset(ZoneOffset.UTC),
-                                selfConfirmed ? now.atOffset(ZoneOffset.UTC) : null, selfConfirmed ? actor.agencyId() : null}))
+                .chain(placement -> repository.insertEpisode(tx, episodeId, childId,
+                                placement.map(Cases.Placement::id).orElse(null), actor.agencyId(), since,
+                                selfConfirmed ? now : null, selfConfirmed ? actor.agencyId() : null)
                         .chain(rows -> {
                             if (rows.rowCount() == 0) {
                                 throw new ApiException(409, "ALREADY_MISSING",
                                         "This child already has an open missing episode; report found first.", List.of());
                             }
-                            return philomenaExists(tx, childId);
+                            return repository.philomenaExists(tx, childId);
                         })
                         .chain(hasProfile -> cases.currentRiskLevel(tx, childId).chain(level -> {
                             Map<String, Object> missing = new LinkedHashMap<>();
@@ -178,7 +169,7 @@ public class MissingResource {
         Instant now = clock.instant();
         Instant foundAt = body == null || body.foundAt() == null ? now : body.foundAt().toInstant();
         context.describe("missing.found", "missing-episode", id.toString(), null);
-        return pool.withTransaction(tx -> episode(tx, id).chain(row -> {
+        return pool.withTransaction(tx -> repository.episode(tx, id).chain(row -> {
             UUID childId = row.getUUID("child_id");
             Instant since = row.getOffsetDateTime("missing_since").toInstant();
             context.describe("missing.found", "missing-episode", id.toString(), childId);
@@ -196,13 +187,8 @@ public class MissingResource {
                         Instant rhiDue = policy.engine().duties("child-found", ctx, foundAt).stream()
                                 .filter(d -> d.clause().endsWith("#rhi-offer")).map(DutyNotice::deadline).findFirst()
                                 .orElse(foundAt.plus(RHI_FALLBACK));
-                        return tx.preparedQuery("""
-                                        UPDATE missing_episode SET found_at = $2, found_reported_by = $3, rhi_due_at = $4,
-                                            rhi_service = $5
-                                        WHERE id = $1 AND found_at IS NULL
-                                        """)
-                                .execute(Tuple.of(id, foundAt.atOffset(ZoneOffset.UTC), actor.agencyId(),
-                                        rhiDue.atOffset(ZoneOffset.UTC), ctx.agencies().get("rhi-service")))
+                        return repository.markFound(tx, id, foundAt, actor.agencyId(), rhiDue,
+                                        ctx.agencies().get("rhi-service"))
                                 .chain(() -> cases.currentRiskLevel(tx, childId))
                                 .chain(level -> {
                                     Map<String, Object> missing = new LinkedHashMap<>();
@@ -244,7 +230,7 @@ public class MissingResource {
         Actor actor = context.requireActor();
         Instant now = clock.instant();
         context.describe("missing.confirm", "missing-episode", id.toString(), null);
-        return pool.withTransaction(tx -> episode(tx, id).chain(row -> {
+        return pool.withTransaction(tx -> repository.episode(tx, id).chain(row -> {
             UUID childId = row.getUUID("child_id");
             context.describe("missing.confirm", "missing-episode", id.toString(), childId);
             Target episode = episodeTarget(row, row.getString("reported_by"));
@@ -255,11 +241,7 @@ public class MissingResource {
                         if (row.getOffsetDateTime("found_at") != null) {
                             throw new ApiException(409, "ALREADY_FOUND", "This episode is already closed.", List.of());
                         }
-                        return tx.preparedQuery("""
-                                        UPDATE missing_episode SET confirmed_at = coalesce(confirmed_at, $2),
-                                            confirmed_by = coalesce(confirmed_by, $3) WHERE id = $1 RETURNING *
-                                        """)
-                                .execute(Tuple.of(id, now.atOffset(ZoneOffset.UTC), actor.agencyId()));
+                        return repository.confirmEpisode(tx, id, now, actor.agencyId());
                     })
                     .chain(rows -> {
                         Row r = rows.iterator().next();
@@ -298,21 +280,6 @@ public class MissingResource {
     static Target episodeTarget(Row row, String source) {
         return Target.record(row.getUUID("child_id"), source, instant(row, "recorded_at"), "missing-episode",
                 row.getUUID("id"));
-    }
-
-    static Uni<Row> episode(SqlClient tx, UUID id) {
-        return tx.preparedQuery("SELECT * FROM missing_episode WHERE id = $1 FOR UPDATE").execute(Tuple.of(id))
-                .map(rows -> {
-                    if (!rows.iterator().hasNext()) {
-                        throw ApiException.notFound();
-                    }
-                    return rows.iterator().next();
-                });
-    }
-
-    private static Uni<Boolean> philomenaExists(SqlClient tx, UUID childId) {
-        return tx.preparedQuery("SELECT 1 FROM philomena_profile WHERE child_id = $1 LIMIT 1").execute(Tuple.of(childId))
-                .map(rows -> rows.iterator().hasNext());
     }
 
     static Map<String, Object> details(UUID childId, Cases.Placement placement, Map<String, Object> missing, String riskLevel) {

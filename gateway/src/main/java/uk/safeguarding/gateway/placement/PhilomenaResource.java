@@ -13,7 +13,6 @@ import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -23,7 +22,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,15 +57,17 @@ public class PhilomenaResource {
     }
 
     private final Pool pool;
+    private final PlacementRepository repository;
     private final RequestContext context;
     private final AuditTrail audit;
     private final PolicyService policy;
     private final GatewayClock clock;
     private final MissingRelease release;
 
-    PhilomenaResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, GatewayClock clock,
+    PhilomenaResource(Pool pool, PlacementRepository repository, RequestContext context, AuditTrail audit, PolicyService policy, GatewayClock clock,
             MissingRelease release) {
         this.pool = pool;
+        this.repository = repository;
         this.context = context;
         this.audit = audit;
         this.policy = policy;
@@ -97,9 +97,7 @@ public class PhilomenaResource {
         Target whole = Target.wholeChild(childId, actor.agencyId());
         return pool.withTransaction(tx -> policy.authorised(tx, whole, "read", List.of("placement"), b -> b)
                 .invoke(a -> PlacementResource.requireKind(a.standing(), whole, KEEPERS))
-                .chain(() -> tx.preparedQuery("INSERT INTO philomena_profile (id, child_id, recorded_at, recorded_by, profile) VALUES ($1, $2, $3, $4, $5)")
-                        .execute(Tuple.of(version, childId, clock.instant().atOffset(ZoneOffset.UTC), actor.agencyId(),
-                                new JsonObject(profile))))
+                .chain(() -> repository.insertPhilomena(tx, version, childId, clock.instant(), actor.agencyId(), profile))
                 .chain(() -> audit.record(tx, audit.entryFor(context, "philomena.store", 201)))
                 .invoke(context::markAudited))
                 .map(v -> Response.created(URI.create("/api/v1/children/" + childId + "/philomena"))
@@ -117,10 +115,8 @@ public class PhilomenaResource {
     public Uni<Philomena> read(@PathParam("childId") UUID childId) {
         context.describe("philomena.read", "philomena-profile", null, childId);
         context.requireActor();
-        return pool.withTransaction(tx -> tx.preparedQuery(
-                        "SELECT * FROM philomena_profile WHERE child_id = $1 ORDER BY recorded_at DESC, id LIMIT 1")
-                .execute(Tuple.of(childId))
-                .chain(rows -> release.release(tx, childId, rows.iterator().hasNext() ? rows.iterator().next() : null, KIND,
+        return pool.withTransaction(tx -> repository.newestPhilomena(tx, childId)
+                .chain(newest -> release.release(tx, childId, newest, KIND,
                         r -> new Philomena(childId, r.getUUID("id"), MissingResource.instant(r, "recorded_at"),
                                 r.getString("recorded_by"), ((JsonObject) r.getValue("profile")).getMap()))));
     }

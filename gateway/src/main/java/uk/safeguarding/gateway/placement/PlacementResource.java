@@ -2,11 +2,8 @@ package uk.safeguarding.gateway.placement;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -73,6 +70,7 @@ public class PlacementResource {
     }
 
     private final Pool pool;
+    private final PlacementRepository repository;
     private final RequestContext context;
     private final AuditTrail audit;
     private final PolicyService policy;
@@ -81,9 +79,10 @@ public class PlacementResource {
     private final Cases cases;
     private final GatewayClock clock;
 
-    PlacementResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, ChildIndex children,
+    PlacementResource(Pool pool, PlacementRepository repository, RequestContext context, AuditTrail audit, PolicyService policy, ChildIndex children,
             Standings standings, Cases cases, GatewayClock clock) {
         this.pool = pool;
+        this.repository = repository;
         this.context = context;
         this.audit = audit;
         this.policy = policy;
@@ -116,16 +115,7 @@ public class PlacementResource {
                 .chain(child -> {
                     UUID childId = child.id();
                     context.describe("placement.plan", "placement", placementId.toString(), childId);
-                    return tx.preparedQuery("""
-                                    INSERT INTO placement (id, child_id, placing_authority, provider, host_council, host_police,
-                                        host_health, home_police, home_health, gp, school, rhi_service, start_date, emergency,
-                                        status, identity)
-                                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'PLANNED', $15)
-                                    """)
-                            .execute(Tuple.from(new Object[] {placementId, childId, actor.agencyId(), body.provider(),
-                                    body.hostCouncil(), body.hostPolice(), body.hostHealth(), body.homePolice(),
-                                    body.homeHealth(), body.gp(), body.school(), body.rhiService(), body.startDate(),
-                                    emergency, new JsonObject(body.identity() == null ? Map.of() : body.identity())}))
+                    return repository.insertPlacement(tx, placementId, childId, actor.agencyId(), body, emergency)
                             // The council says it is the placing authority and names the others: for a child other
                             // agencies already know, that is a claim they are asked to confirm (Standings), and the
                             // answer below is the same either way.
@@ -198,8 +188,7 @@ public class PlacementResource {
                             throw new ApiException(409, "PLACEMENT_STATE",
                                     "A " + p.status() + " placement cannot become " + status + ".", List.of());
                         }
-                        return tx.preparedQuery("UPDATE placement SET status = $2, updated_at = now() WHERE id = $1")
-                                .execute(Tuple.of(id, status))
+                        return repository.updatePlacementStatus(tx, id, status)
                                 .chain(() -> cases.placementById(tx, id))
                                 .chain(updated -> event(tx, eventId, eventType, updated.orElseThrow(), now, null, null,
                                         authorised.standing()));
@@ -207,9 +196,7 @@ public class PlacementResource {
                     // Once everyone has been told, the host-area relationships this placement created end
                     // (need to know follows the placement); the placing council's and the home area's stay.
                     .call(() -> status.equals("STARTED") ? Uni.createFrom().voidItem()
-                            : tx.preparedQuery("UPDATE relationship SET ended_at = now() WHERE source_type = 'placement' "
-                                    + "AND source_id = $1 AND ended_at IS NULL AND kind IN ('host-council', 'host-police', 'host-health', 'provider', 'gp', 'school')")
-                                    .execute(Tuple.of(id)).replaceWithVoid())
+                            : repository.endHostRelationships(tx, id))
                     .chain(outcome -> audit.record(tx, audit.entryFor(context, action, 200)).invoke(context::markAudited)
                             .replaceWith(EventResult.of(eventId, eventType, p.childId(), id, outcome)));
         }));
@@ -282,13 +269,8 @@ public class PlacementResource {
     }
 
     private Uni<Map<String, Object>> missingSummary(SqlClient tx, UUID childId) {
-        return tx.preparedQuery("""
-                        SELECT count(*) AS episodes, max(missing_since) AS last_missing,
-                            count(*) FILTER (WHERE found_at IS NOT NULL AND rhi_completed_at IS NULL) AS interviews_outstanding
-                        FROM missing_episode WHERE child_id = $1
-                        """).execute(Tuple.of(childId))
-                .map(rows -> {
-                    var r = rows.iterator().next();
+        return repository.missingSummary(tx, childId)
+                .map(r -> {
                     long episodes = r.getLong("episodes");
                     if (episodes == 0) {
                         return Map.of();

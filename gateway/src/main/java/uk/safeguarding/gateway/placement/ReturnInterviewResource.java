@@ -13,7 +13,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -22,7 +21,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,13 +75,15 @@ public class ReturnInterviewResource {
     }
 
     private final Pool pool;
+    private final PlacementRepository repository;
     private final RequestContext context;
     private final AuditTrail audit;
     private final PolicyService policy;
     private final GatewayClock clock;
 
-    ReturnInterviewResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, GatewayClock clock) {
+    ReturnInterviewResource(Pool pool, PlacementRepository repository, RequestContext context, AuditTrail audit, PolicyService policy, GatewayClock clock) {
         this.pool = pool;
+        this.repository = repository;
         this.context = context;
         this.audit = audit;
         this.policy = policy;
@@ -110,7 +110,7 @@ public class ReturnInterviewResource {
         Findings findings = checkFindings(outcome, body == null ? null : body.findings());
         UUID recordId = UUID.randomUUID();
         context.describe("missing.return-interview", "missing-episode", id.toString(), null);
-        return pool.withTransaction(tx -> MissingResource.episode(tx, id).chain(row -> {
+        return pool.withTransaction(tx -> repository.episode(tx, id).chain(row -> {
             UUID childId = row.getUUID("child_id");
             context.describe("missing.return-interview", "missing-episode", id.toString(), childId);
             Target episode = MissingResource.episodeTarget(row, row.getString("reported_by"));
@@ -123,21 +123,10 @@ public class ReturnInterviewResource {
                         if (row.getOffsetDateTime("rhi_completed_at") != null) {
                             throw new ApiException(409, "ALREADY_RECORDED", "The interview is already recorded.", List.of());
                         }
-                        return tx.preparedQuery("""
-                                        INSERT INTO return_interview (id, episode_id, child_id, outcome, at, recorded_by,
-                                            recorded_by_subject, findings) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                                        """)
-                                .execute(Tuple.from(new Object[] {recordId, id, childId, outcome, at.atOffset(ZoneOffset.UTC),
-                                        actor.agencyId(), actor.subject(), findings == null ? null : JsonObject.mapFrom(findings)}));
+                        return repository.insertReturnInterview(tx, recordId, id, childId, outcome, at, actor.agencyId(),
+                                actor.subject(), findings);
                     })
-                    .chain(() -> tx.preparedQuery("""
-                                    UPDATE missing_episode SET rhi_offered_at = coalesce(rhi_offered_at, $2),
-                                        rhi_declined_at = CASE WHEN $3 = 'DECLINED' THEN $2 ELSE rhi_declined_at END,
-                                        rhi_completed_at = CASE WHEN $3 = 'COMPLETED' THEN $2 ELSE rhi_completed_at END,
-                                        rhi_recorded_by = $4
-                                    WHERE id = $1 RETURNING *
-                                    """)
-                            .execute(Tuple.of(id, at.atOffset(ZoneOffset.UTC), outcome, actor.agencyId())))
+                    .chain(() -> repository.recordInterviewOnEpisode(tx, id, at, outcome, actor.agencyId()))
                     .chain(rows -> audit.record(tx, audit.entryFor(context, "missing.return-interview", 200))
                             .invoke(context::markAudited)
                             .replaceWith(interview(rows.iterator().next(), List.of(new Recorded(recordId, outcome, at,
@@ -157,11 +146,11 @@ public class ReturnInterviewResource {
     public Uni<Interview> read(@PathParam("id") UUID id) {
         context.requireActor();
         context.describe("missing.return-interview.read", "missing-episode", id.toString(), null);
-        return pool.withTransaction(tx -> MissingResource.episode(tx, id).chain(row -> {
+        return pool.withTransaction(tx -> repository.episode(tx, id).chain(row -> {
             UUID childId = row.getUUID("child_id");
             context.describe("missing.return-interview.read", "missing-episode", id.toString(), childId);
             // Read first to name the findings' owner (the service that recorded them), revealed only once decided.
-            return tx.preparedQuery("SELECT * FROM return_interview WHERE episode_id = $1 ORDER BY at, id").execute(Tuple.of(id))
+            return repository.returnInterviews(tx, id)
                     .chain(rows -> {
                         List<Row> records = new ArrayList<>();
                         rows.forEach(records::add);

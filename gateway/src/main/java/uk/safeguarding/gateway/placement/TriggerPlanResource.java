@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,7 +26,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +72,7 @@ public class TriggerPlanResource {
     }
 
     private final Pool pool;
+    private final PlacementRepository repository;
     private final RequestContext context;
     private final AuditTrail audit;
     private final PolicyService policy;
@@ -82,10 +81,11 @@ public class TriggerPlanResource {
     private final LanguageCheck language;
     private final Cases cases;
 
-    TriggerPlanResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, GatewayClock clock,
+    TriggerPlanResource(Pool pool, PlacementRepository repository, RequestContext context, AuditTrail audit, PolicyService policy, GatewayClock clock,
             MissingRelease release, LanguageCheck language, Cases cases) {
         this.cases = cases;
         this.pool = pool;
+        this.repository = repository;
         this.context = context;
         this.audit = audit;
         this.policy = policy;
@@ -119,9 +119,8 @@ public class TriggerPlanResource {
                 .invoke(a -> PlacementResource.requireKind(a.standing(), whole, PhilomenaResource.KEEPERS))
                 .map(a -> TriggerPlans.check(body, LocalDate.ofInstant(now, Cases.LONDON)))
                 // One writer per child at a time; an advisory lock, as the runtime role may not lock child rows.
-                .chain(checked -> tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtext('trigger-plan:' || $1))")
-                        .execute(Tuple.of(childId.toString()))
-                        .chain(() -> newest(tx, childId))
+                .chain(checked -> repository.lockTriggerPlan(tx, childId)
+                        .chain(() -> repository.newestTriggerPlan(tx, childId))
                         .chain(current -> {
                             UUID base = current == null ? null : current.getUUID("id");
                             if (checked.supersedes() != null && !checked.supersedes().equals(base)) {
@@ -131,14 +130,8 @@ public class TriggerPlanResource {
                             }
                             JsonArray flags = ReferralService.flagsJson(language.check(checked.text()));
                             Instant reviewDue = checked.reviewDate().plusDays(1).atStartOfDay(Cases.LONDON).toInstant();
-                            return tx.preparedQuery("""
-                                            INSERT INTO trigger_plan (id, child_id, recorded_at, recorded_by, recorded_by_subject,
-                                                supersedes, review_date, review_due_at, plan, language_flags)
-                                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *
-                                            """)
-                                    .execute(Tuple.from(new Object[] {version, childId, now.atOffset(ZoneOffset.UTC),
-                                            actor.agencyId(), actor.subject(), base, checked.reviewDate(),
-                                            reviewDue.atOffset(ZoneOffset.UTC), new JsonObject(checked.plan()), flags}));
+                            return repository.insertTriggerPlan(tx, version, childId, now, actor.agencyId(),
+                                    actor.subject(), base, checked.reviewDate(), reviewDue, checked.plan(), flags);
                         }))
                 .map(rows -> view(childId, rows.iterator().next()))
                 .call(plan -> agreed(tx, actor, plan, now))
@@ -158,7 +151,7 @@ public class TriggerPlanResource {
     public Uni<TriggerPlan> current(@PathParam("childId") UUID childId) {
         context.describe(KIND.action(), KIND.resourceType(), null, childId);
         context.requireActor();
-        return pool.withTransaction(tx -> newest(tx, childId)
+        return pool.withTransaction(tx -> repository.newestTriggerPlan(tx, childId)
                 .chain(row -> release.release(tx, childId, row, KIND, r -> view(childId, r))));
     }
 
@@ -173,8 +166,7 @@ public class TriggerPlanResource {
     public Uni<History> history(@PathParam("childId") UUID childId) {
         context.describe("trigger-plan.history", "trigger-plan", null, childId);
         context.requireActor();
-        return pool.withTransaction(tx -> tx.preparedQuery(
-                        "SELECT * FROM trigger_plan WHERE child_id = $1 ORDER BY recorded_at DESC, id").execute(Tuple.of(childId))
+        return pool.withTransaction(tx -> repository.triggerPlans(tx, childId)
                 .chain(rows -> {
                     List<TriggerPlan> versions = new ArrayList<>();
                     rows.forEach(r -> versions.add(view(childId, r)));
@@ -212,11 +204,6 @@ public class TriggerPlanResource {
                     actor.agencyId(), now, "MISSING-RESPONSE", false, details), actor.subject(),
                     placement.map(Cases.Placement::context).orElseGet(CaseContext::builder).build());
         }).replaceWithVoid();
-    }
-
-    private static Uni<Row> newest(SqlClient tx, UUID childId) {
-        return tx.preparedQuery("SELECT * FROM trigger_plan WHERE child_id = $1 ORDER BY recorded_at DESC, id LIMIT 1")
-                .execute(Tuple.of(childId)).map(rows -> rows.iterator().hasNext() ? rows.iterator().next() : null);
     }
 
     private static TriggerPlan view(UUID childId, Row r) {
