@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -52,20 +51,18 @@ public class AlertResource {
             Instant deliveredAt, Instant acknowledgedAt, String dutyRef, Map<String, Object> payload) {
     }
 
-    private static final String COLUMNS = """
-            id, event, status, created_at, ack_due_at, delivered_at, acknowledged_at, duty_ref, payload, child_id, categories,
-            resource_type, resource_id
-            """;
 
     private final Pool pool;
+    private final AlertRepository repository;
     private final RequestContext context;
     private final AuditTrail audit;
     private final GatewayClock clock;
     private final AlertReads reads;
 
-    AlertResource(Pool pool, RequestContext context, AuditTrail audit, GatewayClock clock, AlertReads reads) {
+    AlertResource(Pool pool, AlertRepository repository, RequestContext context, AuditTrail audit, GatewayClock clock, AlertReads reads) {
         this.reads = reads;
         this.pool = pool;
+        this.repository = repository;
         this.context = context;
         this.audit = audit;
         this.clock = clock;
@@ -88,10 +85,7 @@ public class AlertResource {
         int size = Math.max(1, Math.min(limit, 500));
         context.describe("alert.inbox", "alert", null, null);
         reads.requireRole(actor);
-        String statuses = includeAcknowledged ? "('PENDING', 'DELIVERED', 'ACKNOWLEDGED')" : "('PENDING', 'DELIVERED')";
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + COLUMNS + " FROM alert WHERE recipient_agency = $1 AND status IN "
-                        + statuses + " ORDER BY created_at, id LIMIT $2")
-                .execute(Tuple.of(actor.agencyId(), size))
+        return pool.withTransaction(tx -> repository.inbox(tx, actor.agencyId(), includeAcknowledged, size)
                 .chain(rows -> {
                     AlertReads.Cache cache = new AlertReads.Cache();
                     Uni<List<AlertView>> decided = Uni.createFrom().item(new ArrayList<>());
@@ -114,9 +108,7 @@ public class AlertResource {
                     }
                     context.decided(new RequestContext.AuditedDecision("NONE", List.copyOf(categories), List.of(),
                             null, null, null, null));
-                    return tx.preparedQuery("UPDATE alert SET status = 'DELIVERED', delivered_at = $2 "
-                                    + "WHERE id = ANY($1) AND status = 'PENDING'")
-                            .execute(Tuple.of(ids.toArray(new UUID[0]), Dispatcher.utc(clock.instant())))
+                    return repository.markDelivered(tx, ids, clock.instant())
                             .chain(() -> audit.record(tx, audit.entryFor(context, "alert.inbox", 200)))
                             .invoke(context::markAudited)
                             .replaceWith(views);
@@ -135,8 +127,7 @@ public class AlertResource {
         Actor actor = context.requireActor();
         context.describe("alert.read", "alert", id.toString(), null);
         reads.requireRole(actor);
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + COLUMNS + " FROM alert WHERE id = $1 AND recipient_agency = $2")
-                .execute(Tuple.of(id, actor.agencyId()))
+        return pool.withTransaction(tx -> repository.addressedTo(tx, id, actor.agencyId())
                 .chain(rows -> {
                     if (!rows.iterator().hasNext()) {
                         throw ApiException.notFound();
@@ -170,14 +161,8 @@ public class AlertResource {
         Actor actor = context.requireActor();
         context.describe("alert.acknowledge", "alert", id.toString(), null);
         reads.requireRole(actor);
-        return pool.withTransaction(tx -> tx.preparedQuery("""
-                        UPDATE alert SET status = 'ACKNOWLEDGED', acknowledged_at = $3,
-                            delivered_at = coalesce(delivered_at, $3)
-                        WHERE id = $1 AND recipient_agency = $2 AND status IN ('PENDING', 'DELIVERED')
-                        """)
-                .execute(Tuple.of(id, actor.agencyId(), Dispatcher.utc(clock.instant())))
-                .chain(() -> tx.preparedQuery("SELECT " + COLUMNS + " FROM alert WHERE id = $1 AND recipient_agency = $2")
-                        .execute(Tuple.of(id, actor.agencyId())))
+        return pool.withTransaction(tx -> repository.acknowledge(tx, id, actor.agencyId(), clock.instant())
+                .chain(() -> repository.addressedTo(tx, id, actor.agencyId()))
                 .chain(rows -> {
                     if (!rows.iterator().hasNext()) {
                         throw ApiException.notFound();

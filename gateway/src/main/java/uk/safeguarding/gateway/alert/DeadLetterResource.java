@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -55,17 +54,18 @@ public class DeadLetterResource {
      * The agency whose act an alert reports, from its payload (case events, referrals, referral
      * outcomes, access notifications). Written exactly as index alert_dead_raised_by (V61_1) has it.
      */
-    public static final String RAISED_BY = "coalesce(payload->>'raisedBy', payload->>'from', payload->>'decidedBy', payload->>'readerAgency')";
-    private static final String COLUMNS = "SELECT id, recipient_agency, event, child_id, attempts, last_error, created_at, dead_at FROM alert";
+    public static final String RAISED_BY = AlertRepository.RAISED_BY;
 
     private final Pool pool;
+    private final AlertRepository repository;
     private final RequestContext context;
     private final AuditTrail audit;
     private final GatewayClock clock;
     private final DpoAccess dpo;
 
-    DeadLetterResource(Pool pool, RequestContext context, AuditTrail audit, GatewayClock clock, DpoAccess dpo) {
+    DeadLetterResource(Pool pool, AlertRepository repository, RequestContext context, AuditTrail audit, GatewayClock clock, DpoAccess dpo) {
         this.pool = pool;
+        this.repository = repository;
         this.context = context;
         this.audit = audit;
         this.clock = clock;
@@ -82,7 +82,7 @@ public class DeadLetterResource {
     public Uni<List<DeadLetter>> list(@QueryParam("scope") String scope) {
         Actor actor = context.requireActor();
         if (actor.roles().contains("admin")) {
-            return pool.preparedQuery(COLUMNS + " WHERE status = 'DEAD' ORDER BY dead_at DESC LIMIT 500").execute().map(DeadLetterResource::read);
+            return repository.deadLetters().map(DeadLetterResource::read);
         }
         if (context.purpose().isEmpty()) {
             // The route takes no Purpose-Of-Use (administrators have none); a DPO here is reviewing.
@@ -92,10 +92,7 @@ public class DeadLetterResource {
             List<Object> params = new ArrayList<>();
             String recipient = granted.agencyColumn("recipient_agency", params);
             String raiser = granted.agencyColumn(RAISED_BY, params);
-            // A UNION of two index scans (alert_dead_recipient, alert_dead_raised_by) rather than one OR.
-            return pool.preparedQuery(COLUMNS + " WHERE status = 'DEAD' AND " + recipient + " UNION " + COLUMNS
-                            + " WHERE status = 'DEAD' AND " + raiser + " ORDER BY dead_at DESC LIMIT 500")
-                    .execute(Tuple.from(params));
+            return repository.deadLetters(recipient, raiser, params);
         }).map(DeadLetterResource::read);
     }
 
@@ -119,11 +116,7 @@ public class DeadLetterResource {
     @RolesAllowed("admin")
     public Uni<Void> requeue(@PathParam("id") UUID id) {
         context.describe("alert.requeue", "alert", id.toString(), null);
-        return pool.withTransaction(tx -> tx.preparedQuery("""
-                        UPDATE alert SET status = 'PENDING', next_attempt_at = $2, window_start = $2, dead_at = NULL, attempts = 0
-                        WHERE id = $1 AND status = 'DEAD'
-                        """)
-                .execute(Tuple.of(id, Dispatcher.utc(clock.instant())))
+        return pool.withTransaction(tx -> repository.requeue(tx, id, clock.instant())
                 .chain(rows -> {
                     if (rows.rowCount() == 0) {
                         throw ApiException.notFound();

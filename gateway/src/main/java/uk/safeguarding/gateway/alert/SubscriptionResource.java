@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -72,6 +71,7 @@ public class SubscriptionResource {
     }
 
     private final Pool pool;
+    private final AlertRepository repository;
     private final RequestContext context;
     private final AuditTrail audit;
     private final PolicyService policy;
@@ -80,13 +80,14 @@ public class SubscriptionResource {
     private final StoredSecrets stored;
     private final OutboundUrlPolicy urls;
 
-    SubscriptionResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Flags flags,
+    SubscriptionResource(Pool pool, AlertRepository repository, RequestContext context, AuditTrail audit, PolicyService policy, Flags flags,
             SignatoryDirectory signatories, StoredSecrets stored, OutboundUrlPolicy urls) {
         this.stored = stored;
         this.urls = urls;
         this.flags = flags;
         this.signatories = signatories;
         this.pool = pool;
+        this.repository = repository;
         this.context = context;
         this.audit = audit;
         this.policy = policy;
@@ -135,12 +136,8 @@ public class SubscriptionResource {
                 throw new ApiException(409, "AGENCY_CUT_OFF", body.agency() + " is suspended or revoked; reinstate it first.",
                         List.of(new Problem.FieldError("agency", "AGENCY_CUT_OFF", "suspended or revoked")));
             }
-        }).chain(() -> pool.withTransaction(tx -> tx.preparedQuery("""
-                        INSERT INTO alert_subscription (id, agency_id, url, secrets, created_by, oauth)
-                        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (agency_id) DO NOTHING
-                        """)
-                .execute(Tuple.of(id, body.agency(), body.url(), new JsonArray().add(stored.sealWebhook(id, body.url(), secret)), context.requireActor().subject(),
-                        oauthColumn))
+        }).chain(() -> pool.withTransaction(tx -> repository.insertSubscription(tx, id, body.agency(), body.url(),
+                        stored.sealWebhook(id, body.url(), secret), context.requireActor().subject(), oauthColumn)
                 .chain(rows -> {
                     if (rows.rowCount() == 0) {
                         throw new ApiException(409, "SUBSCRIPTION_EXISTS",
@@ -161,8 +158,7 @@ public class SubscriptionResource {
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = SubscriptionView.class, type = SchemaType.ARRAY)))
     @GET
     public Uni<List<SubscriptionView>> list() {
-        return pool.preparedQuery("SELECT id, agency_id, url, secrets, oauth, created_at, updated_at FROM alert_subscription ORDER BY agency_id")
-                .execute().map(rows -> {
+        return repository.subscriptions().map(rows -> {
                     List<SubscriptionView> out = new ArrayList<>();
                     rows.forEach(r -> out.add(view(r)));
                     return out;
@@ -180,8 +176,7 @@ public class SubscriptionResource {
     public Uni<Response> rotate(@PathParam("id") UUID id) {
         String secret = WebhookSigner.newSecret();
         context.describe("subscription.rotate", "subscription", id.toString(), null);
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT url, secrets FROM alert_subscription WHERE id = $1 FOR UPDATE")
-                .execute(Tuple.of(id))
+        return pool.withTransaction(tx -> repository.lockSubscription(tx, id)
                 .chain(rows -> {
                     if (!rows.iterator().hasNext()) {
                         throw ApiException.notFound();
@@ -192,8 +187,7 @@ public class SubscriptionResource {
                         live.add(secrets.getString(secrets.size() - 1));
                     }
                     live.add(stored.sealWebhook(id, rows.iterator().next().getString("url"), secret));
-                    return tx.preparedQuery("UPDATE alert_subscription SET secrets = $2, updated_at = now() WHERE id = $1 RETURNING *")
-                            .execute(Tuple.of(id, live));
+                    return repository.replaceSecrets(tx, id, live);
                 })
                 .chain(rows -> audit.record(tx, audit.entryFor(context, "subscription.rotate", 201))
                         .chain(() -> flags.raise(tx, SecretIssued.flag(rows.iterator().next().getString("agency_id"),
@@ -214,11 +208,7 @@ public class SubscriptionResource {
     @Path("/{id}/secrets/retire-previous")
     public Uni<SubscriptionView> retire(@PathParam("id") UUID id) {
         context.describe("subscription.retire-secret", "subscription", id.toString(), null);
-        return pool.withTransaction(tx -> tx.preparedQuery("""
-                        UPDATE alert_subscription SET secrets = jsonb_build_array(secrets -> -1), updated_at = now()
-                        WHERE id = $1 RETURNING id, agency_id, url, secrets, oauth, created_at, updated_at
-                        """)
-                .execute(Tuple.of(id))
+        return pool.withTransaction(tx -> repository.retireSecrets(tx, id)
                 .chain(rows -> {
                     if (!rows.iterator().hasNext()) {
                         throw ApiException.notFound();
@@ -237,7 +227,7 @@ public class SubscriptionResource {
     @Path("/{id}")
     public Uni<Response> delete(@PathParam("id") UUID id) {
         context.describe("subscription.delete", "subscription", id.toString(), null);
-        return pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM alert_subscription WHERE id = $1").execute(Tuple.of(id))
+        return pool.withTransaction(tx -> repository.deleteSubscription(tx, id)
                 .chain(rows -> {
                     if (rows.rowCount() == 0) {
                         throw ApiException.notFound();
