@@ -10,16 +10,13 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonArray;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -50,15 +47,17 @@ public class RiskAgreementResource {
     }
 
     private final Pool pool;
+    private final RiskRepository repository;
     private final RequestContext context;
     private final AuditTrail audit;
     private final PolicyService policy;
     private final GatewayClock clock;
     private final RiskProposals proposals;
 
-    RiskAgreementResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, GatewayClock clock,
+    RiskAgreementResource(Pool pool, RiskRepository repository, RequestContext context, AuditTrail audit, PolicyService policy, GatewayClock clock,
             RiskProposals proposals) {
         this.pool = pool;
+        this.repository = repository;
         this.context = context;
         this.audit = audit;
         this.policy = policy;
@@ -108,12 +107,8 @@ public class RiskAgreementResource {
                     // Agreeing lowers the agency's own level: its supervisor decides, under the protocol.
                     .chain(() -> policy.authorise(tx, Target.wholeChild(childId, null), "risk-agree", List.of("risk"),
                             b -> b))
-                    .chain(decision -> tx.preparedQuery("""
-                                    INSERT INTO risk_agreement (assessment_id, agency_id, agreed, decided_by_subject, rationale,
-                                        decided_at, reasons) VALUES ($1, $2, $3, $4, $5, $6, $7)
-                                    """)
-                            .execute(Tuple.from(new Object[] {id, actor.agencyId(), body.agree(), actor.subject(),
-                                    body.rationale(), now.atOffset(ZoneOffset.UTC), new JsonArray(decision.reasons())})))
+                    .chain(decision -> repository.insertAgreement(tx, id, actor.agencyId(), body.agree(), actor.subject(),
+                            body.rationale(), now, decision.reasons()))
                     .chain(() -> body.agree()
                             ? proposals.completeIfReady(tx, a, a.getString("approver_subject"), now)
                             : Uni.createFrom().item(Optional.<uk.safeguarding.gateway.alert.Notifier.Outcome>empty()))

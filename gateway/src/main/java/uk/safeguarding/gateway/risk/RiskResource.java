@@ -2,12 +2,9 @@ package uk.safeguarding.gateway.risk;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonArray;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -19,7 +16,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,6 +91,7 @@ public class RiskResource {
     }
 
     private final Pool pool;
+    private final RiskRepository repository;
     private final RequestContext context;
     private final AuditTrail audit;
     private final PolicyService policy;
@@ -104,11 +101,12 @@ public class RiskResource {
     private final RiskEvents events;
     private final RiskProposals proposals;
 
-    RiskResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, GatewayClock clock,
+    RiskResource(Pool pool, RiskRepository repository, RequestContext context, AuditTrail audit, PolicyService policy, GatewayClock clock,
             Relationships relationships, RiskLevels levels, RiskEvents events, RiskProposals proposals) {
         this.proposals = proposals;
         this.relationships = relationships;
         this.pool = pool;
+        this.repository = repository;
         this.context = context;
         this.audit = audit;
         this.policy = policy;
@@ -201,15 +199,8 @@ public class RiskResource {
             RiskEvents.About about = new RiskEvents.About(id, childId, body.level(), shared.orElse(null), body.rationale(),
                     indicators, reviewBy, actor.agencyId(), actor.subject());
             return decided
-                    .chain(() -> tx.preparedQuery("""
-                                    INSERT INTO risk_assessment (id, child_id, level, previous_level, downgrade, rationale,
-                                        assessed_by_agency, assessed_by_subject, assessed_by_roles, recorded_at, indicators, review_by)
-                                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-                                    """)
-                            .execute(Tuple.from(new Object[] {id, childId, body.level(), shared.orElse(null), downgrade,
-                                    body.rationale(), actor.agencyId(), actor.subject(),
-                                    new JsonArray(actor.roles().stream().sorted().toList()), now.atOffset(ZoneOffset.UTC),
-                                    new JsonArray(indicators), reviewBy})))
+                    .chain(() -> repository.insertAssessment(tx, id, childId, body.level(), shared.orElse(null), downgrade,
+                            body.rationale(), actor.agencyId(), actor.subject(), actor.roles(), now, indicators, reviewBy))
                     .chain(() -> downgrade ? propose(tx, about, asked, now)
                             : levels.set(tx, childId, actor.agencyId(), body.level(), id, reviewBy, "assessment", now)
                                     .chain(() -> events.changed(tx, about, shared.orElse(null), body.level(), null, List.of(), now)))
@@ -227,10 +218,7 @@ public class RiskResource {
         if (asked.isEmpty()) {
             return Uni.createFrom().item(new Notifier.Outcome(List.of(), List.of(), List.of()));
         }
-        List<Tuple> rows = asked.entrySet().stream()
-                .map(e -> Tuple.of(about.assessmentId(), e.getKey(), e.getValue(), now.atOffset(ZoneOffset.UTC))).toList();
-        return tx.preparedQuery("INSERT INTO risk_agreement_request (assessment_id, agency_id, agency_level, requested_at) "
-                        + "VALUES ($1, $2, $3, $4)").executeBatch(rows)
+        return repository.insertAgreementRequests(tx, about.assessmentId(), asked, now)
                 .chain(() -> events.agreementRequested(tx, about, asked, now));
     }
 
@@ -272,12 +260,8 @@ public class RiskResource {
                         }
                     })
                     .chain(() -> proposerDecision(tx, a, approver))
-                    .chain(decision -> tx.preparedQuery("""
-                                    INSERT INTO risk_approval (assessment_id, approver_subject, approver_agency, approved_at, reasons)
-                                    VALUES ($1, $2, $3, $4, $5)
-                                    """)
-                            .execute(Tuple.of(id, approver.subject(), approver.agencyId(), now.atOffset(ZoneOffset.UTC),
-                                    new JsonArray(decision.reasons()))))
+                    .chain(decision -> repository.insertApproval(tx, id, approver.subject(), approver.agencyId(), now,
+                            decision.reasons()))
                     .chain(() -> proposals.completeIfReady(tx, a, approver.subject(), now))
                     .chain(done -> proposals.agreements(tx, List.of(id)).chain(all -> audit
                             .record(tx, audit.entryFor(context, "risk.approve-downgrade", 200)).invoke(context::markAudited)
@@ -326,11 +310,7 @@ public class RiskResource {
         return pool.withTransaction(tx -> policy.authorised(tx, Target.wholeChild(childId, Target.GATEWAY), "read",
                         HISTORY_CATEGORIES, b -> b)
                 .chain(authorised -> policy.consents(tx, childId, reader, context.purpose().orElseThrow())
-                        .chain(consents -> tx.preparedQuery("""
-                                SELECT a.*, p.approver_subject, p.approved_at, %s AS in_effect FROM risk_assessment a
-                                LEFT JOIN risk_approval p ON p.assessment_id = a.id
-                                WHERE a.child_id = $1 ORDER BY a.recorded_at, a.id
-                                """.formatted(RiskLevels.inEffectSql("a"))).execute(Tuple.of(childId))
+                        .chain(consents -> repository.history(tx, childId)
                         .chain(rows -> {
                             List<Row> all = new ArrayList<>();
                             rows.forEach(all::add);
