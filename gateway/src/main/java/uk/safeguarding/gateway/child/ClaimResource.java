@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -17,7 +16,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,14 +69,16 @@ public class ClaimResource {
     }
 
     private final Pool pool;
+    private final StandingRepository repository;
     private final RequestContext context;
     private final AuditTrail audit;
     private final Cases cases;
     private final Flags flags;
     private final GatewayClock clock;
 
-    ClaimResource(Pool pool, RequestContext context, AuditTrail audit, Cases cases, Flags flags, GatewayClock clock) {
+    ClaimResource(Pool pool, StandingRepository repository, RequestContext context, AuditTrail audit, Cases cases, Flags flags, GatewayClock clock) {
         this.pool = pool;
+        this.repository = repository;
         this.context = context;
         this.audit = audit;
         this.cases = cases;
@@ -100,9 +100,7 @@ public class ClaimResource {
             throw ApiException.badRequest("status", "UNKNOWN_STATUS", "status must be PENDING or ALL.");
         }
         context.describe("standing.claims", "RelationshipClaim", null, null);
-        return pool.preparedQuery("SELECT * FROM relationship_claim WHERE confirmers @> ARRAY[$1::text] "
-                        + "AND ($2 = 'ALL' OR status = 'PENDING') ORDER BY due_at, id LIMIT 200")
-                .execute(Tuple.of(actor.agencyId(), chosen))
+        return repository.claimsFor(actor.agencyId(), chosen)
                 .map(rows -> {
                     List<Claim> out = new ArrayList<>();
                     rows.forEach(r -> out.add(claim(r)));
@@ -180,23 +178,12 @@ public class ClaimResource {
                         + ".", List.of());
             }
             String claimant = row.getString("agency_id");
-            return tx.preparedQuery("""
-                            UPDATE relationship_claim SET status = $2, decided_at = $3, decided_by_agency = $4,
-                                decided_by_subject = $5, reason = $6 WHERE id = $1 RETURNING *
-                            """)
-                    .execute(Tuple.from(new Object[] {id, outcome, now.atOffset(ZoneOffset.UTC), actor.agencyId(),
-                            actor.subject(), reason}))
+            return repository.decideClaim(tx, id, outcome, now, actor.agencyId(), actor.subject(), reason)
                     .chain(updated -> tellClaimant(tx, row, outcome, reason, now)
                             // The claimant hears while it still holds the relationship; a refusal ends it after.
-                            .chain(() -> tx.preparedQuery(outcome.equals("CONFIRMED")
-                                            ? "UPDATE relationship SET standing = 'confirmed', decided_at = $2 WHERE claim_id = $1 AND standing = 'asserted'"
-                                            : "UPDATE relationship SET standing = 'refused', decided_at = $2, ended_at = $2 WHERE claim_id = $1 AND ended_at IS NULL")
-                                    .execute(Tuple.of(id, now.atOffset(ZoneOffset.UTC))))
+                            .chain(() -> repository.settleClaimedRelationship(tx, id, outcome, now))
                             // Whoever decides settles the duty for every agency asked.
-                            .chain(() -> tx.preparedQuery("UPDATE alert SET status = 'ACKNOWLEDGED', acknowledged_at = $2, "
-                                            + "delivered_at = coalesce(delivered_at, $2) WHERE resource_type = 'case-event' "
-                                            + "AND resource_id = $1 AND status IN ('PENDING', 'DELIVERED')")
-                                    .execute(Tuple.of(id.toString(), now.atOffset(ZoneOffset.UTC))))
+                            .chain(() -> repository.acknowledgeClaimAlerts(tx, id, now))
                             .chain(() -> outcome.equals("REFUSED")
                                     ? flags.raise(tx, new Flags.Flag("STANDING_DECIDED", childId, actor.agencyId() + " refused "
                                             + claimant + "'s claim " + id + " to be " + row.getString("kind") + " of this child",
@@ -231,12 +218,7 @@ public class ClaimResource {
      */
     private Uni<Row> visible(SqlClient tx, UUID id, boolean forUpdate) {
         String agency = context.requireActor().agencyId();
-        return tx.preparedQuery("""
-                        SELECT c.* FROM relationship_claim c WHERE c.id = $1 AND c.agency_id <> $2 AND EXISTS (
-                            SELECT 1 FROM relationship r WHERE r.child_id = c.child_id AND r.agency_id = $2
-                                AND r.standing = 'confirmed' AND r.scope = 'child' AND r.ended_at IS NULL)
-                        """ + (forUpdate ? " FOR UPDATE OF c" : ""))
-                .execute(Tuple.of(id, agency))
+        return repository.visibleClaim(tx, id, agency, forUpdate)
                 .map(rows -> {
                     if (!rows.iterator().hasNext()) {
                         throw ApiException.notFound();

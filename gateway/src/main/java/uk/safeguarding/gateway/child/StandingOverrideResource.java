@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -19,7 +18,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -81,6 +79,7 @@ public class StandingOverrideResource {
     }
 
     private final Pool pool;
+    private final StandingRepository repository;
     private final RequestContext context;
     private final AuditTrail audit;
     private final Flags flags;
@@ -88,9 +87,10 @@ public class StandingOverrideResource {
     private final ConsentConfig config;
     private final GatewayClock clock;
 
-    StandingOverrideResource(Pool pool, RequestContext context, AuditTrail audit, Flags flags, Standings standings,
+    StandingOverrideResource(Pool pool, StandingRepository repository, RequestContext context, AuditTrail audit, Flags flags, Standings standings,
             ConsentConfig config, GatewayClock clock) {
         this.pool = pool;
+        this.repository = repository;
         this.context = context;
         this.audit = audit;
         this.flags = flags;
@@ -125,20 +125,14 @@ public class StandingOverrideResource {
                     + "safety needs this now, in at least " + config.minJustificationLength() + " characters.");
         }
         Instant now = clock.instant();
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM relationship WHERE child_id = $1 AND agency_id = $2 "
-                        + "AND ended_at IS NULL AND standing <> 'refused' AND scope = 'child' LIMIT 1")
-                .execute(Tuple.of(childId, actor.agencyId()))
+        return pool.withTransaction(tx -> repository.anyStanding(tx, childId, actor.agencyId())
                 .chain(rows -> {
                     if (!rows.iterator().hasNext()) {
                         throw ApiException.notFound();
                     }
                     notADisclosure("standing-override:requested");
-                    return tx.preparedQuery("""
-                                    INSERT INTO standing_override (id, child_id, agency_id, requester_subject, scope, justification,
-                                        status, requested_at) VALUES ($1, $2, $3, $4, $5, $6, 'PENDING_APPROVAL', $7) RETURNING *
-                                    """)
-                            .execute(Tuple.from(new Object[] {id, childId, actor.agencyId(), actor.subject(), scope,
-                                    justification, now.atOffset(ZoneOffset.UTC)}));
+                    return repository.insertOverride(tx, id, childId, actor.agencyId(), actor.subject(), scope,
+                            justification, now);
                 })
                 .chain(rows -> audit.record(tx, audit.entryFor(context, "standing.override.request", 201))
                         .replaceWith(view(rows.iterator().next()))))
@@ -187,11 +181,7 @@ public class StandingOverrideResource {
             }
             notADisclosure("standing-override:approved");
             Instant expires = now.plus(validity);
-            return tx.preparedQuery("""
-                            UPDATE standing_override SET status = 'ACTIVE', approver_subject = $2, approved_at = $3, expires_at = $4
-                            WHERE id = $1 RETURNING *
-                            """)
-                    .execute(Tuple.of(id, approver.subject(), now.atOffset(ZoneOffset.UTC), expires.atOffset(ZoneOffset.UTC)))
+            return repository.approveOverride(tx, id, approver.subject(), now, expires)
                     .chain(updated -> standings.involvedAgencies(tx, childId)
                             .chain(involved -> flags.raise(tx, new Flags.Flag("STANDING_OVERRIDE", childId,
                                     row.getString("agency_id") + " may act on its unconfirmed " + row.getString("scope")
@@ -205,8 +195,7 @@ public class StandingOverrideResource {
 
     /** The override, if it belongs to the caller's agency; any other id answers like one that does not exist. */
     private Uni<Row> own(SqlClient tx, UUID id, boolean forUpdate) {
-        return tx.preparedQuery("SELECT * FROM standing_override WHERE id = $1 AND agency_id = $2" + (forUpdate ? " FOR UPDATE" : ""))
-                .execute(Tuple.of(id, context.requireActor().agencyId()))
+        return repository.ownOverride(tx, id, context.requireActor().agencyId(), forUpdate)
                 .map(rows -> {
                     if (!rows.iterator().hasNext()) {
                         throw ApiException.notFound();
