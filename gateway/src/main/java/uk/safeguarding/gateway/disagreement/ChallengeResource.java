@@ -13,7 +13,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -23,7 +22,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BiFunction;
@@ -75,15 +73,17 @@ public class ChallengeResource {
     }
 
     private final Pool pool;
+    private final ChallengeRepository repository;
     private final RequestContext context;
     private final AuditTrail audit;
     private final PolicyService policy;
     private final GatewayClock clock;
     private final Challenges challenges;
 
-    ChallengeResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, GatewayClock clock,
+    ChallengeResource(Pool pool, ChallengeRepository repository, RequestContext context, AuditTrail audit, PolicyService policy, GatewayClock clock,
             Challenges challenges) {
         this.pool = pool;
+        this.repository = repository;
         this.context = context;
         this.audit = audit;
         this.policy = policy;
@@ -134,19 +134,12 @@ public class ChallengeResource {
                                             "This is your agency's own decision: revise it rather than challenge it.", List.of());
                                 }
                             })
-                            .chain(() -> tx.preparedQuery("""
-                                            INSERT INTO challenge (id, child_id, decision_type, decision_id, challenged_agency,
-                                                challenging_agency, raised_by_subject, grounds, level, status, created_at)
-                                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'practitioner', 'OPEN', $9) RETURNING *
-                                            """)
-                                    .execute(Tuple.from(new Object[] {id, d.childId(), d.type(), d.id(), d.agency(),
-                                            actor.agencyId(), actor.subject(), grounds, now.atOffset(ZoneOffset.UTC)})))
+                            .chain(() -> repository.insert(tx, id, d, actor.agencyId(), actor.subject(), grounds, now))
                             .chain(rows -> {
                                 Row c = rows.iterator().next();
                                 String event = Challenges.eventFor("practitioner");
                                 Instant due = challenges.deadline(c, event, actor.agencyId(), now);
-                                return tx.preparedQuery("UPDATE challenge SET due_at = $2 WHERE id = $1")
-                                        .execute(Tuple.of(id, due == null ? null : due.atOffset(ZoneOffset.UTC)))
+                                return repository.setDue(tx, id, due)
                                         .chain(() -> challenges.step(tx, c, "raised", "practitioner", event, actor.agencyId(),
                                                 actor.subject(), grounds, due, now));
                             })
@@ -241,8 +234,7 @@ public class ChallengeResource {
                 throw ApiException.forbidden("RESOLVER_NOT_PERMITTED",
                         "Only the agency that raised the challenge, or the safeguarding partnership at its level, resolves it.");
             }
-            return tx.preparedQuery("UPDATE challenge SET status = 'RESOLVED', resolved_at = $2, outcome = $3, due_at = NULL "
-                            + "WHERE id = $1").execute(Tuple.of(id, now.atOffset(ZoneOffset.UTC), body.result()))
+            return repository.resolve(tx, id, now, body.result())
                     .chain(() -> challenges.step(tx, c, "resolved", c.getString("level"), "disagreement-resolved",
                             actor.agencyId(), actor.subject(), body.result() + ": " + outcome, null, now));
         });
