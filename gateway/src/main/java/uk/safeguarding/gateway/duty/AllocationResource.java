@@ -11,7 +11,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -65,6 +64,7 @@ public class AllocationResource {
     }
 
     private final Pool pool;
+    private final AllocationRepository repository;
     private final RequestContext context;
     private final AuditTrail audit;
     private final PolicyService policy;
@@ -72,9 +72,10 @@ public class AllocationResource {
     private final Standings standings;
     private final GatewayClock clock;
 
-    AllocationResource(Pool pool, RequestContext context, AuditTrail audit, PolicyService policy, Cases cases,
+    AllocationResource(Pool pool, AllocationRepository repository, RequestContext context, AuditTrail audit, PolicyService policy, Cases cases,
             Standings standings, GatewayClock clock) {
         this.pool = pool;
+        this.repository = repository;
         this.context = context;
         this.audit = audit;
         this.policy = policy;
@@ -115,15 +116,11 @@ public class AllocationResource {
                         throw ApiException.forbidden("RELATIONSHIP_KIND_REQUIRED",
                                 "Only the council holding the child's case (placing authority or MASH) allocates its worker.");
                     }
-                    return tx.preparedQuery("""
-                                    UPDATE relationship SET ended_at = now() WHERE child_id = $1 AND agency_id = $2 AND kind = $3
-                                        AND ended_at IS NULL
-                                    """).execute(Tuple.of(childId, actor.agencyId(), KIND))
+                    return repository.endCurrent(tx, childId, actor.agencyId(), KIND)
                             .chain(() -> standings.establish(tx, new Standings.Establish(childId, false, EVENT, "allocation",
                                     allocationId, List.of(KIND), body.contact(), List.of(), List.of())));
                 })
-                .call(() -> tx.preparedQuery("UPDATE relationship SET holder_subject = $3 WHERE source_type = 'allocation' "
-                        + "AND source_id = $1 AND kind = $2").execute(Tuple.of(allocationId, KIND, body.worker())))
+                .call(() -> repository.nameHolder(tx, allocationId, KIND, body.worker()))
                 .chain(established -> cases.context(tx, childId).chain(c -> {
                     Map<String, Object> identity = new LinkedHashMap<>();
                     identity.put("childId", childId.toString());
