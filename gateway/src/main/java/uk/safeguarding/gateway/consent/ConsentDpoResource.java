@@ -3,7 +3,6 @@ package uk.safeguarding.gateway.consent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.UUID;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.audit.dpo.DpoAccess;
-import uk.safeguarding.gateway.audit.dpo.DpoScope;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.security.RequestContext;
 
@@ -43,6 +41,7 @@ public class ConsentDpoResource {
     }
 
     private final Pool pool;
+    private final ConsentDpoRepository repository;
     private final AuditTrail trail;
     private final RequestContext context;
     private final ConsentStore store;
@@ -50,26 +49,16 @@ public class ConsentDpoResource {
     private final ConsentConfig config;
     private final DpoAccess dpo;
 
-    ConsentDpoResource(Pool pool, AuditTrail trail, RequestContext context, ConsentStore store, ConsentService consents,
+    ConsentDpoResource(Pool pool, ConsentDpoRepository repository, AuditTrail trail, RequestContext context, ConsentStore store, ConsentService consents,
             ConsentConfig config, DpoAccess dpo) {
         this.pool = pool;
+        this.repository = repository;
         this.trail = trail;
         this.context = context;
         this.store = store;
         this.consents = consents;
         this.config = config;
         this.dpo = dpo;
-    }
-
-    /**
-     * An override is in a DPO's scope when their agency asked for it, or when a disclosure that relied
-     * on it released their agency's information (an audit event citing it, about the same child, since
-     * it was asked for: served by the audit_event_child index). Parameters are appended to {@code params}.
-     */
-    private static String overrideInScope(DpoScope scope, List<Object> params) {
-        return "(" + scope.agencyColumn("o.requester_agency", params) + " OR EXISTS (SELECT 1 FROM audit_event e"
-                + " WHERE e.child_id = o.child_id AND e.recorded_at >= o.requested_at"
-                + " AND e.reasons @> jsonb_build_array('consent-override:' || o.id) AND " + scope.dataOwners("e", params) + "))";
     }
 
     /** Overrides in the DPO's scope; {@code status=open} (default) or {@code all}. */
@@ -82,12 +71,7 @@ public class ConsentDpoResource {
             throw ApiException.badRequest("status", "CODED_VALUE", "status is open or all.");
         }
         return dpo.open(DpoAccess.SEARCH, "audit.consent-overrides", OverrideService.RESOURCE_TYPE, null, null, scope)
-                .chain(granted -> {
-                    List<Object> params = new ArrayList<>(List.of(s.equals("all")));
-                    return pool.preparedQuery("SELECT o.* FROM consent_override o WHERE ($1 OR o.dpo_reviewed_at IS NULL) AND "
-                            + overrideInScope(granted, params) + " ORDER BY o.requested_at DESC LIMIT 500")
-                            .execute(Tuple.from(params));
-                })
+                .chain(granted -> repository.overrides(granted, s.equals("all")))
                 .map(rows -> {
                     List<OverrideService.OverrideView> out = new ArrayList<>();
                     for (Row r : rows) {
@@ -108,12 +92,8 @@ public class ConsentDpoResource {
         }
         return dpo.open(DpoAccess.SEARCH, "audit.consent-override-review", OverrideService.RESOURCE_TYPE, id.toString(), null, scope)
                 .chain(granted -> pool.withTransaction(tx -> {
-                    List<Object> params = new ArrayList<>(List.of(id, context.requireActor().subject(), body.note()));
                     // Scope and state in one statement: out of scope, reviewed or unknown are one 404.
-                    return tx.preparedQuery("UPDATE consent_override o SET dpo_reviewed_at = now(), dpo_reviewed_by = $2,"
-                                    + " dpo_note = $3 WHERE id = $1 AND dpo_reviewed_at IS NULL AND " + overrideInScope(granted, params)
-                                    + " RETURNING o.*")
-                            .execute(Tuple.from(params))
+                    return repository.review(tx, granted, id, context.requireActor().subject(), body.note())
                             .chain(rows -> {
                                 if (!rows.iterator().hasNext()) {
                                     throw ApiException.notFound();
