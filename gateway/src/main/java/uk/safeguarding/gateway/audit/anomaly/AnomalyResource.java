@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -55,10 +54,6 @@ public class AnomalyResource {
             "SECRET_ISSUED", "PARTNERSHIP_VIEW", "MISSING_UNCONFIRMED");
     private static final Set<String> STATUSES = Set.of("OPEN", "RESOLVED", "ALL");
     private static final int MAX_NOTE = 2000;
-    private static final String COLUMNS = """
-            id, kind, detected_at, actor_agency, actor_subject, child_id, window_start, window_end, event_count,
-            first_event_id, last_event_at, summary, status, resolved_at, resolved_by, resolution_note""";
-
     /** A flag as the DPO sees it. {@code firstEventId} leads to the evidence in the audit search. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Anomaly(UUID id, String kind, Instant detectedAt, String agency, String subject, UUID childId,
@@ -71,12 +66,14 @@ public class AnomalyResource {
     }
 
     private final Pool pool;
+    private final AnomalyRepository repository;
     private final AuditTrail trail;
     private final RequestContext context;
     private final DpoAccess dpo;
 
-    AnomalyResource(Pool pool, AuditTrail trail, RequestContext context, DpoAccess dpo) {
+    AnomalyResource(Pool pool, AnomalyRepository repository, AuditTrail trail, RequestContext context, DpoAccess dpo) {
         this.pool = pool;
+        this.repository = repository;
         this.trail = trail;
         this.context = context;
         this.dpo = dpo;
@@ -118,14 +115,9 @@ public class AnomalyResource {
             throw new ApiException(400, "INVALID_FILTER", "One or more filters are invalid; see errors.", errors);
         }
         int most = max;
-        return dpo.open(DpoAccess.SEARCH, "audit.anomalies.review", "AuditAnomaly", null, null, scope).chain(granted -> {
-            List<Object> params = new ArrayList<>(java.util.Arrays.asList(chosen, kind == null || kind.isBlank() ? null : kind,
-                    user == null || user.isBlank() ? null : user, most));
-            return pool.preparedQuery("SELECT " + COLUMNS + " FROM audit_anomaly a WHERE ($1 = 'ALL' OR status = $1)"
-                            + " AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR actor_subject = $3)"
-                            + " AND " + granted.anomalies("a", params) + " ORDER BY detected_at DESC, id DESC LIMIT $4")
-                    .execute(Tuple.from(params));
-        }).map(rows -> {
+        return dpo.open(DpoAccess.SEARCH, "audit.anomalies.review", "AuditAnomaly", null, null, scope)
+                .chain(granted -> repository.find(granted, chosen, kind == null || kind.isBlank() ? null : kind,
+                        user == null || user.isBlank() ? null : user, most)).map(rows -> {
                     List<Anomaly> anomalies = new ArrayList<>();
                     for (Row row : rows) {
                         anomalies.add(read(row));
@@ -177,20 +169,12 @@ public class AnomalyResource {
         String resolver = context.requireActor().subject();
         return dpo.open(DpoAccess.SEARCH, "audit.anomalies.resolve", "AuditAnomaly", id, null, scope)
                 .chain(granted -> pool.withTransaction(tx -> {
-                    List<Object> update = new ArrayList<>(List.of(flag, resolver, note));
-                    String inScope = granted.anomalies("a", update);
-                    List<Object> exists = new ArrayList<>(List.of(flag));
-                    String existsInScope = granted.anomalies("a", exists);
-                    return tx.preparedQuery("UPDATE audit_anomaly a SET status = 'RESOLVED', resolved_at = now(), "
-                                + "resolved_by = $2, resolution_note = $3 WHERE id = $1 AND status = 'OPEN' AND " + inScope
-                                + " RETURNING " + COLUMNS)
-                        .execute(Tuple.from(update))
+                    return repository.resolve(tx, granted, flag, resolver, note)
                         .chain(rows -> {
                             if (rows.size() == 0) {
-                                return tx.preparedQuery("SELECT 1 FROM audit_anomaly a WHERE id = $1 AND " + existsInScope)
-                                        .execute(Tuple.from(exists))
+                                return repository.existsInScope(tx, granted, flag)
                                         .map(found -> {
-                                            throw found.size() == 0 ? ApiException.notFound()
+                                            throw !found ? ApiException.notFound()
                                                     : new ApiException(409, "ALREADY_RESOLVED", "This flag was already resolved.", List.of());
                                         });
                             }
