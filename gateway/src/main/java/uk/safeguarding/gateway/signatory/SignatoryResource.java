@@ -202,8 +202,7 @@ public class SignatoryResource {
                 : new ApiException(409, "CLIENT_NOT_MANAGED", agencyId + " is a signatory in the protocol YAML; its Keycloak "
                         + "client is not managed by the gateway, so rotate its secret in Keycloak.", List.of()));
         String secret = identityProvider(() -> clients.rotateSecret(row.getString("keycloak_client_id")));
-        await(pool.withTransaction(tx -> tx.preparedQuery("UPDATE signatory SET updated_at = now() WHERE agency_id = $1")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(agencyId))
+        await(pool.withTransaction(tx -> store.touch(tx, agencyId)
                 .chain(() -> audit.record(tx, audit.entryFor(context, "signatory.rotate-client-secret", 200)))
                 .chain(() -> flags.raise(tx, SecretIssued.flag(agencyId, "Client secret", "rotation", context.requireActor())))));
         context.markAudited();

@@ -180,6 +180,12 @@ class SignatoryStore {
                             .collect().asList();
     }
 
+    /** Marks the signatory changed (its client secret was rotated in Keycloak). */
+    Uni<Void> touch(SqlClient tx, String agencyId) {
+        return tx.preparedQuery("UPDATE signatory SET updated_at = now() WHERE agency_id = $1")
+                .execute(Tuple.of(agencyId)).replaceWithVoid();
+    }
+
     Uni<Void> status(SqlClient tx, String agencyId, String status, String reason) {
         return tx.preparedQuery("UPDATE signatory SET status = $2, status_reason = $3, updated_at = now() WHERE agency_id = $1")
                 .execute(Tuple.of(agencyId, status, reason)).replaceWithVoid();
