@@ -1,9 +1,7 @@
 package uk.safeguarding.gateway.console;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -31,6 +29,7 @@ import java.util.stream.Stream;
 import uk.safeguarding.gateway.alert.AlertResource;
 import uk.safeguarding.gateway.limits.StorableText;
 import uk.safeguarding.gateway.placement.MissingResource;
+import uk.safeguarding.gateway.placement.PlacementRepository;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.problem.Problem;
 import uk.safeguarding.gateway.referral.LanguageCheck;
@@ -57,18 +56,18 @@ public class ProviderConsole {
     private final AlertResource alerts;
     private final MissingResource missing;
     private final RiskResource risk;
-    private final Pool pool;
+    private final PlacementRepository placements;
     private final RequestContext context;
     private final LanguageCheck language;
 
-    ProviderConsole(Pages pages, AlertResource alerts, MissingResource missing, RiskResource risk, Pool pool,
+    ProviderConsole(Pages pages, AlertResource alerts, MissingResource missing, RiskResource risk, PlacementRepository placements,
             RequestContext context, LanguageCheck language) {
         this.language = language;
         this.pages = pages;
         this.alerts = alerts;
         this.missing = missing;
         this.risk = risk;
-        this.pool = pool;
+        this.placements = placements;
         this.context = context;
     }
 
@@ -105,14 +104,7 @@ public class ProviderConsole {
         pages.purpose(PurposeOfUse.SAFEGUARDING);
         String agency = context.requireActor().agencyId();
         context.describe("console.provider.children", "placement", null, null);
-        return pool.preparedQuery("""
-                        SELECT p.id, p.child_id, p.start_date, p.status,
-                            (SELECT a.payload -> 'identity' ->> 'name' FROM alert a WHERE a.recipient_agency = $1
-                                AND a.child_id = p.child_id ORDER BY a.created_at DESC LIMIT 1) AS name,
-                            EXISTS (SELECT 1 FROM missing_episode m WHERE m.child_id = p.child_id AND m.found_at IS NULL) AS missing
-                        FROM placement p WHERE p.provider = $1 AND p.status IN ('PLANNED', 'STARTED')
-                        ORDER BY p.start_date, p.id""")
-                .execute(Tuple.of(agency))
+        return placements.providerPlacements(agency)
                 .map(rows -> {
                     List<Map<String, Object>> children = new ArrayList<>();
                     for (Row r : rows) {
@@ -234,8 +226,7 @@ public class ProviderConsole {
     }
 
     private Uni<java.util.Optional<Map<String, Object>>> openEpisode(UUID childId) {
-        return pool.preparedQuery("SELECT id, missing_since FROM missing_episode WHERE child_id = $1 AND found_at IS NULL")
-                .execute(Tuple.of(childId))
+        return placements.openEpisodeSummary(childId)
                 .map(rows -> rows.size() == 0 ? java.util.Optional.empty() : java.util.Optional.of(Map.<String, Object>of(
                         "id", rows.iterator().next().getUUID("id").toString(),
                         "since", LOCAL.format(rows.iterator().next().getOffsetDateTime("missing_since")
