@@ -1,5 +1,9 @@
 package uk.safeguarding.gateway.chronology;
 
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -59,6 +63,12 @@ final class ChronologyQuery {
                 ORDER BY e.at, e.kind, e.entry_key
                 LIMIT $8
                 """;
+    }
+
+    /** Runs the statement ({@link #sql}) for one batch of candidates; the resource holds no SQL itself. */
+    static Uni<RowSet<Row>> slice(SqlClient tx, String sql, UUID childId, Instant from, Instant to, List<String> kinds,
+            Key after, int limit) {
+        return tx.preparedQuery(sql).execute(parameters(childId, from, to, kinds, after, limit));
     }
 
     static Tuple parameters(UUID childId, Instant from, Instant to, List<String> kinds, Key after, int limit) {

@@ -141,7 +141,7 @@ public class ChronologyResource {
     private Uni<List<Released>> fill(SqlClient tx, Releaser releaser, Instant since, Instant until, List<String> kinds,
             ChronologyQuery.Key after, int size, List<Released> acc) {
         int batch = Math.max(2 * (size + 1), 100);
-        return tx.preparedQuery(sql).execute(ChronologyQuery.parameters(releaser.childId(), since, until, kinds, after, batch))
+        return ChronologyQuery.slice(tx, sql, releaser.childId(), since, until, kinds, after, batch)
                 .chain(rows -> {
                     ChronologyQuery.Key last = after;
                     int seen = 0;
