@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import uk.safeguarding.gateway.chronology.ChronologyEntry;
 import uk.safeguarding.gateway.chronology.ChronologySource;
 import uk.safeguarding.gateway.chronology.Releaser;
@@ -41,15 +40,7 @@ public class StandingOverrideChronology implements ChronologySource {
 
     @Override
     public Optional<ChronologyEntry> release(Row row, Releaser releaser) {
-        String owner = row.getString("owner");
-        if (!owner.equals(releaser.reader().agencyId())) {
-            return Optional.empty();
-        }
-        releaser.released(owner);
-        UUID id = row.getUUID("record_id");
         JsonObject facts = row.getJsonObject("facts");
-        return Optional.of(new ChronologyEntry("standing-override", row.getOffsetDateTime("at").toInstant(),
-                row.getString("code"), new ChronologyEntry.Agency(row.getString("agency"), null), null, "standing-override", id,
-                "/api/v1/standing-overrides/" + id, Map.of("scope", facts.getString("scope"))));
+        return releaser.ownAgencyOnly(row, "/api/v1/standing-overrides/" + row.getUUID("record_id"), Map.of("scope", facts.getString("scope")));
     }
 }

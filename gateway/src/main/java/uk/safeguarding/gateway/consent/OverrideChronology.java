@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import uk.safeguarding.gateway.chronology.ChronologyEntry;
 import uk.safeguarding.gateway.chronology.ChronologySource;
 import uk.safeguarding.gateway.chronology.Releaser;
@@ -42,16 +41,8 @@ public class OverrideChronology implements ChronologySource {
 
     @Override
     public Optional<ChronologyEntry> release(Row row, Releaser releaser) {
-        String owner = row.getString("owner");
-        if (!owner.equals(releaser.reader().agencyId())) {
-            return Optional.empty();
-        }
-        releaser.released(owner);
-        UUID id = row.getUUID("record_id");
         JsonObject facts = row.getJsonObject("facts");
-        return Optional.of(new ChronologyEntry("consent-override", row.getOffsetDateTime("at").toInstant(),
-                row.getString("code"), new ChronologyEntry.Agency(row.getString("agency"), null), null, "consent-override", id,
-                "/api/v1/consent-overrides/" + id,
-                Map.of("purpose", facts.getString("purpose"), "categories", facts.getJsonArray("categories").getList())));
+        return releaser.ownAgencyOnly(row, "/api/v1/consent-overrides/" + row.getUUID("record_id"),
+                Map.of("purpose", facts.getString("purpose"), "categories", facts.getJsonArray("categories").getList()));
     }
 }
