@@ -122,8 +122,10 @@ class DemoJourneyIT {
         assertEquals(true, strategy.get("strategy.overdueInInbox"), "the Met's inbox lists its late action as overdue");
         Map<?, ?> stories = (Map<?, ?>) strategy.get("chronology.stories");
         assertTrue(((List<?>) stories.get("la-tower-hamlets")).contains("strategy-action-overdue"), stories.toString());
-        assertTrue(((List<?>) stories.get("police-lancashire")).stream().noneMatch(k -> String.valueOf(k).startsWith("strategy")),
-                "the host police, not invited, see nothing of the discussion");
+        assertEquals(Map.of("la-tower-hamlets", 200, "police-met", 200, "nhs-homerton", 200), strategy.get("chronology.statuses"));
+        assertTrue(((List<?>) stories.get("police-met")).contains("strategy-discussion"), "the invited Met reads it");
+        assertTrue(((List<?>) stories.get("nhs-homerton")).stream().noneMatch(k -> String.valueOf(k).startsWith("strategy")),
+                "Homerton, with standing but not invited, sees nothing of the discussion");
         Map<String, Object> dpo = steps.get(8).facts();
         assertEquals(true, dpo.get("overrideListed"), "the override is on the DPO's review list");
         assertTrue((Integer) dpo.get("disclosures.override") >= 1, "the disclosure report marks the override");
