@@ -28,7 +28,7 @@ final class DpoReview {
     }
 
     void play() throws Exception {
-        j.begin(8, "The DPO checks the record, and catches a forgery",
+        j.begin(9, "The DPO checks the record, and catches a forgery",
                 "Tower Hamlets' data protection officer, the partnership's lead DPO, verifies the audit chain, reads the disclosure report for"
                         + " the child (who received what, when, why, on which lawful basis), and sees the override flags:"
                         + " the Met's override of her refusal, in the override list, the anomaly queue and the report,"

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * agencies' systems stood in by {@link Receivers}. Each step narrates what was sent, who was told and
  * how long it took, and records its expectations as checks; nothing here decides an outcome itself.
  * Steps 1-3 and 6 are here; the longer ones have their own classes ({@link MissingAndFound},
- * {@link RiskDowngrade}, {@link MissingFromHome}, {@link DpoReview}), called in story order by {@link #play()}.
+ * {@link RiskDowngrade}, {@link MissingFromHome}, {@link StrategyAndChronology}, {@link DpoReview}), called in story order by {@link #play()}.
  */
 public final class Journey extends Narration {
 
@@ -96,6 +96,7 @@ public final class Journey extends Narration {
         new RiskDowngrade(this).play();
         returnHome();
         new MissingFromHome(this).play();
+        new StrategyAndChronology(this).play();
         new DpoReview(this, tamper).play();
         return steps();
     }

@@ -51,7 +51,7 @@ public abstract class Narration {
     }
 
     /** How many steps the journey has (the header says "Step n of N"). */
-    static final int STEPS = 8;
+    static final int STEPS = 9;
 
     protected void begin(int number, String title, String story) {
         checks = new ArrayList<>();

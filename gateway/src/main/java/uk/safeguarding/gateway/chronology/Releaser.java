@@ -79,11 +79,35 @@ public final class Releaser {
         return decide(standing.kindsFor(RecordRef.wholeChild()), source, action, categories, "whole", b -> b);
     }
 
+    /**
+     * As {@link #decide(Target, String, List, String, UnaryOperator)} for a record whose relationship is a
+     * fact of the record itself (a strategy discussion's participants), with the kinds given.
+     */
+    public Decision decideAs(Set<String> kinds, String source, String action, List<String> categories) {
+        return decide(kinds, source, action, categories, "as", b -> b);
+    }
+
     private Decision decide(Set<String> kinds, String source, String action, List<String> categories, String key,
             UnaryOperator<DecisionRequest.Builder> refine) {
         String cacheKey = String.join("|", kinds) + "#" + source + "#" + action + "#" + categories + "#" + key;
         return cache.computeIfAbsent(cacheKey, k -> policy.decide(reader, action, purpose, kinds, categories, consents,
                 b -> refine.apply(b.counterparty(source))).decision());
+    }
+
+    /**
+     * The entry of a record only its owning agency reads (its own read answers anyone else like a random
+     * id: the overrides): the row's owner must be the reader; the kind is the record type.
+     */
+    public java.util.Optional<ChronologyEntry> ownAgencyOnly(io.vertx.mutiny.sqlclient.Row row, String link,
+            java.util.Map<String, Object> details) {
+        String owner = row.getString("owner");
+        if (!owner.equals(reader.agencyId())) {
+            return java.util.Optional.empty();
+        }
+        released(owner);
+        String kind = row.getString("kind");
+        return java.util.Optional.of(new ChronologyEntry(kind, row.getOffsetDateTime("at").toInstant(), row.getString("code"),
+                new ChronologyEntry.Agency(row.getString("agency"), null), null, kind, row.getUUID("record_id"), link, details));
     }
 
     /** An entry owned by {@code owner} is released: the audit names the owner (DPO scope), as other reads do. */

@@ -96,6 +96,21 @@ public class Challenges {
                 || "partnership".equals(level) && agency.equals(partnership());
     }
 
+    /**
+     * Whether the agency may know of the challenge an event of its steps belongs to: only its parties (and
+     * the partnership once it holds it), as the challenge's own read. A missing challenge: false.
+     */
+    public Uni<Boolean> mayKnow(SqlClient tx, UUID challengeId, String agency) {
+        return tx.preparedQuery("SELECT challenged_agency, challenging_agency, level FROM challenge WHERE id = $1")
+                .execute(Tuple.of(challengeId))
+                .map(rows -> rows.iterator().hasNext() && party(rows.iterator().next(), agency));
+    }
+
+    /** Whether a case event of this type is a step of a professional disagreement (its details name the challenge). */
+    public static boolean isStep(String eventType) {
+        return eventType != null && eventType.startsWith("disagreement-");
+    }
+
     /** Spelt out, not built: the emitter declaration (emitters.yaml) finds each event in this source. */
     static String eventFor(String level) {
         return switch (level) {

@@ -40,6 +40,12 @@ public final class ReferralViews {
     public record InboxEntry(UUID referralId, UUID childId, String requesterAgency, OffsetDateTime receivedAt,
             String status, OffsetDateTime ackDueAt, List<String> categories, String riskLevel,
             List<String> concernCategories, String link) {
+
+        /** The entry kind: the inbox also lists the agency's strategy actions ({@code strategy-action}). */
+        @com.fasterxml.jackson.annotation.JsonProperty("kind")
+        public String kind() {
+            return "referral";
+        }
     }
 
     /** A recipient's response: acknowledge, accept, or decline with a reason. */

@@ -90,6 +90,25 @@ public class Strategy {
                 .invoke(context::markAudited);
     }
 
+    /** One strategy action in its owner's inbox ({@code /api/v1/inbox}): ids, dates and status, no free text. */
+    public record InboxAction(UUID actionId, UUID discussionId, UUID childId, String ownerAgency, java.time.LocalDate dueOn,
+            String status, boolean overdue, String link) {
+
+        /** The entry kind beside the inbox's referral entries. */
+        @com.fasterxml.jackson.annotation.JsonProperty("kind")
+        public String kind() {
+            return "strategy-action";
+        }
+    }
+
+    /** The actions the agency owns, as its inbox lists them (see {@link ActionRepository#inboxOf}). */
+    public Uni<List<InboxAction>> inbox(String agency, String status, int limit) {
+        return Panache.withSession(() -> actions.inboxOf(agency, status, limit)).map(list -> list.stream()
+                .map(a -> new InboxAction(a.id, a.discussionId, a.childId, a.ownerAgency, a.dueOn, a.status,
+                        a.overdueAt != null, "/api/v1/strategy-discussions/" + a.discussionId))
+                .toList());
+    }
+
     /**
      * One line of a child's story: a discussion (at the time it was held) or an action (when agreed).
      * Ids and times only; the chronology releases each under its own decision.

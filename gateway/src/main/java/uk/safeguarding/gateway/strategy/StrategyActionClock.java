@@ -21,6 +21,7 @@ import uk.safeguarding.gateway.alert.Escalator;
 import uk.safeguarding.gateway.alert.GatewayClock;
 import uk.safeguarding.gateway.alert.Outbox;
 import uk.safeguarding.gateway.audit.AuditTrail;
+import uk.safeguarding.protocol.engine.DutyNotice;
 
 /**
  * An action still open after its due date (London time) is a duty: raises
@@ -34,8 +35,8 @@ public class StrategyActionClock {
 
     static final String OVERDUE = "strategy-action-overdue";
     /**
-     * The duty's reference (no protocol clause declares it yet: docs/STRATEGY.md); the Escalator names
-     * it in the escalation as it names a protocol's.
+     * The duty's reference where no protocol in force declares it (the shipped strategy-discussion
+     * protocol does: docs/STRATEGY.md); the Escalator names it in the escalation as it names a protocol's.
      */
     static final String DUTY_REF = "gateway:strategy-discussion#action-overdue";
     static final ZoneId LONDON = ZoneId.of("Europe/London");
@@ -52,8 +53,10 @@ public class StrategyActionClock {
     private final Outbox outbox;
     private final AuditTrail audit;
     private final GatewayClock clock;
+    private final StrategyClauses clauses;
 
-    StrategyActionClock(Pool pool, Outbox outbox, AuditTrail audit, GatewayClock clock) {
+    StrategyActionClock(Pool pool, Outbox outbox, AuditTrail audit, GatewayClock clock, StrategyClauses clauses) {
+        this.clauses = clauses;
         this.pool = pool;
         this.outbox = outbox;
         this.audit = audit;
@@ -79,14 +82,22 @@ public class StrategyActionClock {
 
     private Uni<Void> overdue(SqlClient tx, Row a, Instant now) {
         String id = a.getUUID("id").toString();
-        Instant ack = LocalDate.ofInstant(now, LONDON).plusDays(1).atStartOfDay(LONDON).toInstant();
+        String convener = a.getString("convener_agency");
+        // The protocol's duty gives the deadline, the escalation target and the clause; a protocol set
+        // without it (an external folder) keeps the gateway's own end of the London day, to the convener.
+        var duty = clauses.overdueDuty(a.getString("owner_agency"), convener, now);
+        Instant ack = duty.map(DutyNotice::deadline)
+                .orElseGet(() -> LocalDate.ofInstant(now, LONDON).plusDays(1).atStartOfDay(LONDON).toInstant());
+        String ref = duty.map(DutyNotice::clause).orElse(DUTY_REF);
+        String escalateTo = duty.map(DutyNotice::escalation).map(e -> e.agencies().isEmpty() ? null : e.agencies().get(0))
+                .orElse(convener);
         return tx.preparedQuery("UPDATE strategy_action SET overdue_at = $2 WHERE id = $1")
                 .execute(Tuple.of(a.getUUID("id"), now.atOffset(ZoneOffset.UTC)))
                 .chain(() -> outbox.enqueue(tx, new AlertRequest(a.getString("owner_agency"), OVERDUE, a.getUUID("child_id"),
                         "strategy-action", id, Map.of("actionId", id, "discussionId", a.getUUID("discussion_id").toString(),
                                 "dueOn", a.getLocalDate("due_on").toString(),
                                 "link", "/api/v1/strategy-discussions/" + a.getUUID("discussion_id")),
-                        List.of(), DUTY_REF, ack, a.getString("convener_agency"))))
+                        List.of(), ref, ack, escalateTo)))
                 .chain(alert -> audit.record(tx, Escalator.systemEntry("strategy.action-overdue", "strategy-action", id,
                         a.getUUID("child_id"), List.of(alert.toString()))))
                 .invoke(() -> LOG.infof("Strategy action %s overdue: duty raised to %s", id, a.getString("owner_agency")));

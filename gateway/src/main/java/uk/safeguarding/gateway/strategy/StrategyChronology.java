@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,29 +29,33 @@ public class StrategyChronology implements ChronologySource {
 
     @Override
     public String sql() {
+        // The child's discussions with their invitees once (a CTE read four times is materialised, so the
+        // invitee aggregate runs once per discussion instead of once per row that names it).
         return """
+                WITH d AS (
+                    SELECT d.id, d.held_at, d.decided_at, d.decision, d.next_review_on, d.convener_agency,
+                        (SELECT coalesce(jsonb_agg(i.agency_id), '[]') FROM strategy_invitee i
+                            WHERE i.discussion_id = d.id) AS invitees
+                    FROM strategy_discussion d WHERE d.child_id = $1)
                 SELECT d.held_at AS at, 'strategy-discussion'::text AS kind, d.id::text AS entry_key, d.id AS record_id,
                     d.convener_agency AS owner, d.convener_agency AS agency, NULL::text AS other_agency, 'CONVENED'::text AS code,
-                    jsonb_build_object('invitees', (SELECT coalesce(jsonb_agg(i.agency_id), '[]') FROM strategy_invitee i
-                        WHERE i.discussion_id = d.id), 'discussion', d.id) AS facts
-                FROM strategy_discussion d WHERE d.child_id = $1
+                    jsonb_build_object('invitees', d.invitees, 'discussion', d.id) AS facts
+                FROM d
                 UNION ALL
                 SELECT d.decided_at, 'strategy-decision', d.id::text, d.id, d.convener_agency, d.convener_agency, NULL, d.decision,
-                    jsonb_build_object('invitees', (SELECT coalesce(jsonb_agg(i.agency_id), '[]') FROM strategy_invitee i
-                        WHERE i.discussion_id = d.id), 'discussion', d.id, 'nextReviewOn', d.next_review_on)
-                FROM strategy_discussion d WHERE d.child_id = $1 AND d.decided_at IS NOT NULL
+                    jsonb_build_object('invitees', d.invitees, 'discussion', d.id, 'nextReviewOn', d.next_review_on)
+                FROM d WHERE d.decided_at IS NOT NULL
                 UNION ALL
                 SELECT a.created_at, 'strategy-action', a.id::text, a.id, d.convener_agency, a.owner_agency, d.convener_agency, a.status,
-                    jsonb_build_object('invitees', (SELECT coalesce(jsonb_agg(i.agency_id), '[]') FROM strategy_invitee i
-                        WHERE i.discussion_id = d.id), 'discussion', d.id, 'dueOn', a.due_on)
-                FROM strategy_action a JOIN strategy_discussion d ON d.id = a.discussion_id WHERE a.child_id = $1
+                    jsonb_build_object('invitees', d.invitees, 'discussion', d.id, 'dueOn', a.due_on)
+                FROM strategy_action a JOIN d ON d.id = a.discussion_id WHERE a.child_id = $1
                 UNION ALL
                 SELECT a.overdue_at, 'strategy-action-overdue', a.id::text, a.id, d.convener_agency, a.owner_agency, d.convener_agency,
-                    'OVERDUE', jsonb_build_object('invitees', (SELECT coalesce(jsonb_agg(i.agency_id), '[]') FROM strategy_invitee i
-                        WHERE i.discussion_id = d.id), 'discussion', d.id, 'dueOn', a.due_on)
-                FROM strategy_action a JOIN strategy_discussion d ON d.id = a.discussion_id
+                    'OVERDUE', jsonb_build_object('invitees', d.invitees, 'discussion', d.id, 'dueOn', a.due_on)
+                FROM strategy_action a JOIN d ON d.id = a.discussion_id
                 WHERE a.child_id = $1 AND a.overdue_at IS NOT NULL
                 """;
+
     }
 
     @Override
@@ -60,6 +65,10 @@ public class StrategyChronology implements ChronologySource {
         String convener = row.getString("owner");
         JsonArray invitees = facts.getJsonArray("invitees");
         if (!reader.equals(convener) && (invitees == null || !invitees.contains(reader))) {
+            return Optional.empty();
+        }
+        if (!releaser.decideAs(Set.of(StrategyClauses.PARTICIPANT), convener, "read", List.of(StrategyClauses.CATEGORY))
+                .isPermit()) {
             return Optional.empty();
         }
         releaser.released(convener);

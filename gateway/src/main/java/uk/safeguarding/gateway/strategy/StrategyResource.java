@@ -95,9 +95,11 @@ public class StrategyResource {
     private final PolicyService policy;
     private final GatewayClock clock;
     private final Pool pool;
+    private final StrategyClauses clauses;
 
     StrategyResource(Strategy strategy, RequestContext context, Relationships relationships, PolicyService policy,
-            GatewayClock clock, Pool pool) {
+            GatewayClock clock, Pool pool, StrategyClauses clauses) {
+        this.clauses = clauses;
         this.strategy = strategy;
         this.context = context;
         this.relationships = relationships;
@@ -151,9 +153,11 @@ public class StrategyResource {
                 throw ApiException.notFound();
             }
             context.describe("strategy.convene", "strategy-discussion", id.toString(), body.childId());
-            if (!"la".equals(actor.agencyType())) {
-                throw ApiException.forbidden("CONVENER_NOT_COUNCIL",
-                        "Children's social care (the council) convenes a strategy discussion.");
+            // The protocol decides who convenes (strategy-discussion#convene-by-childrens-social-care).
+            var decision = clauses.convene(standing);
+            if (!decision.isPermit()) {
+                throw ApiException.forbidden("CONVENER_NOT_COUNCIL", "Children's social care (the council) convenes a "
+                        + "strategy discussion: refused by " + decision.rule() + " (" + decision.denialCode() + ").");
             }
             StrategyDiscussion d = new StrategyDiscussion();
             d.id = id;
@@ -182,7 +186,8 @@ public class StrategyResource {
         Actor actor = context.requireActor();
         context.describe("strategy.read", "strategy-discussion", id.toString(), null);
         return Panache.withTransaction(() -> strategy.discussions().visibleTo(id, actor.agencyId()).chain(d -> {
-            if (d == null) {
+            // Invited or convened (the recorded fact), then the protocol's read clause for participants.
+            if (d == null || !clauses.participantRead(d.convenerAgency).isPermit()) {
                 throw ApiException.notFound();
             }
             context.describe("strategy.read", "strategy-discussion", id.toString(), d.childId);

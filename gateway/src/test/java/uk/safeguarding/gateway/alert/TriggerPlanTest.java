@@ -238,6 +238,15 @@ class TriggerPlanTest {
         as(supervisor(HOST_POLICE, "sgt-77"), "MISSING-RESPONSE").when().post("/api/v1/standing-overrides/" + override + "/approval")
                 .then().statusCode(200);
         current(child, TestTokens.forAgency(HOST_POLICE).roles("practitioner").subject("pc-77").sign()).statusCode(200);
+        // The override is in the requesting force's chronology of the child, and in nobody else's.
+        String chronology = "/api/v1/children/" + child + "/chronology?kind=standing-override";
+        as(TestTokens.forAgency(HOST_POLICE).roles("practitioner").subject("pc-77").sign(), "MISSING-RESPONSE")
+                .when().get(chronology).then().statusCode(200)
+                .body("entries.code", org.hamcrest.Matchers.contains("REQUESTED", "APPROVED"))
+                .body("entries.recordId", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.equalTo(override)))
+                .body("entries.details.scope", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.equalTo("missing")));
+        as(practitioner(PLACING), "SAFEGUARDING").when().get(chronology).then().statusCode(200)
+                .body("entries", org.hamcrest.Matchers.empty());
         // The override is its requester's alone.
         current(child, practitioner(HOST_POLICE)).statusCode(403);
     }

@@ -260,6 +260,40 @@ class ChronologyTest {
         }
     }
 
+    /**
+     * A strategy discussion is released to its convener and invitees only: the host police hold confirmed
+     * standing with the child (the placement named them) but were not invited, so their chronology has
+     * none of it, neither the entries nor the categories shared, and the discussion's read answers them
+     * like a random id.
+     */
+    @Test
+    void aStrategyDiscussionIsInTheStoryOfTheInvitedOnlyNotOfAnAgencyWithStandingThatWasNotInvited() {
+        assertEquals(1, Db.count("SELECT count(*) FROM relationship WHERE child_id = ? AND agency_id = ? AND standing = 'confirmed'",
+                child, HOST_POLICE), "the host police hold real, confirmed standing");
+        String discussion = as(PLACING).body(Map.of("childId", child, "heldAt", Instant.now().toString(),
+                        "summary", "Repeated missing; seen near the station.", "invitees", List.of(MET),
+                        "informationShared", List.of("missing", "police-intelligence"), "exploitation", true))
+                .when().post("/api/v1/strategy-discussions").then().statusCode(201).extract().path("id");
+        as(PLACING).body(Map.of("ownerAgency", MET, "description", "Map her associates.",
+                        "dueOn", LocalDate.now().plusDays(7).toString()))
+                .when().post("/api/v1/strategy-discussions/" + discussion + "/actions").then().statusCode(201);
+        String kinds = "?kind=strategy-discussion&kind=strategy-decision&kind=strategy-action&kind=strategy-action-overdue";
+        for (String invited : List.of(PLACING, MET)) {
+            assertEquals(List.of("strategy-discussion", "strategy-action"), story(invited, kinds, 200).stream()
+                    .filter(e -> discussion.equals(e.get("recordId"))).map(e -> e.get("kind")).toList(), invited);
+        }
+        List<Map<String, Object>> hostPolice = story(HOST_POLICE, "", 200);
+        assertFalse(hostPolice.isEmpty(), "the host police read the rest of the child's story");
+        assertTrue(hostPolice.stream().noneMatch(e -> String.valueOf(e.get("kind")).startsWith("strategy")), hostPolice.toString());
+        String body = read(HOST_POLICE, "?limit=200").asString();
+        assertFalse(body.contains(discussion) || body.contains("police-intelligence"), body);
+        ExtractableResponse<Response> real = as(HOST_POLICE).when().get("/api/v1/strategy-discussions/" + discussion).then().extract();
+        ExtractableResponse<Response> random = as(HOST_POLICE).when().get("/api/v1/strategy-discussions/" + UUID.randomUUID())
+                .then().extract();
+        assertEquals(404, real.statusCode());
+        assertEquals(Api.shape(random), Api.shape(real));
+    }
+
     @Test
     void badParametersAreRefusedNamingTheParameter() {
         for (String[] bad : List.of(new String[] {"?from=yesterday", "from"}, new String[] {"?to=2026-13-01", "to"},

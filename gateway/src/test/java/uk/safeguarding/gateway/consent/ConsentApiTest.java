@@ -219,6 +219,15 @@ class ConsentApiTest {
         assertNull(event.get("override_approver"));
         assertTrue(event.get("reasons").toString().contains("consent-override:" + id), event.toString());
         assertTrue(event.get("lawful_basis").toString().contains("dpa-sch8-p4"), event.toString());
+        // In the child's chronology of the requester's agency only (as the override's read), without its justification.
+        String chronology = "/api/v1/children/" + childId + "/chronology?kind=consent-override";
+        JsonPath own = as(POLICE, officer, "SAFEGUARDING", "practitioner").when().get(chronology).then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(List.of(id), own.getList("entries.recordId"));
+        assertEquals(List.of("REQUESTED"), own.getList("entries.code"));
+        assertEquals(List.of(List.of("health")), own.getList("entries.details.categories"));
+        assertTrue(!own.prettify().contains(JUSTIFICATION));
+        mash().when().get(chronology).then().statusCode(200).body("entries", org.hamcrest.Matchers.empty());
         // Another officer of the same force cannot use it: the justification is the requester's.
         as(POLICE, "pc-other", "SAFEGUARDING", "practitioner").when().get("/api/v1/referrals/" + referralId).then()
                 .statusCode(200).body("redactedCategories", hasItem("health"));

@@ -120,6 +120,19 @@ class DisagreementTest {
         assertEquals(404, other.statusCode());
         assertEquals(shape(none), shape(other));
         as(MET, "pc-1", "practitioner").when().get(url).then().statusCode(200).body("grounds", equalTo(GROUNDS));
+        // Nor through the case event that told the council: a non-party with standing on the child (the host
+        // council) gets a random id's 404 there too; the parties read it.
+        Object raised = Db.query("SELECT id FROM case_event WHERE child_id = ? AND type = 'disagreement-raised'", child)
+                .get(0).get("id");
+        var stepSeen = as(HOST_COUNCIL, "sw-l", "practitioner").when().get("/api/v1/case-events/" + raised).then().extract();
+        var stepNone = as(HOST_COUNCIL, "sw-l", "practitioner").when().get("/api/v1/case-events/" + UUID.randomUUID())
+                .then().extract();
+        assertEquals(404, stepSeen.statusCode(), "a non-party learns nothing of the disagreement");
+        assertEquals(shape(stepNone), shape(stepSeen));
+        as(HOST_COUNCIL, "sw-l", "practitioner").when().get("/api/v1/children/" + child + "/risk-assessments").then()
+                .statusCode(200);
+        as(COUNCIL, "sw-1", "practitioner").when().get("/api/v1/case-events/" + raised).then().statusCode(200)
+                .body("type", equalTo("disagreement-raised"));
 
         // The council responds (the police cannot respond to their own challenge); the police escalate.
         as(MET, "pc-1", "practitioner").body(Map.of("text", "x")).when().post(url + "/response").then().statusCode(403);

@@ -98,4 +98,61 @@ class ChronologyIT {
         assertEquals(404, hidden.statusCode());
         assertEquals(Api.shape(unknown), Api.shape(hidden));
     }
+
+    /**
+     * A strategy discussion with an action, through real tokens: Tower Hamlets convenes it with the Met
+     * invited and gives the Met an action already past its due date. The running gateway's action clock
+     * raises the protocol's overdue duty (strategy-discussion#strategy-action-overdue) to the Met, whose
+     * inbox then lists the action as overdue; the discussion is in the stories of the convener and the
+     * invitee and not in Lancashire's, which holds standing with the child but was not invited. (The
+     * escalation to the convener when the duty is not acknowledged by the end of the day needs the clock
+     * moved on: StrategyDiscussionTest shows it.)
+     */
+    @Test
+    void anOverdueStrategyActionIsADutyInItsOwnersInboxAndTheDiscussionIsInTheInvitedStoriesOnly() throws InterruptedException {
+        String tower = KeycloakTokens.clientToken("la-tower-hamlets");
+        String met = KeycloakTokens.clientToken("police-met");
+        String lancashire = KeycloakTokens.clientToken("la-lancashire");
+        Map<String, Object> placement = new LinkedHashMap<>(Api.placement(Api.NHS, Fixtures.nhsNumber()));
+        placement.put("provider", "provider:SC123456");
+        placement.put("homePolice", "police:met");
+        String child = given().auth().oauth2(tower).header("Purpose-Of-Use", "CARE-PLANNING").contentType(ContentType.JSON)
+                .body(placement).when().post("/api/v1/placements").then().statusCode(201).extract().path("childId");
+        String discussion = as(tower).body(Map.of("childId", child, "heldAt", java.time.Instant.now().toString(),
+                        "summary", "Missing three times this month; seen with older adults.", "invitees", List.of("police:met"),
+                        "informationShared", List.of("missing", "police-intelligence"), "exploitation", true))
+                .when().post("/api/v1/strategy-discussions").then().statusCode(201).extract().path("id");
+        // The police hold standing too, but the protocol lets children's social care convene.
+        as(met).body(Map.of("childId", child, "heldAt", java.time.Instant.now().toString(), "summary", "x",
+                "invitees", List.of("la:E09000030"))).when().post("/api/v1/strategy-discussions").then().statusCode(403);
+        String action = as(tower).body(Map.of("ownerAgency", "police:met", "description", "Map her associates.",
+                        "dueOn", LocalDate.now(java.time.ZoneId.of("Europe/London")).minusDays(2).toString()))
+                .when().post("/api/v1/strategy-discussions/" + discussion + "/actions").then().statusCode(201).extract().path("id");
+
+        Map<String, Object> listed = null;
+        for (int i = 0; i < 60 && (listed == null || !Boolean.TRUE.equals(listed.get("overdue"))); i++) {
+            Thread.sleep(500);
+            listed = as(met).when().get("/api/v1/inbox?kind=strategy-action").then().statusCode(200).extract().jsonPath()
+                    .getMap("find { it.actionId == '" + action + "' }");
+        }
+        assertTrue(listed != null && Boolean.TRUE.equals(listed.get("overdue")), "the Met's inbox lists its action overdue: " + listed);
+        assertEquals("OPEN", listed.get("status"));
+        assertEquals(discussion, listed.get("discussionId"));
+        assertEquals(child, listed.get("childId"));
+        List<Map<String, Object>> duties = as(met).when().get("/api/v1/alerts").then().statusCode(200).extract().jsonPath()
+                .getList("findAll { it.event == 'strategy-action-overdue' && it.payload.actionId == '" + action + "' }");
+        assertEquals(1, duties.size(), duties.toString());
+        assertEquals("strategy-discussion@1.0.0#strategy-action-overdue", duties.get(0).get("dutyRef"));
+        assertTrue(as(tower).when().get("/api/v1/inbox").then().statusCode(200).extract().asString().indexOf(action) < 0,
+                "the convener's inbox does not list the Met's action");
+
+        for (String reader : List.of(tower, met)) {
+            List<String> kinds = story(reader, child).stream().filter(e -> discussion.equals(e.get("recordId")))
+                    .map(e -> (String) e.get("kind")).toList();
+            assertEquals(List.of("strategy-discussion", "strategy-action", "strategy-action-overdue"), kinds);
+        }
+        List<Map<String, Object>> lancs = story(lancashire, child);
+        assertTrue(lancs.stream().noneMatch(e -> String.valueOf(e.get("kind")).startsWith("strategy")), lancs.toString());
+        assertEquals(404, as(lancashire).when().get("/api/v1/strategy-discussions/" + discussion).then().extract().statusCode());
+    }
 }

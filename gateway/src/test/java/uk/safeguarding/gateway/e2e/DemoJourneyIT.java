@@ -60,15 +60,15 @@ class DemoJourneyIT {
             try {
                 steps = journey.play();
             } finally {
-                altered = journey.steps().size() == 8
-                        ? (AuditTamper.Altered) journey.steps().get(7).facts().get("tampered") : null;
+                altered = journey.steps().size() == 9
+                        ? (AuditTamper.Altered) journey.steps().get(8).facts().get("tampered") : null;
                 if (altered != null) {
                     tamper.setOutcome(altered, altered.oldOutcome());
                 }
             }
         }
 
-        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8), steps.stream().map(Narration.Step::number).toList());
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9), steps.stream().map(Narration.Step::number).toList());
         for (Narration.Step step : steps) {
             String failed = step.checks().stream().filter(c -> !c.passed())
                     .map(c -> c.expectation() + " (" + c.observed() + ")").collect(Collectors.joining("; "));
@@ -116,10 +116,20 @@ class DemoJourneyIT {
         assertTrue(String.valueOf(fromHome.get("missingFromHome.strategyDuty")).endsWith("#repeat-missing-strategy"));
         assertTrue(((java.util.Collection<?>) fromHome.get("child-missing.receivedBy")).contains("school:100000"),
                 "the school is told of the episode from home");
-        Map<String, Object> dpo = steps.get(7).facts();
+        // Step 8: the strategy discussion, its late action overdue in the Met's inbox, her chronology three ways.
+        Map<String, Object> strategy = steps.get(7).facts();
+        assertNotNull(strategy.get("strategy.discussionId"));
+        assertEquals(true, strategy.get("strategy.overdueInInbox"), "the Met's inbox lists its late action as overdue");
+        Map<?, ?> stories = (Map<?, ?>) strategy.get("chronology.stories");
+        assertTrue(((List<?>) stories.get("la-tower-hamlets")).contains("strategy-action-overdue"), stories.toString());
+        assertEquals(Map.of("la-tower-hamlets", 200, "police-met", 200, "nhs-homerton", 200), strategy.get("chronology.statuses"));
+        assertTrue(((List<?>) stories.get("police-met")).contains("strategy-discussion"), "the invited Met reads it");
+        assertTrue(((List<?>) stories.get("nhs-homerton")).stream().noneMatch(k -> String.valueOf(k).startsWith("strategy")),
+                "Homerton, with standing but not invited, sees nothing of the discussion");
+        Map<String, Object> dpo = steps.get(8).facts();
         assertEquals(true, dpo.get("overrideListed"), "the override is on the DPO's review list");
         assertTrue((Integer) dpo.get("disclosures.override") >= 1, "the disclosure report marks the override");
         assertTrue((Integer) dpo.get("anomalies.override") >= 1, "the anomaly queue flags the override");
-        assertNotNull(altered, "step 8 altered a row");
+        assertNotNull(altered, "step 9 altered a row");
     }
 }

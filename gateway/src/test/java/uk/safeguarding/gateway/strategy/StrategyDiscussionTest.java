@@ -188,6 +188,33 @@ class StrategyDiscussionTest {
         as(MET, "pc-1", "practitioner").body(Map.of("status", "CANCELLED"))
                 .when().post(URL + "/" + id + "/actions/" + councils + "/status").then().statusCode(403)
                 .body("code", equalTo("NOT_ACTION_OWNER"));
+        // The referral inbox lists each agency's own actions, overdue first, and no other agency's.
+        var metInbox = as(MET, "pc-1", "practitioner").when().get("/api/v1/inbox").then().statusCode(200)
+                .extract().jsonPath();
+        Map<String, Object> listed = metInbox.getMap("find { it.actionId == '" + action + "' }");
+        assertEquals(Map.of("kind", "strategy-action", "actionId", action, "discussionId", id, "childId", child.toString(),
+                "ownerAgency", MET, "dueOn", due.toString(), "status", "OPEN", "overdue", true,
+                "link", "/api/v1/strategy-discussions/" + id), listed);
+        assertTrue(!metInbox.getList("actionId").contains(councils), "the council's action is not in the Met's inbox");
+        assertEquals(List.of(action), as(MET, "pc-1", "practitioner").queryParam("status", "OPEN")
+                .queryParam("kind", "strategy-action").when().get("/api/v1/inbox").then().statusCode(200)
+                .extract().jsonPath().getList("findAll { it.discussionId == '" + id + "' }.actionId"));
+        assertTrue(as(MET, "pc-1", "practitioner").queryParam("kind", "referral").when().get("/api/v1/inbox").then()
+                .statusCode(200).extract().jsonPath().getList("kind").stream().allMatch("referral"::equals));
+        var councilInbox = as(COUNCIL, "sw-1", "practitioner").when().get("/api/v1/inbox").then().statusCode(200)
+                .extract().jsonPath();
+        assertTrue(councilInbox.getList("actionId").contains(councils));
+        assertTrue(!councilInbox.getList("actionId").contains(action), "the Met's action is not in the council's inbox");
+        List<String> kinds = councilInbox.getList("kind");
+        assertEquals(kinds.indexOf("strategy-action"), kinds.size() - councilInbox.getList("findAll { it.kind == 'strategy-action' }").size(),
+                "referrals first, then actions");
+        assertTrue(!as(STRANGER, "n-1", "practitioner").when().get("/api/v1/inbox").then().statusCode(200).extract()
+                .jsonPath().prettify().contains(id), "an uninvited agency's inbox names neither action nor discussion");
+        as(MET, "pc-1", "practitioner").queryParam("status", "LATE").when().get("/api/v1/inbox").then().statusCode(400)
+                .body("errors.field", contains("status"));
+        as(MET, "pc-1", "practitioner").queryParam("kind", "alert").when().get("/api/v1/inbox").then().statusCode(400)
+                .body("errors.field", contains("kind"));
+
         as(MET, "pc-1", "practitioner").body(Map.of("status", "DONE"))
                 .when().post(URL + "/" + id + "/actions/" + action + "/status").then().statusCode(200)
                 .body("status", equalTo("DONE")).body("overdue", equalTo(true));

@@ -133,7 +133,7 @@ class LintTest {
     void shippedProtocolsLintClean() {
         ProtocolLoader.Result r = ProtocolLoader.lintClasspath(ProtocolLoader.SHIPPED_INDEX, AS_OF);
         assertEquals(List.of(), r.findings());
-        assertEquals(10, r.protocols().size());
+        assertEquals(11, r.protocols().size());
     }
 
     @Test
@@ -163,7 +163,7 @@ class LintTest {
     @Test
     void shippedProtocolsExpireAfterTheirEndDate() throws IOException {
         ProtocolLintException e = assertThrows(ProtocolLintException.class, () -> ProtocolLoader.loadShipped(LocalDate.of(2029, 1, 2)));
-        assertEquals(10, e.errors().size(), e.getMessage());
+        assertEquals(11, e.errors().size(), e.getMessage());
         List<String> firstLines = e.getMessage().lines().toList();
         assertTrue(firstLines.get(0).matches("children-missing-education\\.yaml:\\d+: \\[protocol-expired\\] .*"), firstLines.get(0));
         assertTrue(e.errors().stream().allMatch(f -> f.rule() == LintRule.PROTOCOL_EXPIRED));
@@ -172,7 +172,7 @@ class LintTest {
     @Test
     void endingSoonIsAWarningThatDoesNotStopTheLoad() {
         ProtocolSet set = ProtocolLoader.loadShipped(LocalDate.of(2028, 11, 1));
-        assertEquals(10, set.warnings().size());
+        assertEquals(11, set.warnings().size());
         assertTrue(set.warnings().stream().allMatch(w -> w.rule() == LintRule.PROTOCOL_ENDING_SOON));
     }
 
