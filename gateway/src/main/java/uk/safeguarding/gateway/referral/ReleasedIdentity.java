@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -17,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import uk.safeguarding.gateway.audit.AuditEntry;
+import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.child.Relationships;
+import uk.safeguarding.gateway.policy.ConsentedDecision;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.policy.Target;
 import uk.safeguarding.gateway.security.Actor;
@@ -30,14 +34,16 @@ import uk.safeguarding.protocol.engine.Decision;
  * about the child whose {@code identity} category the engine releases to the reader, decided exactly as
  * that referral's own read decides it (the relationship kinds counting for the record, the consent per
  * category, the referrer as the data's source). Nothing released gives nothing, never an identifier:
- * the console then shows a neutral label. Released identities are recorded as disclosures of the
- * referrer's information on the request's audit record, as any read is.
+ * the console then shows a neutral label. Each identity released is its own audit record ({@value #ACTION},
+ * the referral, the child, the decision, the referrer as the owner of what went out), beside the record
+ * of the page's own read: a page may name several children, and the DPOs' disclosure report is per child.
  */
 @ApplicationScoped
 public class ReleasedIdentity {
 
     /** Candidates per child: the newest referrals are the likeliest to be released and to be current. */
     static final int CANDIDATES = 20;
+    static final String ACTION = "child.identity";
 
     /** A child's identity as one referral released it; either part may be missing from the referral. */
     public record Identity(String givenName, String familyName, LocalDate birthDate) {
@@ -65,15 +71,20 @@ public class ReleasedIdentity {
     private final PolicyService policy;
     private final Relationships relationships;
     private final RequestContext context;
+    private final AuditTrail audit;
 
-    ReleasedIdentity(Pool pool, PolicyService policy, Relationships relationships, RequestContext context) {
+    ReleasedIdentity(Pool pool, PolicyService policy, Relationships relationships, RequestContext context, AuditTrail audit) {
+        this.audit = audit;
         this.pool = pool;
         this.policy = policy;
         this.relationships = relationships;
         this.context = context;
     }
 
-    private record Candidate(UUID id, UUID childId, String owner, java.time.Instant createdAt, JsonObject child) {
+    private record Candidate(UUID id, UUID childId, String owner, Instant createdAt, JsonObject child) {
+    }
+
+    private record Released(Identity identity, Candidate from, RequestContext.AuditedDecision decision) {
     }
 
     /** The released identity of each child that has one; children without are absent from the map. */
@@ -88,11 +99,31 @@ public class ReleasedIdentity {
                 .onItem().transformToUniAndConcatenate(childId -> first(reader, purpose, childId,
                         byChild.getOrDefault(childId, List.of())).map(found -> Map.entry(childId, found)))
                 .collect().asList()
-                .map(found -> {
+                .chain(found -> {
                     Map<UUID, Identity> out = new LinkedHashMap<>();
-                    found.forEach(e -> e.getValue().ifPresent(identity -> out.put(e.getKey(), identity)));
-                    return out;
+                    List<AuditEntry> entries = new ArrayList<>();
+                    found.forEach(e -> e.getValue().ifPresent(released -> {
+                        out.put(e.getKey(), released.identity());
+                        entries.add(entry(reader, purpose, released));
+                    }));
+                    return entries.isEmpty() ? Uni.createFrom().item(out) : pool.withTransaction(tx -> {
+                        Uni<Void> chain = Uni.createFrom().voidItem();
+                        for (AuditEntry entry : entries) {
+                            chain = chain.chain(() -> audit.record(tx, entry));
+                        }
+                        return chain;
+                    }).replaceWith(out);
                 }));
+    }
+
+    private AuditEntry entry(Actor reader, PurposeOfUse purpose, Released released) {
+        RequestContext.AuditedDecision d = released.decision();
+        Candidate c = released.from();
+        return new AuditEntry(UUID.randomUUID(), Instant.now(), context.requestId(), reader.subject(), reader.clientId(),
+                reader.kind().name(), reader.agencyId(), reader.roles().stream().sorted().toList(), purpose.code(), ACTION,
+                ReferralService.RESOURCE_TYPE, c.id().toString(), c.childId(), d.categories(), d.effect(), d.reasons(),
+                null, d.lawfulBasis(), d.overrideJustification(), d.overrideApprover(), 200, context.sourceAddress(),
+                List.of(c.owner()));
     }
 
     private Uni<Map<UUID, List<Candidate>>> candidates(List<UUID> ids) {
@@ -115,9 +146,9 @@ public class ReleasedIdentity {
                 });
     }
 
-    private Uni<Optional<Identity>> first(Actor reader, PurposeOfUse purpose, UUID childId, List<Candidate> candidates) {
+    private Uni<Optional<Released>> first(Actor reader, PurposeOfUse purpose, UUID childId, List<Candidate> candidates) {
         if (candidates.isEmpty()) {
-            return Uni.createFrom().item(Optional.empty());
+            return Uni.createFrom().item(Optional.<Released>empty());
         }
         return relationships.standing(pool, reader.agencyId(), reader.subject(), childId)
                 .chain(standing -> policy.consents(pool, childId, reader, purpose).map(consents -> {
@@ -127,14 +158,14 @@ public class ReleasedIdentity {
                             continue;
                         }
                         Target target = Target.record(childId, c.owner(), c.createdAt(), ReferralService.SOURCE_TYPE, c.id());
-                        Decision decision = policy.decide(reader, "read", purpose, standing.kindsFor(target.record()),
-                                List.of(Referral.IDENTITY), consents, b -> b.counterparty(c.owner())).decision();
+                        ConsentedDecision consented = policy.decide(reader, "read", purpose, standing.kindsFor(target.record()),
+                                List.of(Referral.IDENTITY), consents, b -> b.counterparty(c.owner()));
+                        Decision decision = consented.decision();
                         if (decision.isPermit() && decision.permittedCategories().contains(Referral.IDENTITY)) {
-                            policy.disclosed(c.owner(), reader);
-                            return identity;
+                            return Optional.of(new Released(identity.get(), c, consented.audited()));
                         }
                     }
-                    return Optional.<Identity>empty();
+                    return Optional.<Released>empty();
                 }));
     }
 

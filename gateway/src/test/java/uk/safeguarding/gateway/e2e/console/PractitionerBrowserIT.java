@@ -45,6 +45,7 @@ class PractitionerBrowserIT {
     private static String referralId;
     private static String childId;
     private static String discussionId;
+    private static String nhsNumber;
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,7 +54,7 @@ class PractitionerBrowserIT {
         // The Met refers a child to Tower Hamlets' MASH (and Homerton): the council's inbox has it.
         Map<String, Object> receipt = given().auth().oauth2(KeycloakTokens.clientToken("police-met"))
                 .header("Purpose-Of-Use", "SAFEGUARDING").contentType(ContentType.JSON)
-                .body(Fixtures.load("police-cse.json", Fixtures.nhsNumber()))
+                .body(Fixtures.load("police-cse.json", nhsNumber = Fixtures.nhsNumber()))
                 .when().post(ConsoleGateway.BASE_URL + "/api/v1/referrals")
                 .then().statusCode(201).extract().path("");
         referralId = (String) receipt.get("id");
@@ -162,6 +163,18 @@ class PractitionerBrowserIT {
             b.shot("practitioner-discussion");
             assertEquals(List.of(), b.cspViolations(), "nothing on the practitioner's pages was blocked by the CSP");
         }
+        // Each page that named the child left a record of the identity released, owned by the Met (the
+        // referrer), which Tower Hamlets' DPO finds among its staff's actions on the child.
+        List<Map<String, Object>> identities = given().auth().oauth2(KeycloakTokens.userToken("dpo.towerhamlets"))
+                .header("Purpose-Of-Use", "DPO-REVIEW")
+                .when().get(ConsoleGateway.BASE_URL + "/api/v1/audit/events?limit=200&child=https://fhir.nhs.uk/Id/nhs-number|" + nhsNumber)
+                .then().statusCode(200).extract().jsonPath().getList("items.findAll { it.action == 'child.identity' }");
+        assertFalse(identities.isEmpty(), "the names shown are audited");
+        identities.forEach(e -> {
+            assertEquals(referralId, e.get("resourceId"));
+            assertEquals(List.of("police:met"), e.get("dataOwners"));
+            assertEquals("PERMIT", e.get("decision"));
+        });
     }
 
     @Test
