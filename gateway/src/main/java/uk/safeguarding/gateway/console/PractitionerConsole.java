@@ -25,6 +25,7 @@ import uk.safeguarding.gateway.problem.Problem;
 import uk.safeguarding.gateway.referral.InboxResource;
 import uk.safeguarding.gateway.referral.Referral;
 import uk.safeguarding.gateway.referral.ReferralResource;
+import uk.safeguarding.gateway.referral.ReferralService;
 import uk.safeguarding.gateway.referral.ReferralViews;
 import uk.safeguarding.gateway.referral.ReleasedIdentity;
 import uk.safeguarding.gateway.security.NoPurposeRequired;
@@ -81,7 +82,9 @@ public class PractitionerConsole {
     public Uni<Response> inbox() {
         pages.purpose(PurposeOfUse.SAFEGUARDING);
         // Each name is the engine's decision on a referral's identity for this reader (ReleasedIdentity).
-        return inbox.inbox(null).chain(received -> actions.ownActions().chain(owned -> {
+        // The referral inbox is recorded as the API's would be; the strategy read then records itself.
+        return inbox.inbox(null).call(() -> pages.recordRead("referral.inbox", ReferralService.RESOURCE_TYPE))
+                .chain(received -> actions.ownActions().chain(owned -> {
             List<UUID> children = new ArrayList<>();
             received.forEach(r -> children.add(r.childId()));
             owned.forEach(a -> children.add(a.childId()));
