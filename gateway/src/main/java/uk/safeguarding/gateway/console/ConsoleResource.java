@@ -30,8 +30,8 @@ public class ConsoleResource {
     public Response home() {
         ConsoleUser user = ConsoleUser.of(identity);
         if (user.menu().isEmpty()) {
-            return pages.error(403, "NO_CONSOLE_ROLE", "The console is for data protection officers and placement "
-                    + "providers; your account has neither role.");
+            return pages.error(403, "NO_CONSOLE_ROLE", "The console is for data protection officers, placement "
+                    + "providers and practitioners; your account has none of these roles.");
         }
         return Response.seeOther(URI.create(user.menu().get(0).path())).build();
     }

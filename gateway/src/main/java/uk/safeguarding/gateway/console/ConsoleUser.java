@@ -6,7 +6,8 @@ import java.util.List;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** The signed-in person as the pages show them, and the menu their roles open. */
-public record ConsoleUser(String username, String agency, boolean dpo, boolean provider, List<MenuItem> menu) {
+public record ConsoleUser(String username, String agency, boolean dpo, boolean provider, boolean practitioner,
+        List<MenuItem> menu) {
 
     /** One entry of the service navigation. */
     public record MenuItem(String path, String label) {
@@ -17,6 +18,7 @@ public record ConsoleUser(String username, String agency, boolean dpo, boolean p
         String username = token.getClaim("preferred_username");
         boolean dpo = identity.hasRole("dpo");
         boolean provider = identity.hasRole("provider");
+        boolean practitioner = identity.hasRole("practitioner");
         List<MenuItem> menu = new ArrayList<>();
         if (dpo) {
             menu.add(new MenuItem("/console/dpo/audit", "Audit search"));
@@ -29,7 +31,10 @@ public record ConsoleUser(String username, String agency, boolean dpo, boolean p
             menu.add(new MenuItem("/console/provider/alerts", "Alerts"));
             menu.add(new MenuItem("/console/provider/children", "Children placed with you"));
         }
+        if (practitioner) {
+            menu.add(new MenuItem(PractitionerConsole.INBOX, "Inbox"));
+        }
         return new ConsoleUser(username == null ? token.getSubject() : username, token.getClaim("agency"), dpo, provider,
-                List.copyOf(menu));
+                practitioner, List.copyOf(menu));
     }
 }
