@@ -83,7 +83,9 @@ public class PractitionerConsole {
         pages.purpose(PurposeOfUse.SAFEGUARDING);
         // Each name is the engine's decision on a referral's identity for this reader (ReleasedIdentity).
         // The referral inbox is recorded as the API's would be; the strategy read then records itself.
-        return inbox.inbox(null).call(() -> pages.recordRead("referral.inbox", ReferralService.RESOURCE_TYPE))
+        return inbox.inbox(null, InboxResource.REFERRAL)
+                .map(list -> list.stream().map(ReferralViews.InboxEntry.class::cast).toList())
+                .call(() -> pages.recordRead("referral.inbox", ReferralService.RESOURCE_TYPE))
                 .chain(received -> actions.ownActions().chain(owned -> {
             List<UUID> children = new ArrayList<>();
             received.forEach(r -> children.add(r.childId()));

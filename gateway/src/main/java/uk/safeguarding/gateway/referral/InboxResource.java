@@ -23,7 +23,7 @@ import uk.safeguarding.gateway.strategy.Strategy;
 @Produces(MediaType.APPLICATION_JSON)
 public class InboxResource {
 
-    static final String REFERRAL = "referral";
+    public static final String REFERRAL = "referral";
     static final String ACTION = "strategy-action";
     private static final Set<String> STATUSES = Set.of("PENDING", "ACKNOWLEDGED", "ACCEPTED", "DECLINED");
     private static final Set<String> ACTION_STATUSES = Set.of("OPEN", "DONE", "CANCELLED");
