@@ -36,6 +36,7 @@ import uk.safeguarding.gateway.child.Relationships;
 import uk.safeguarding.gateway.child.Standings;
 import uk.safeguarding.gateway.policy.Target;
 import uk.safeguarding.gateway.consent.ChildConsents;
+import uk.safeguarding.gateway.identity.IdentityIntake;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.problem.Problem.FieldError;
@@ -94,11 +95,13 @@ public class ReferralService {
     private final ObjectMapper mapper;
     private final ReferralAlerts alerts;
     private final GatewayClock clock;
+    private final IdentityIntake identity;
 
     ReferralService(Pool pool, PolicyService policy, ChildIndex children, Relationships relationships,
             AuditTrail audit, Outbox outbox, RequestContext context, PartnershipDirectory directory,
             ReferralConfig config, ObjectMapper mapper, ReferralAlerts alerts, GatewayClock clock, Standings standings,
-            LanguageCheck language) {
+            LanguageCheck language, IdentityIntake identity) {
+        this.identity = identity;
         this.standings = standings;
         this.alerts = alerts;
         this.clock = clock;
@@ -300,7 +303,7 @@ public class ReferralService {
                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                             """)
                     .execute(Tuple.from(new Object[] {id, childId, actor.agencyId(), actor.subject(),
-                            referral.homeCouncil(), referral.riskLevel(), toJson(referral), flagsJson(flags), format,
+                            referral.homeCouncil(), referral.riskLevel(), toJson(referral.withoutMatchingData()), flagsJson(flags), format,
                             key, hash}))
                     .replaceWithVoid()
                     // The referrer follows its own referral; the MASH and its partners are chosen by the
@@ -308,6 +311,8 @@ public class ReferralService {
                     .chain(() -> standings.establish(tx, new Standings.Establish(childId, resolved.created(), EVENT,
                             SOURCE_TYPE, id, List.of(KIND_REFERRER), referral.requesterContact(), List.of(), routes.stream()
                                     .map(r -> new Standings.Named(r.agency(), r.relationship(), r.contact())).toList())))
+                    // Matching keys, and proposals for a new child that looks like a known one (never a merge).
+                    .chain(() -> identity.received(tx, childId, resolved.created(), child, actor.agencyId()))
                     .chain(() -> alsoStore == null ? Uni.createFrom().voidItem() : alsoStore.store(tx, childId, id));
             for (Route route : routes) {
                 Uni<UUID> alert = route.alertCategories() == null ? Uni.createFrom().nullItem()
