@@ -43,6 +43,9 @@ final class ChronologyQuery {
         }
     }
 
+    /** A fragment's filter on its one child. */
+    private static final java.util.regex.Pattern ONE_CHILD = java.util.regex.Pattern.compile("=\\s*\\$1(?![0-9])");
+
     private ChronologyQuery() {
     }
 
@@ -74,8 +77,6 @@ final class ChronologyQuery {
         }
         return sql;
     }
-
-    private static final java.util.regex.Pattern ONE_CHILD = java.util.regex.Pattern.compile("=\\s*\\$1(?![0-9])");
 
     static Tuple parameters(List<UUID> childIds, Instant from, Instant to, List<String> kinds, Key after, int limit) {
         return Tuple.from(new Object[] {childIds.toArray(UUID[]::new), from == null ? null : from.atOffset(ZoneOffset.UTC),

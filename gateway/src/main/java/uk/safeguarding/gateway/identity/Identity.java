@@ -93,7 +93,7 @@ public class Identity {
                 ChildLink link = new ChildLink();
                 link.id = UUID.randomUUID();
                 link.matchId = m.id;
-                boolean newFirst = m.newChildId.compareTo(m.candidateChildId) < 0;
+                boolean newFirst = inDatabaseOrder(m.newChildId, m.candidateChildId);
                 link.childA = newFirst ? m.newChildId : m.candidateChildId;
                 link.childB = newFirst ? m.candidateChildId : m.newChildId;
                 link.createdAt = now;
@@ -155,8 +155,8 @@ public class Identity {
      * merges involving one child cannot both pass the check.
      */
     private Uni<Void> unlinked(UUID one, UUID other) {
-        String first = (one.compareTo(other) < 0 ? one : other).toString();
-        String second = (one.compareTo(other) < 0 ? other : one).toString();
+        String first = (inDatabaseOrder(one, other) ? one : other).toString();
+        String second = (inDatabaseOrder(one, other) ? other : one).toString();
         return Panache.getSession().chain(s -> s.createNativeQuery("SELECT count(*) FROM (SELECT "
                         + "pg_advisory_xact_lock(hashtext(CAST(?1 AS text))), pg_advisory_xact_lock(hashtext(CAST(?2 AS text)))) l")
                 .setParameter(1, first).setParameter(2, second).getSingleResult())
@@ -167,6 +167,14 @@ public class Identity {
                                 + "a merge is a pair of children not merged with any other.", List.of());
                     }
                 }).replaceWithVoid();
+    }
+
+    /**
+     * PostgreSQL orders uuids as unsigned bytes, which is the order of their text; Java's
+     * {@link UUID#compareTo} compares signed halves and disagrees for half of all pairs.
+     */
+    static boolean inDatabaseOrder(UUID one, UUID other) {
+        return one.toString().compareTo(other.toString()) < 0;
     }
 
     /**

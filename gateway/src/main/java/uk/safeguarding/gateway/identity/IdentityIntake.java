@@ -18,14 +18,19 @@ import uk.safeguarding.gateway.referral.Referral;
 /**
  * Matching on intake, inside the referral's own transaction (the Vert.x client: the intake path's one
  * client): the child's keyed matching keys are stored, and a child the referral has just created that
- * shares at least two kinds of key with an existing child becomes a proposal the agencies holding
+ * shares its postcode key and a family-name key with an existing child becomes a proposal the agencies holding
  * confirmed standing on the existing child are asked to confirm or refuse. Nothing merges here.
  */
 @ApplicationScoped
 public class IdentityIntake {
 
     static final String PROPOSED_EVENT = "identity-match-proposed";
-    /** Two kinds of key: one alone (same family name and date of birth) is what twins share. */
+    /**
+     * Two independent pieces of evidence beside the date of birth: the family name (exact or by sound)
+     * and the postcode district, each with the given name's initial. Name and date of birth alone are
+     * shared by too many children to be put to agencies as a likely match; a record without a postcode
+     * is matched only by an agency's own proposal.
+     */
     static final int KINDS_TO_PROPOSE = 2;
     static final int MAX_CANDIDATES = 5;
 
@@ -59,10 +64,11 @@ public class IdentityIntake {
                         FROM child_match_key k JOIN unnest($2::text[], $3::text[]) AS u(kind, h)
                             ON k.kind = u.kind AND k.key_hash = u.h::bytea
                         WHERE k.child_id <> $1
-                        GROUP BY k.child_id HAVING count(DISTINCT k.kind) >= $4
+                        GROUP BY k.child_id HAVING count(DISTINCT k.kind) >= $4 AND bool_or(k.kind = $6)
                         ORDER BY count(DISTINCT k.kind) DESC, k.child_id LIMIT $5
                         """)
-                .execute(Tuple.from(new Object[] {childId, kinds, hashes, KINDS_TO_PROPOSE, MAX_CANDIDATES})))
+                .execute(Tuple.from(new Object[] {childId, kinds, hashes, KINDS_TO_PROPOSE, MAX_CANDIDATES,
+                        MatchKeys.DOB_OUTWARD_INITIAL})))
                 .chain(rows -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (Row row : rows) {
