@@ -301,4 +301,20 @@ class IdentityMergeTest {
         assertNotNull(Db.query("SELECT ended_by_agency FROM child_link WHERE match_id = ?::uuid", match).get(0).get("ended_by_agency"));
     }
 
+    @Test
+    void aPostcodeNotInUkFormIsRefusedNamingTheFieldAndTheRule() {
+        String body = """
+                {"requesterAgency": "police:met", "requesterContact": "mash-police@met.police.example",
+                 "homeCouncil": "la:E09000030",
+                 "child": {"nhsNumber": "%s", "givenName": "Amira", "familyName": "Test", "birthDate": "2011-04-02",
+                           "postcode": "12345"},
+                 "riskLevel": "high", "concernCategories": ["child-sexual-exploitation"],
+                 "summary": "Seen getting into cars with adult males near the school."}
+                """.formatted(Fixtures.nhsNumber());
+        var refused = as(MET).body(body).when().post("/api/v1/referrals").then().extract();
+        assertEquals(400, refused.statusCode(), refused.asString());
+        assertEquals("application/problem+json", refused.contentType().split(";")[0]);
+        assertTrue(refused.jsonPath().getList("errors.field").contains("/child/postcode"), refused.asString());
+        assertTrue(refused.jsonPath().getList("errors.rule").contains("POSTCODE_FORMAT"), refused.asString());
+    }
 }
