@@ -56,14 +56,15 @@ first=$(curl -sS -H "Authorization: Bearer $TOKEN" -H 'Purpose-Of-Use: SAFEGUARD
 shown=$(grep -o '"kind"' <<<"$first" | wc -l)
 (( shown == 50 )) || { say "the first page shows $shown entries, not 50: $(head -c 600 <<<"$first")"; exit 1; }
 
-# The gateway's statement, its parameters as pgbench binds them: the child as a variable, the unset
+# The gateway's statement, its parameters as pgbench binds them: the child as a variable (a one-element
+# uuid[]: the gateway passes a child with its merged child, docs/IDENTITY.md), the unset
 # filters and cursor as typed NULLs (as the gateway's custom plans see them), the batch size 102.
 SCRIPT="$BENCH_RUN_DIR/chronology.pgbench"
 { grep -v '^--' "$BENCH_ROOT/bench/chronology/chronology.sql" \
   | sed -e 's/\$8/102/g' -e 's/\$7/NULL::text/g' -e 's/\$6/NULL::text/g' -e 's/\$5/NULL::timestamptz/g' \
         -e 's/\$4/NULL::text[]/g' -e 's/\$3/NULL::timestamptz/g' -e 's/\$2/NULL::timestamptz/g' -e 's/\$1/:child/g' \
   | tr '\n' ' '; echo ";"; } >"$SCRIPT"
-rows=$(sed -e 's/:child/'"'$CHILD'"'/g' "$SCRIPT" | psql -At "$URI" | wc -l)
+rows=$(sed -e 's/:child/'"'{$CHILD}'"'/g' "$SCRIPT" | psql -At "$URI" | wc -l)
 (( rows == 102 )) || { say "the pgbench statement gave $rows rows, not 102"; exit 1; }
 
 wrk_read() {
@@ -74,7 +75,7 @@ wrk_read() {
 pgbench_run() {
   local dir="$BENCH_RUN_DIR/pgbench.$RANDOM" out tps
   mkdir -p "$dir"
-  out=$(cd "$dir" && pgbench -n -M prepared -c "$CLIENTS" -j 2 -T "$1" -D child="$CHILD" -l -f "$SCRIPT" "$URI" 2>&1) \
+  out=$(cd "$dir" && pgbench -n -M prepared -c "$CLIENTS" -j 2 -T "$1" -D child="{$CHILD}" -l -f "$SCRIPT" "$URI" 2>&1) \
     || { say "pgbench failed: $out"; return 1; }
   tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<<"$out" | head -n1)
   cat "$dir"/pgbench_log.* | awk '{print $3}' | sort -n | awk -v tps="$tps" '

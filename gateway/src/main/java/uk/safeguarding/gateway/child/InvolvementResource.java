@@ -43,6 +43,6 @@ public class InvolvementResource {
         // to a child others already know shows nothing of who they are).
         return policy.authorise(pool, uk.safeguarding.gateway.policy.Target.wholeChild(childId,
                         uk.safeguarding.gateway.policy.Target.GATEWAY), "list-involvement", List.of("identity"), b -> b)
-                .chain(decision -> relationships.involved(pool, childId));
+                .chain(decision -> relationships.involvedWithLinked(pool, childId));
     }
 }

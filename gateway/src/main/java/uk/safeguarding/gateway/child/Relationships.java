@@ -53,14 +53,21 @@ public class Relationships {
      * gateway first knew the child, and whether {@code subject} (the requester) holds an active standing
      * override of scope {@code relationship} for it. Empty when the agency holds nothing. A relationship
      * held by one person (the allocated worker: {@code holder_subject}) counts only for that subject.
+     * A merged child resolves to both linked rows ({@link ChildLinks}): what the agency holds with either
+     * counts, under the same rules per row (own-record stays own-record, asserted stays asserted), and the
+     * child is known since the earlier of the two.
      */
     public Uni<Standing> standing(SqlClient client, String agencyId, String subject, UUID childId) {
         return client.preparedQuery("""
-                        SELECT c.created_at AS known_since, r.kind, r.standing, r.since, r.source_type, r.source_id, r.scope,
-                            EXISTS (SELECT 1 FROM standing_override o WHERE o.child_id = c.id AND o.agency_id = $2
+                        WITH linked AS (""" + ChildLinks.linkedIds("$1") + """
+                        )
+                        SELECT (SELECT min(k.created_at) FROM child k WHERE k.id IN (SELECT * FROM linked)) AS known_since,
+                            r.kind, r.standing, r.since, r.source_type, r.source_id, r.scope,
+                            EXISTS (SELECT 1 FROM standing_override o WHERE o.child_id IN (SELECT * FROM linked)
+                                AND o.agency_id = $2
                                 AND o.requester_subject = $3 AND o.scope = 'relationship' AND o.status = 'ACTIVE'
                                 AND o.expires_at > now()) AS overridden
-                        FROM child c LEFT JOIN relationship r ON r.child_id = c.id AND r.agency_id = $2
+                        FROM child c LEFT JOIN relationship r ON r.child_id IN (SELECT * FROM linked) AND r.agency_id = $2
                             AND r.ended_at IS NULL AND r.standing <> 'refused'
                             AND (r.holder_subject IS NULL OR r.holder_subject = $3)
                         WHERE c.id = $1
@@ -89,17 +96,23 @@ public class Relationships {
      * though its relationship stands for its own referral only).
      */
     public Uni<List<Involvement>> involved(SqlClient client, UUID childId) {
-        return involvements(client, childId, "standing <> 'refused'");
+        return involvements(client, childId, "standing <> 'refused'", false);
+    }
+
+    /** As {@link #involved}, across the child and the child merged with it (the "who else is involved" read). */
+    public Uni<List<Involvement>> involvedWithLinked(SqlClient client, UUID childId) {
+        return involvements(client, childId, "standing <> 'refused'", true);
     }
 
     /** Agencies holding a confirmed, live, child-wide relationship with the child, with the kinds they hold. */
     public Uni<List<Involvement>> confirmed(SqlClient client, UUID childId) {
-        return involvements(client, childId, "standing = 'confirmed' AND scope = 'child'");
+        return involvements(client, childId, "standing = 'confirmed' AND scope = 'child'", false);
     }
 
-    private Uni<List<Involvement>> involvements(SqlClient client, UUID childId, String which) {
+    private Uni<List<Involvement>> involvements(SqlClient client, UUID childId, String which, boolean linked) {
         return client.preparedQuery("SELECT agency_id, kind, standing, min(contact) AS contact, min(since) AS since "
-                        + "FROM relationship WHERE child_id = $1 AND ended_at IS NULL AND " + which
+                        + "FROM relationship WHERE child_id " + (linked ? "IN (" + ChildLinks.linkedIds("$1") + ")" : "= $1")
+                        + " AND ended_at IS NULL AND " + which
                         + " GROUP BY agency_id, kind, standing ORDER BY since, agency_id, kind")
                 .execute(Tuple.of(childId))
                 .map(rows -> {

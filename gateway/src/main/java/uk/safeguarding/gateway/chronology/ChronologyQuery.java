@@ -47,13 +47,16 @@ final class ChronologyQuery {
         }
     }
 
+    /** A fragment's filter on its one child. */
+    private static final java.util.regex.Pattern ONE_CHILD = java.util.regex.Pattern.compile("=\\s*\\$1(?![0-9])");
+
     private ChronologyQuery() {
     }
 
     /** The statement for these sources (ordered by class name, so it is the same text on every replica). */
     static String sql(List<ChronologySource> sources) {
         String union = sources.stream().sorted(Comparator.comparing(s -> s.getClass().getName()))
-                .map(s -> "(" + s.sql().strip() + ")").collect(Collectors.joining("\n    UNION ALL\n    "));
+                .map(s -> "(" + forLinkedChildren(s) + ")").collect(Collectors.joining("\n    UNION ALL\n    "));
         // Concatenated, not formatted: a fragment may hold a LIKE pattern's '%'.
         return "SELECT " + ChronologySource.COLUMNS + " FROM (\n    " + union + "\n) e\n" + """
                 WHERE ($2::timestamptz IS NULL OR e.at >= $2)
@@ -66,13 +69,27 @@ final class ChronologyQuery {
     }
 
     /** Runs the statement ({@link #sql}) for one batch of candidates; the resource holds no SQL itself. */
-    static Uni<RowSet<Row>> slice(SqlClient tx, String sql, UUID childId, Instant from, Instant to, List<String> kinds,
+    static Uni<RowSet<Row>> slice(SqlClient tx, String sql, List<UUID> childIds, Instant from, Instant to, List<String> kinds,
             Key after, int limit) {
-        return tx.preparedQuery(sql).execute(parameters(childId, from, to, kinds, after, limit));
+        return tx.preparedQuery(sql).execute(parameters(childIds, from, to, kinds, after, limit));
     }
 
-    static Tuple parameters(UUID childId, Instant from, Instant to, List<String> kinds, Key after, int limit) {
-        return Tuple.from(new Object[] {childId, from == null ? null : from.atOffset(ZoneOffset.UTC),
+    /**
+     * The fragment reading every child of a merge (docs/IDENTITY.md): each source writes its filter for
+     * one child, {@code child_id = $1}, and the statement passes the child with its linked child as a
+     * uuid[] (an index scan on either form). A fragment using $1 any other way would silently read the
+     * wrong thing, so it stops the gateway at start-up instead.
+     */
+    static String forLinkedChildren(ChronologySource source) {
+        String sql = ONE_CHILD.matcher(source.sql().strip()).replaceAll("= ANY(\\$1::uuid[])");
+        if (sql.replace("ANY($1::uuid[])", "").matches("(?s).*\\$1(?![0-9]).*")) {
+            throw new IllegalStateException(source.getClass().getName() + " uses $1 other than as 'child_id = $1'");
+        }
+        return sql;
+    }
+
+    static Tuple parameters(List<UUID> childIds, Instant from, Instant to, List<String> kinds, Key after, int limit) {
+        return Tuple.from(new Object[] {childIds.toArray(UUID[]::new), from == null ? null : from.atOffset(ZoneOffset.UTC),
                 to == null ? null : to.atOffset(ZoneOffset.UTC), kinds == null ? null : kinds.toArray(String[]::new),
                 after == null ? null : after.at().atOffset(ZoneOffset.UTC), after == null ? null : after.kind(),
                 after == null ? null : after.entryKey(), limit});

@@ -28,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import uk.safeguarding.gateway.audit.AuditTrail;
+import uk.safeguarding.gateway.child.ChildLinks;
 import uk.safeguarding.gateway.placement.Cases;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.policy.Target;
@@ -65,11 +66,13 @@ public class ChronologyResource {
     private final RequestContext context;
     private final AuditTrail audit;
     private final Cases cases;
+    private final ChildLinks links;
     private final Map<String, ChronologySource> byKind = new HashMap<>();
     private final String sql;
 
     ChronologyResource(Pool pool, PolicyService policy, RequestContext context, AuditTrail audit, Cases cases,
-            Instance<ChronologySource> sources) {
+            ChildLinks links, Instance<ChronologySource> sources) {
+        this.links = links;
         this.pool = pool;
         this.policy = policy;
         this.context = context;
@@ -122,7 +125,9 @@ public class ChronologyResource {
                         .chain(consents -> cases.isMissing(tx, childId, reader)
                                 .map(missing -> new Releaser(policy, reader, context.purpose().orElseThrow(),
                                         authorised.standing(), consents, missing))))
-                .chain(releaser -> fill(tx, releaser, since, until, wanted, after, size, new ArrayList<>())
+                // A merged child's entries are those of both linked rows, each released by the same decision.
+                .chain(releaser -> links.resolve(tx, childId).chain(ids -> fill(tx, releaser, ids, since, until, wanted,
+                        after, size, new ArrayList<>()))
                         .map(released -> {
                             releaser.recordOwners();
                             boolean more = released.size() > size;
@@ -138,10 +143,10 @@ public class ChronologyResource {
      * Reads candidates in batches until one more entry than the page is released (so "next" is given
      * only when a released entry follows) or the child's events run out.
      */
-    private Uni<List<Released>> fill(SqlClient tx, Releaser releaser, Instant since, Instant until, List<String> kinds,
+    private Uni<List<Released>> fill(SqlClient tx, Releaser releaser, List<UUID> childIds, Instant since, Instant until, List<String> kinds,
             ChronologyQuery.Key after, int size, List<Released> acc) {
         int batch = Math.max(2 * (size + 1), 100);
-        return ChronologyQuery.slice(tx, sql, releaser.childId(), since, until, kinds, after, batch)
+        return ChronologyQuery.slice(tx, sql, childIds, since, until, kinds, after, batch)
                 .chain(rows -> {
                     ChronologyQuery.Key last = after;
                     int seen = 0;
@@ -161,7 +166,7 @@ public class ChronologyResource {
                     if (seen < batch) {
                         return Uni.createFrom().item(acc);
                     }
-                    return fill(tx, releaser, since, until, kinds, last, size, acc);
+                    return fill(tx, releaser, childIds, since, until, kinds, last, size, acc);
                 });
     }
 

@@ -11,7 +11,9 @@ import java.util.Set;
  *
  * <p>The fragment is a {@code SELECT} taking the child's id as {@code $1} and giving exactly the columns
  * of {@link #COLUMNS} in that order; the chronology query unions every source's fragment, filters and
- * orders the union, so one statement reads a page (and is what the bench runs under pgbench).
+ * orders the union, so one statement reads a page (and is what the bench runs under pgbench). The
+ * fragment filters with {@code child_id = $1} and uses {@code $1} nowhere else: the query rewrites that
+ * filter to read a merged child's rows too (docs/IDENTITY.md).
  */
 public interface ChronologySource {
 

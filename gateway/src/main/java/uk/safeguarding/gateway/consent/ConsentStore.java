@@ -50,9 +50,13 @@ public class ConsentStore {
                 .map(rows -> rows.iterator().hasNext() ? Optional.of(read(rows.iterator().next())) : Optional.empty());
     }
 
-    /** The child's consent records, most recently recorded first. */
+    /**
+     * The child's consent records, most recently recorded first: a merged child's are those of both
+     * linked rows (the same person's consent, docs/IDENTITY.md).
+     */
     public Uni<List<ConsentRecord>> forChild(SqlClient client, UUID childId) {
-        return client.preparedQuery("SELECT " + CONSENT_COLUMNS + " FROM consent WHERE child_id = $1 ORDER BY recorded_at DESC, id")
+        return client.preparedQuery("SELECT " + CONSENT_COLUMNS + " FROM consent WHERE child_id IN ("
+                        + uk.safeguarding.gateway.child.ChildLinks.linkedIds("$1") + ") ORDER BY recorded_at DESC, id")
                 .execute(Tuple.of(childId))
                 .map(rows -> {
                     List<ConsentRecord> out = new ArrayList<>();

@@ -125,6 +125,9 @@ public final class ReferralFhirMapper {
         if (child.birthDate() != null) {
             patient.getBirthDateElement().setValueAsString(child.birthDate());
         }
+        if (child.postcode() != null) {
+            patient.addAddress().setPostalCode(child.postcode());
+        }
         return patient;
     }
 
@@ -236,7 +239,9 @@ public final class ReferralFhirMapper {
             family = name.getFamily();
         }
         String birthDate = patient.hasBirthDateElement() ? patient.getBirthDateElement().getValueAsString() : null;
-        return new Referral.Child(nhs, local, given, family, birthDate);
+        String postcode = patient.hasAddress() && patient.getAddressFirstRep().hasPostalCode()
+                ? patient.getAddressFirstRep().getPostalCode() : null;
+        return new Referral.Child(nhs, local, given, family, birthDate, postcode);
     }
 
     private static Patient containedSubject(ServiceRequest sr, List<FieldError> errors) {
@@ -308,6 +313,7 @@ public final class ReferralFhirMapper {
             case "/concernCategories" -> "ServiceRequest.reasonCode";
             case "/child" -> "ServiceRequest.subject";
             case "/child/birthDate" -> "Patient.birthDate";
+            case "/child/postcode" -> "Patient.address.postalCode";
             case "/child/nhsNumber" -> "Patient.identifier.where(system='" + ChildIndex.NHS_NUMBER + "').value";
             case "/child/localIdentifier" -> "Patient.identifier";
             case "/child/givenName" -> "Patient.name.given";

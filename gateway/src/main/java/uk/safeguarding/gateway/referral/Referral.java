@@ -43,10 +43,29 @@ public record Referral(
     public static final String MISSING = "missing";
     public static final String PLACEMENT = "placement";
 
-    /** The child; at least one identifier (NHS number or a local one) and the date of birth are required. */
+    /**
+     * The child; at least one identifier (NHS number or a local one) and the date of birth are required.
+     * {@code postcode} is for identity matching only (docs/IDENTITY.md): it becomes a keyed matching key
+     * and is not kept in the stored referral.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Child(String nhsNumber, LocalIdentifier localIdentifier, String givenName, String familyName,
-            String birthDate) {
+            String birthDate, String postcode) {
+
+        public Child(String nhsNumber, LocalIdentifier localIdentifier, String givenName, String familyName,
+                String birthDate) {
+            this(nhsNumber, localIdentifier, givenName, familyName, birthDate, null);
+        }
+    }
+
+    /** The referral as stored and shown: without the data kept for matching only. */
+    public Referral withoutMatchingData() {
+        if (child == null || child.postcode() == null) {
+            return this;
+        }
+        return new Referral(requesterAgency, requesterContact, homeCouncil, new Child(child.nhsNumber(),
+                child.localIdentifier(), child.givenName(), child.familyName(), child.birthDate()), riskLevel,
+                concernCategories, summary, health, policeIntelligence, education, missing, placement);
     }
 
     /** An agency's own identifier for the child (a council case number, a police person id). */

@@ -27,6 +27,7 @@ import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.child.ChildIndex;
 import uk.safeguarding.gateway.child.Standings;
 import uk.safeguarding.gateway.consent.ChildConsents;
+import uk.safeguarding.gateway.identity.IdentityIntake;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.problem.ApiException;
 import uk.safeguarding.gateway.problem.Problem.FieldError;
@@ -67,11 +68,14 @@ public class ReferralRouting {
     private final ReferralConsent consent;
     private final ReferralAttachments attachments;
     private final ReferralRepository repository;
+    private final IdentityIntake identity;
 
     ReferralRouting(Pool pool, PolicyService policy, ChildIndex children, Standings standings, AuditTrail audit,
             Outbox outbox, RequestContext context, PartnershipDirectory directory, LanguageCheck language,
             ReferralConfig config, ObjectMapper mapper, ReferralAlerts alerts, GatewayClock clock,
-            ReferralConsent consent, ReferralAttachments attachments, ReferralRepository repository) {
+            ReferralConsent consent, ReferralAttachments attachments, ReferralRepository repository,
+            IdentityIntake identity) {
+        this.identity = identity;
         this.pool = pool;
         this.policy = policy;
         this.children = children;
@@ -223,7 +227,7 @@ public class ReferralRouting {
                 ReferralAttachments.present(referral, supporting), actor.agencyId()).chain(routes -> {
             UUID childId = resolved.id();
             context.describe("referral.create", ReferralService.RESOURCE_TYPE, id.toString(), childId);
-            Uni<Void> steps = repository.insert(tx, id, childId, actor, referral, toJson(referral),
+            Uni<Void> steps = repository.insert(tx, id, childId, actor, referral, toJson(referral.withoutMatchingData()),
                             ReferralService.flagsJson(flags), format, key, hash)
                     // The referrer follows its own referral; the MASH and its partners are chosen by the
                     // protocol's duties, never by the referrer (Standings records both with their clauses).
@@ -231,6 +235,8 @@ public class ReferralRouting {
                             ReferralService.EVENT, ReferralService.SOURCE_TYPE, id, List.of(ReferralService.KIND_REFERRER),
                             referral.requesterContact(), List.of(), routes.stream()
                                     .map(r -> new Standings.Named(r.agency(), r.relationship(), r.contact())).toList())))
+                    // Matching keys, and proposals for a new child that looks like a known one (never a merge).
+                    .chain(() -> identity.received(tx, childId, resolved.created(), child, actor.agencyId()))
                     .chain(() -> alsoStore == null ? Uni.createFrom().voidItem() : alsoStore.store(tx, childId, id));
             for (Route route : routes) {
                 Uni<UUID> alert = route.alertCategories() == null ? Uni.createFrom().nullItem()

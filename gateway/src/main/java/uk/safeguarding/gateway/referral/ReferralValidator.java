@@ -133,6 +133,10 @@ public final class ReferralValidator {
                 errors.add(new FieldError("/child/birthDate", "DATE_INVALID", "Use a full date, YYYY-MM-DD."));
             }
         }
+        if (child.postcode() != null && !child.postcode().strip().matches(uk.safeguarding.gateway.identity.MatchKeys.POSTCODE)) {
+            errors.add(new FieldError("/child/postcode", "POSTCODE_FORMAT",
+                    "A UK postcode such as SW1A 1AA (outward code, optional space, inward code)."));
+        }
         boolean hasLocal = child.localIdentifier() != null && Referral.notBlank(child.localIdentifier().system())
                 && Referral.notBlank(child.localIdentifier().value());
         if (child.nhsNumber() != null) {

@@ -253,7 +253,8 @@ class ChronologyTest {
     void theBenchRunsTheGatewaysStatement() throws java.io.IOException {
         java.nio.file.Path file = java.nio.file.Path.of("..", "bench", "chronology", "chronology.sql");
         String expected = "-- Written by ChronologyTest from ChronologyResource#sql(): the statement one page of the chronology\n"
-                + "-- runs ($1 child, $2 from, $3 to, $4 kinds, $5-$7 cursor, $8 batch size). Do not edit.\n" + resource.sql();
+                + "-- runs ($1 the child and its merged child as uuid[], $2 from, $3 to, $4 kinds, $5-$7 cursor,\n"
+                + "-- $8 batch size). Do not edit.\n" + resource.sql();
         if (!java.nio.file.Files.exists(file) || !java.nio.file.Files.readString(file).equals(expected)) {
             java.nio.file.Files.writeString(file, expected);
             throw new AssertionError("bench/chronology/chronology.sql was out of date and has been rewritten: commit it");

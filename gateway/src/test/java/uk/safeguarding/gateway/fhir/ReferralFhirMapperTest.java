@@ -57,7 +57,7 @@ class ReferralFhirMapperTest {
     @ValueSource(strings = {"/requesterAgency", "/requesterContact", "/homeCouncil", "/riskLevel", "/concernCategories",
             "/concernCategories/3", "/summary", "/health", "/policeIntelligence", "/policeIntelligence/text",
             "/policeIntelligence/grading", "/policeIntelligence/handlingCode", "/education", "/missing", "/placement",
-            "/child", "/child/birthDate", "/child/nhsNumber", "/child/localIdentifier"})
+            "/child", "/child/birthDate", "/child/nhsNumber", "/child/localIdentifier", "/child/postcode"})
     void everyPointerTheChecksNameHasAFhirPath(String pointer) {
         String path = ReferralFhirMapper.expressionFor(pointer);
         assertNotEquals(pointer, path);

@@ -70,6 +70,8 @@ class AuthorisationMatrixTest {
                 "POST /api/v1/strategy-discussions/{id}/attendance", "POST /api/v1/strategy-discussions/{id}/decision",
                 "POST /api/v1/strategy-discussions/{id}/actions",
                 "POST /api/v1/strategy-discussions/{id}/actions/{actionId}/status");
+        probe(w -> w.id("identityMatch"), "POST /api/v1/identity-matches/{id}/confirm",
+                "POST /api/v1/identity-matches/{id}/refuse", "POST /api/v1/identity-matches/{id}/unmerge");
         probe(w -> w.id("placement"), "POST /api/v1/placements/{id}/start", "POST /api/v1/placements/{id}/end",
                 "POST /api/v1/placements/{id}/move");
         probe(w -> w.id("episode"), "POST /api/v1/missing-episodes/{id}/found",

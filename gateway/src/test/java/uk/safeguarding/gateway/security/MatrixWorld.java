@@ -82,6 +82,13 @@ final class MatrixWorld {
                         "informationShared", java.util.List.of("missing"), "exploitation", true))
                 .when().post("/api/v1/strategy-discussions").then().statusCode(201).extract().path("id");
         ids.put("strategyDiscussion", discussion);
+        // The council proposes that another child referred to it is the same child: an identity match.
+        String twin = Fixtures.nhsNumber();
+        practitioner(MET, "SAFEGUARDING").body(Api.policeReferral(Api.NHS, twin)).when().post("/api/v1/referrals").then()
+                .statusCode(201);
+        ids.put("identityMatch", practitioner(HOME, "SAFEGUARDING").body(Map.of("childId", child, "otherIdentifier",
+                        Map.of("system", Api.NHS, "value", twin))).when().post("/api/v1/identity-matches").then()
+                .statusCode(201).extract().path("id"));
         practitioner(HOME, "SAFEGUARDING").body(Map.of("ownerAgency", MET, "description", "Map the friendship group.",
                         "dueOn", "2030-01-08"))
                 .when().post("/api/v1/strategy-discussions/" + discussion + "/actions").then().statusCode(201);

@@ -14,6 +14,7 @@ import java.util.UUID;
 import uk.safeguarding.gateway.audit.AuditEntry;
 import uk.safeguarding.gateway.audit.chain.EventRows;
 import uk.safeguarding.gateway.child.ChildIndex;
+import uk.safeguarding.gateway.child.ChildLinks;
 
 /**
  * Read-only queries over the audit trail for the DPO API (search, export, disclosure reports). Every
@@ -56,7 +57,8 @@ class AuditQueries {
         List<Object> params = new ArrayList<>();
         params.add(childId);
         params.add(DpoScope.OVERSIGHT_ACTIONS);
-        String sql = "SELECT EXISTS (SELECT 1 FROM audit_event e WHERE e.child_id = $1 AND e.decision = 'PERMIT'"
+        String sql = "SELECT EXISTS (SELECT 1 FROM audit_event e WHERE e.child_id IN (" + ChildLinks.linkedIds("$1")
+                + ") AND e.decision = 'PERMIT'"
                 + " AND e.action NOT LIKE $2 AND "
                 + scope.auditEvents("e", params) + ") AS known";
         return pool.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> rows.iterator().next().getBoolean("known"));
@@ -124,7 +126,8 @@ class AuditQueries {
 
     /**
      * Every disclosure about the child in the scope, oldest first: permitted requests that released at
-     * least one data category, to the scope's agencies or of their information. At most {@code max + 1}
+     * least one data category, to the scope's agencies or of their information; for a merged child, those
+     * about either linked row, so an unmerge gives each side its own report back. At most {@code max + 1}
      * rows, so the caller can tell the report was cut short.
      */
     Uni<List<AuditEntry>> disclosures(UUID childId, Instant from, Instant to, int max, DpoScope scope) {
@@ -133,10 +136,10 @@ class AuditQueries {
         String inScope = scope.auditEvents("e", params);
         return pool.preparedQuery("""
                         SELECT %s FROM audit_event e
-                        WHERE e.child_id = $1 AND e.decision = 'PERMIT' AND jsonb_array_length(e.categories) > 0
+                        WHERE e.child_id IN (%s) AND e.decision = 'PERMIT' AND jsonb_array_length(e.categories) > 0
                           AND e.recorded_at >= $2 AND e.recorded_at < $3 AND %s
                         ORDER BY e.recorded_at, e.id LIMIT $4
-                        """.formatted(EventRows.COLUMNS, inScope))
+                        """.formatted(EventRows.COLUMNS, ChildLinks.linkedIds("$1"), inScope))
                 .execute(Tuple.from(params))
                 .map(rows -> {
                     List<AuditEntry> entries = new ArrayList<>();
