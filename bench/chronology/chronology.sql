@@ -2,6 +2,15 @@
 -- runs ($1 the child and its merged child as uuid[], $2 from, $3 to, $4 kinds, $5-$7 cursor,
 -- $8 batch size). Do not edit.
 SELECT at, kind, entry_key, record_id, owner, agency, other_agency, code, facts FROM (
+    (SELECT o.requested_at AS at, 'standing-override'::text AS kind, o.id::text || ' REQUESTED' AS entry_key,
+    o.id AS record_id, o.agency_id AS owner, o.agency_id AS agency, NULL::text AS other_agency,
+    'REQUESTED'::text AS code, jsonb_build_object('scope', o.scope) AS facts
+FROM standing_override o WHERE o.child_id = ANY($1::uuid[])
+UNION ALL
+SELECT o.approved_at, 'standing-override', o.id::text || ' APPROVED', o.id, o.agency_id, o.agency_id, NULL,
+    'APPROVED', jsonb_build_object('scope', o.scope)
+FROM standing_override o WHERE o.child_id = ANY($1::uuid[]) AND o.approved_at IS NOT NULL)
+    UNION ALL
     (SELECT c.recorded_at AS at, 'consent'::text AS kind, c.id::text || ' RECORDED' AS entry_key, c.id AS record_id,
     c.recorded_by_agency AS owner, c.recorded_by_agency AS agency, NULL::text AS other_agency,
     'RECORDED'::text AS code, jsonb_build_object('recordedAt', c.recorded_at, 'grantor', c.grantor) AS facts
@@ -11,6 +20,16 @@ SELECT c.withdrawn_at, 'consent', c.id::text || ' WITHDRAWN', c.id, c.recorded_b
     coalesce(c.withdrawn_by_agency, c.recorded_by_agency), NULL, 'WITHDRAWN',
     jsonb_build_object('recordedAt', c.recorded_at, 'grantor', c.grantor)
 FROM consent c WHERE c.child_id = ANY($1::uuid[]) AND c.withdrawn_at IS NOT NULL)
+    UNION ALL
+    (SELECT o.requested_at AS at, 'consent-override'::text AS kind, o.id::text || ' REQUESTED' AS entry_key,
+    o.id AS record_id, o.requester_agency AS owner, o.requester_agency AS agency, NULL::text AS other_agency,
+    'REQUESTED'::text AS code, jsonb_build_object('purpose', o.purpose, 'categories', o.categories) AS facts
+FROM consent_override o WHERE o.child_id = ANY($1::uuid[])
+UNION ALL
+SELECT o.approved_at, 'consent-override', o.id::text || ' APPROVED', o.id, o.requester_agency,
+    coalesce(o.approver_agency, o.requester_agency), NULL, 'APPROVED',
+    jsonb_build_object('purpose', o.purpose, 'categories', o.categories)
+FROM consent_override o WHERE o.child_id = ANY($1::uuid[]) AND o.approved_at IS NOT NULL)
     UNION ALL
     (SELECT s.at AS at, 'disagreement'::text AS kind, s.id::text AS entry_key, c.id AS record_id,
     coalesce(ra.assessed_by_agency, dr.agency) AS owner, s.by_agency AS agency,
@@ -74,26 +93,27 @@ WHERE r.child_id = ANY($1::uuid[]) AND rr.decided_at IS NOT NULL)
     jsonb_build_object('previousLevel', a.previous_level, 'downgrade', a.downgrade) AS facts
 FROM risk_assessment a WHERE a.child_id = ANY($1::uuid[]))
     UNION ALL
-    (SELECT d.held_at AS at, 'strategy-discussion'::text AS kind, d.id::text AS entry_key, d.id AS record_id,
+    (WITH d AS (
+    SELECT d.id, d.held_at, d.decided_at, d.decision, d.next_review_on, d.convener_agency,
+        (SELECT coalesce(jsonb_agg(i.agency_id), '[]') FROM strategy_invitee i
+            WHERE i.discussion_id = d.id) AS invitees
+    FROM strategy_discussion d WHERE d.child_id = ANY($1::uuid[]))
+SELECT d.held_at AS at, 'strategy-discussion'::text AS kind, d.id::text AS entry_key, d.id AS record_id,
     d.convener_agency AS owner, d.convener_agency AS agency, NULL::text AS other_agency, 'CONVENED'::text AS code,
-    jsonb_build_object('invitees', (SELECT coalesce(jsonb_agg(i.agency_id), '[]') FROM strategy_invitee i
-        WHERE i.discussion_id = d.id), 'discussion', d.id) AS facts
-FROM strategy_discussion d WHERE d.child_id = ANY($1::uuid[])
+    jsonb_build_object('invitees', d.invitees, 'discussion', d.id) AS facts
+FROM d
 UNION ALL
 SELECT d.decided_at, 'strategy-decision', d.id::text, d.id, d.convener_agency, d.convener_agency, NULL, d.decision,
-    jsonb_build_object('invitees', (SELECT coalesce(jsonb_agg(i.agency_id), '[]') FROM strategy_invitee i
-        WHERE i.discussion_id = d.id), 'discussion', d.id, 'nextReviewOn', d.next_review_on)
-FROM strategy_discussion d WHERE d.child_id = ANY($1::uuid[]) AND d.decided_at IS NOT NULL
+    jsonb_build_object('invitees', d.invitees, 'discussion', d.id, 'nextReviewOn', d.next_review_on)
+FROM d WHERE d.decided_at IS NOT NULL
 UNION ALL
 SELECT a.created_at, 'strategy-action', a.id::text, a.id, d.convener_agency, a.owner_agency, d.convener_agency, a.status,
-    jsonb_build_object('invitees', (SELECT coalesce(jsonb_agg(i.agency_id), '[]') FROM strategy_invitee i
-        WHERE i.discussion_id = d.id), 'discussion', d.id, 'dueOn', a.due_on)
-FROM strategy_action a JOIN strategy_discussion d ON d.id = a.discussion_id WHERE a.child_id = ANY($1::uuid[])
+    jsonb_build_object('invitees', d.invitees, 'discussion', d.id, 'dueOn', a.due_on)
+FROM strategy_action a JOIN d ON d.id = a.discussion_id WHERE a.child_id = ANY($1::uuid[])
 UNION ALL
 SELECT a.overdue_at, 'strategy-action-overdue', a.id::text, a.id, d.convener_agency, a.owner_agency, d.convener_agency,
-    'OVERDUE', jsonb_build_object('invitees', (SELECT coalesce(jsonb_agg(i.agency_id), '[]') FROM strategy_invitee i
-        WHERE i.discussion_id = d.id), 'discussion', d.id, 'dueOn', a.due_on)
-FROM strategy_action a JOIN strategy_discussion d ON d.id = a.discussion_id
+    'OVERDUE', jsonb_build_object('invitees', d.invitees, 'discussion', d.id, 'dueOn', a.due_on)
+FROM strategy_action a JOIN d ON d.id = a.discussion_id
 WHERE a.child_id = ANY($1::uuid[]) AND a.overdue_at IS NOT NULL)
 ) e
 WHERE ($2::timestamptz IS NULL OR e.at >= $2)
