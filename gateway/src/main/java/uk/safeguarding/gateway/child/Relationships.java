@@ -53,23 +53,36 @@ public class Relationships {
      * gateway first knew the child, and whether {@code subject} (the requester) holds an active standing
      * override of scope {@code relationship} for it. Empty when the agency holds nothing. A relationship
      * held by one person (the allocated worker: {@code holder_subject}) counts only for that subject.
-     * A merged child resolves to both linked rows ({@link ChildLinks}): what the agency holds with either
-     * counts, under the same rules per row (own-record stays own-record, asserted stays asserted), and the
-     * child is known since the earlier of the two.
+     * A merged child resolves to both linked rows ({@link ChildLinks}) for reading: what the agency holds
+     * confirmed with either counts, under the same rules per row (own-record stays own-record), and the
+     * child is known since the earlier of the two. An asserted claim and a standing override count for
+     * their own row only: nobody on the linked row was asked to confirm them.
      */
     public Uni<Standing> standing(SqlClient client, String agencyId, String subject, UUID childId) {
-        return client.preparedQuery("""
-                        WITH linked AS (""" + ChildLinks.linkedIds("$1") + """
+        return standing(client, agencyId, subject, childId, true);
+    }
+
+    /**
+     * What {@code agencyId} holds with this row alone, ignoring any merge: what writes are authorised
+     * on and what decides their provenance, so nothing written through a link outlives an unmerge.
+     */
+    public Uni<Standing> directStanding(SqlClient client, String agencyId, String subject, UUID childId) {
+        return standing(client, agencyId, subject, childId, false);
+    }
+
+    private Uni<Standing> standing(SqlClient client, String agencyId, String subject, UUID childId, boolean throughLink) {
+        return client.preparedQuery("WITH linked AS (" + (throughLink ? ChildLinks.linkedIds("$1") : "SELECT $1::uuid") + """
                         )
                         SELECT (SELECT min(k.created_at) FROM child k WHERE k.id IN (SELECT * FROM linked)) AS known_since,
                             r.kind, r.standing, r.since, r.source_type, r.source_id, r.scope,
-                            EXISTS (SELECT 1 FROM standing_override o WHERE o.child_id IN (SELECT * FROM linked)
+                            EXISTS (SELECT 1 FROM standing_override o WHERE o.child_id = $1
                                 AND o.agency_id = $2
                                 AND o.requester_subject = $3 AND o.scope = 'relationship' AND o.status = 'ACTIVE'
                                 AND o.expires_at > now()) AS overridden
                         FROM child c LEFT JOIN relationship r ON r.child_id IN (SELECT * FROM linked) AND r.agency_id = $2
                             AND r.ended_at IS NULL AND r.standing <> 'refused'
                             AND (r.holder_subject IS NULL OR r.holder_subject = $3)
+                            AND (r.child_id = $1 OR r.standing = 'confirmed')
                         WHERE c.id = $1
                         """)
                 .execute(Tuple.of(childId, agencyId, subject == null ? "" : subject))

@@ -110,7 +110,8 @@ public class Standings {
             }
         }
         e.routed().forEach(n -> clause(n.kind(), e.event(), now, StandingClause.Establishment.ROUTING));
-        return relationships.standing(tx, actor.agencyId(), actor.subject(), e.childId())
+        // Row-only: standing reached through a merge must never turn into standing of its own on the other row.
+        return relationships.directStanding(tx, actor.agencyId(), actor.subject(), e.childId())
                 .chain(mine -> ownStanding(tx, e, self, mine, actor, now))
                 .call(own -> write(tx, e, self, own, actor, now));
     }

@@ -222,9 +222,12 @@ public class OverrideService {
                 b -> b.counterparty(Target.GATEWAY)).decision();
     }
 
-    /** The kinds an agency's standing gives it over the child's record as a whole. */
+    /**
+     * The kinds an agency's standing gives it over the child's record as a whole: on the row itself, as
+     * for every write (an override asked or approved through a merge would outlive the unmerge).
+     */
     private Uni<Set<String>> wholeChildKinds(SqlClient tx, String agency, String subject, UUID childId) {
-        return relationships.standing(tx, agency, subject, childId).map(s -> s.kindsFor(RecordRef.wholeChild()));
+        return relationships.directStanding(tx, agency, subject, childId).map(s -> s.kindsFor(RecordRef.wholeChild()));
     }
 
     /** True when the category needs approval; an exception when the override cannot or need not release it. */

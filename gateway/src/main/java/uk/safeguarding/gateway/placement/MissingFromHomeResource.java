@@ -133,7 +133,7 @@ public class MissingFromHomeResource {
             throw ApiException.badRequest("/missingSince", "IN_FUTURE", "missingSince cannot be in the future.");
         }
         return pool.withTransaction(tx -> children.resolve(tx, body.child().system(), body.child().value())
-                .chain(child -> repository.openEpisode(tx, child.id()).chain(open -> relationships.standing(tx, actor.agencyId(),
+                .chain(child -> repository.openEpisode(tx, child.id()).chain(open -> relationships.directStanding(tx, actor.agencyId(),
                         actor.subject(), child.id()).chain(standing -> {
                     UUID childId = child.id();
                     // Only the child's provider or placing council confirms a missing episode by reporting it

@@ -141,7 +141,7 @@ public class PolicyService implements SignatoryRegistry {
         requireSource(action, target.source());
         UUID childId = target.childId();
         Uni<Standing> standing = childId == null ? Uni.createFrom().item(new Standing(actor.agencyId(), null, null, List.of(), false))
-                : relationships.standing(client, actor.agencyId(), actor.subject(), childId);
+                : standing(client, actor, childId);
         return standing.chain(held -> consents.view(client, childId, actor, purpose, clock.instant()).map(view -> {
             Set<String> kinds = held.kindsFor(target.record());
             ConsentedDecision consented = decide(actor, action, purpose, kinds, categories, view,
@@ -159,6 +159,16 @@ public class PolicyService implements SignatoryRegistry {
             }
             throw denied(decision);
         }));
+    }
+
+    /**
+     * The caller's standing with the child: reads resolve a merge, writes do not (docs/IDENTITY.md), so
+     * nothing an agency writes through a link (a consent, a risk level, an allocation) rests on standing
+     * the unmerge takes away.
+     */
+    public Uni<Standing> standing(SqlClient client, Actor actor, UUID childId) {
+        return context.writes() ? relationships.directStanding(client, actor.agencyId(), actor.subject(), childId)
+                : relationships.standing(client, actor.agencyId(), actor.subject(), childId);
     }
 
     /**

@@ -276,7 +276,7 @@ public class RiskResource {
         java.util.Set<String> roles = new java.util.TreeSet<>();
         a.getJsonArray("assessed_by_roles").forEach(r -> roles.add((String) r));
         // The proposer's standing with the child as a whole, as it stands now (not as the approver's).
-        return relationships.standing(tx, agency, a.getString("assessed_by_subject"), childId)
+        return relationships.directStanding(tx, agency, a.getString("assessed_by_subject"), childId)
                 .map(standing -> {
                     java.util.Set<String> kinds = standing.kindsFor(RecordRef.wholeChild());
                     Actor proposer = new Actor(a.getString("assessed_by_subject"), null, Actor.Kind.USER, agency, roles);

@@ -24,6 +24,7 @@ public class RequestContext {
     private PurposeOfUse purpose;
     private String sourceAddress;
     private boolean audited;
+    private boolean writes;
     private String failureCode;
     private String action;
     private String resourceType;
@@ -101,6 +102,18 @@ public class RequestContext {
 
     public Optional<PurposeOfUse> purpose() {
         return Optional.ofNullable(purpose);
+    }
+
+    /**
+     * True for a request that may change state (any method but GET, HEAD, OPTIONS): such a request is
+     * authorised on the row's own standing, never through a merge (docs/IDENTITY.md).
+     */
+    public boolean writes() {
+        return writes;
+    }
+
+    void writes(String method) {
+        this.writes = !("GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method));
     }
 
     public String sourceAddress() {

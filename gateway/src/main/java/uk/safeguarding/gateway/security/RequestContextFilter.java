@@ -32,6 +32,7 @@ public class RequestContextFilter {
         context.begin(request.getHeaderString(RequestContext.REQUEST_ID_HEADER),
                 http.remoteAddress() == null ? null : http.remoteAddress().hostAddress());
         MDC.put("requestId", context.requestId());
+        context.writes(request.getMethod());
         if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
             return;
         }

@@ -148,7 +148,7 @@ public class StrategyResource {
         Instant now = clock.instant();
         // Access before state: standing is read first, through the Vert.x client (the relationships feature's
         // query); a child the caller holds nothing with, or none, answers the 404 of a random id.
-        return relationships.standing(pool, actor.agencyId(), actor.subject(), body.childId()).chain(standing -> {
+        return relationships.directStanding(pool, actor.agencyId(), actor.subject(), body.childId()).chain(standing -> {
             if (standing.isEmpty()) {
                 throw ApiException.notFound();
             }
