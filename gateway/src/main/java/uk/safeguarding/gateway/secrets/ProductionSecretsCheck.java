@@ -28,6 +28,12 @@ public class ProductionSecretsCheck {
     static final String DEV_KEY_ID = "dev-only";
     /** The bytes of that key: a copy under another id is still the key everybody has. */
     private static final byte[] DEV_KEY_BYTES = java.util.Base64.getDecoder().decode("ZGV2LW9ubHkta2V5LW5ldmVyLWluLXByb2R1Y3Rpb24=");
+    /** The matching-key secret and its least length (docs/IDENTITY.md): unkeyed hashes of name and date of birth reverse by dictionary. */
+    static final String MATCH_KEY = "gateway.identity.match-key";
+    static final int MATCH_KEY_MIN = 32;
+    static final String NO_MATCH_KEY = MATCH_KEY + " (GATEWAY_IDENTITY_MATCH_KEY) is not set or shorter than " + MATCH_KEY_MIN
+            + " characters: generate one with 'openssl rand -base64 48' and provide it from the Secret gateway-identity-match-key "
+            + "(docs/OPERATIONS.md)";
     /** Settings production must have, whatever their value. */
     static final List<String> REQUIRED = List.of("gateway.secrets.key", "quarkus.oidc.credentials.secret");
 
@@ -46,6 +52,8 @@ public class ProductionSecretsCheck {
                 values.put(name, value);
             }
         }
+        // Set by environment only (no line in application.properties), so not among the property names.
+        Optional.ofNullable(raw(config, MATCH_KEY)).ifPresent(v -> values.put(MATCH_KEY, v));
         List<String> problems = problems(values);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Refusing to start in production with dev-only or missing secrets:\n  - "
@@ -70,6 +78,9 @@ public class ProductionSecretsCheck {
                         : name + " is not set (for quarkus.oidc.credentials.secret: GATEWAY_CONSOLE_CLIENT_SECRET, "
                                 + "the gateway-console client's secret in Keycloak, from the Secret gateway-console-client)");
             }
+        }
+        if (Optional.ofNullable(config.get(MATCH_KEY)).map(String::strip).map(String::length).orElse(0) < MATCH_KEY_MIN) {
+            problems.add(NO_MATCH_KEY);
         }
         String key = config.get("gateway.secrets.key");
         if (key != null && (key.startsWith(DEV_KEY_ID + ":") || isDevKey(key))) {

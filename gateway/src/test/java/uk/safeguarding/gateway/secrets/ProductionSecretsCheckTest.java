@@ -10,12 +10,14 @@ import org.junit.jupiter.api.Test;
 /** The production start-up refusal, given configuration values as a production start would see them. */
 class ProductionSecretsCheckTest {
 
+    private static final String MATCH_KEY = "a-matching-key-of-at-least-32-characters";
     private static final String REAL_KEY = "k1:" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
 
     @Test
     void aProductionConfigurationWithRealSecretsPasses() {
         assertEquals(List.of(), ProductionSecretsCheck.problems(Map.of(
                 "gateway.secrets.key", REAL_KEY,
+                "gateway.identity.match-key", MATCH_KEY,
                 "quarkus.oidc.credentials.secret", "a-real-secret-from-the-secret-store",
                 "quarkus.keycloak.admin-client.client-secret", "another-real-one")));
     }
@@ -31,7 +33,8 @@ class ProductionSecretsCheckTest {
         assertTrue(all.contains("quarkus.keycloak.admin-client.client-secret has a dev-only default"), all);
         assertTrue(all.contains("quarkus.datasource.password has a dev-only default"), all);
         assertTrue(all.contains("quarkus.oidc.credentials.secret is not set"), "missing, not silently the dev value: " + all);
-        assertEquals(4, problems.size(), all);
+        assertTrue(all.contains("gateway.identity.match-key (GATEWAY_IDENTITY_MATCH_KEY) is not set"), all);
+        assertEquals(5, problems.size(), all);
     }
 
     @Test
@@ -54,7 +57,15 @@ class ProductionSecretsCheckTest {
         assertTrue(all.contains("gateway.secrets.previous-keys still lists the dev-only key"), all);
         String fine = String.join("\n", ProductionSecretsCheck.problems(java.util.Map.of(
                 "gateway.secrets.key", "k7:" + java.util.Base64.getEncoder().encodeToString(new byte[32]),
-                "quarkus.oidc.credentials.secret", "a-real-one")));
+                "quarkus.oidc.credentials.secret", "a-real-one", "gateway.identity.match-key", MATCH_KEY)));
         assertTrue(fine.isEmpty(), "another key passes: " + fine);
+    }
+
+    @Test
+    void aMatchingKeyShorterThan32CharactersIsRefused() {
+        String all = String.join("\n", ProductionSecretsCheck.problems(Map.of("gateway.secrets.key", REAL_KEY,
+                "quarkus.oidc.credentials.secret", "a-real-one", "gateway.identity.match-key", "short-key-31-characters-long-xx")));
+        assertTrue(all.contains("gateway.identity.match-key (GATEWAY_IDENTITY_MATCH_KEY) is not set or shorter than 32"), all);
+        assertTrue(all.contains("gateway-identity-match-key"), all);
     }
 }

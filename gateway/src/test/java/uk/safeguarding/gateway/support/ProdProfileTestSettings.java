@@ -17,6 +17,7 @@ public final class ProdProfileTestSettings {
     public static Map<String, String> settings() {
         return Map.of(
                 "gateway.secrets.key", ENCRYPTION_KEY,
+                "gateway.identity.match-key", "it-only-matching-key-not-for-production-use",
                 "gateway.outbound.allow-private-addresses", "true",
                 "gateway.outbound.allow-http-to-loopback", "true",
                 "gateway.outbound.allow-any-port", "true");
