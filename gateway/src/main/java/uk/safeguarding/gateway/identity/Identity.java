@@ -38,9 +38,11 @@ public class Identity {
     private final Outbox outbox;
     private final RequestContext context;
     private final GatewayClock clock;
+    private final SessionAccess access;
 
     Identity(MatchRepository matches, LinkRepository links, AuditTrail audit, Outbox outbox, RequestContext context,
-            GatewayClock clock) {
+            GatewayClock clock, SessionAccess access) {
+        this.access = access;
         this.matches = matches;
         this.links = links;
         this.audit = audit;
@@ -51,7 +53,9 @@ public class Identity {
 
     /** Records an agency's proposal; the agencies of both sides (but the proposer) are asked. */
     Uni<IdentityMatch> propose(IdentityMatch m, List<String> involved, Actor actor) {
-        return unlinked(m.newChildId, m.candidateChildId)
+        // Only the proposer's own child is checked now: whether the other agency's child is merged is for
+        // that agency to know, and the merge checks it again (unlinked) when the last side confirms.
+        return unlinked(m.candidateChildId, m.candidateChildId)
                 .chain(() -> matches.openFor(m.newChildId, m.candidateChildId))
                 .invoke(open -> {
                     if (open != null) {
@@ -64,49 +68,86 @@ public class Identity {
                 .replaceWith(m);
     }
 
+    /** Realm roles that may give the second person's word when one agency alone holds both children. */
+    static final Set<String> FOUR_EYES_ROLES = Set.of("supervisor", "dpo");
+
     /**
-     * Records the caller's confirmation of each side in {@code mine} not yet confirmed; when both sides
-     * are confirmed, merges (links the two rows).
+     * Records the caller's confirmation of one side (never both in one request); when both sides are
+     * confirmed, merges (links the two rows). Who holds which side is read again here, in the session
+     * holding the match's lock, so standing ended since the access check no longer counts. The two sides'
+     * words must come from two agencies; when the agency that confirmed one side is the only one holding
+     * the other, a different person of it with a supervisor or DPO role gives the second.
      */
     Uni<IdentityMatch> confirm(UUID id, Set<UUID> mine, List<String> involved, Actor actor) {
         Instant now = clock.instant();
-        return open(id, mine).chain(m -> {
-            boolean added = false;
-            if (mine.contains(m.newChildId) && m.newConfirmedBy == null) {
-                m.newConfirmedBy = actor.agencyId();
-                m.newConfirmedAt = now;
-                added = true;
-            }
-            if (mine.contains(m.candidateChildId) && m.candidateConfirmedBy == null) {
-                m.candidateConfirmedBy = actor.agencyId();
-                m.candidateConfirmedAt = now;
-                added = true;
-            }
-            if (!added) {
+        return open(id, mine, actor).chain(m -> access.heldNow(m, actor).chain(held -> {
+            // The candidate first: in an agency's proposal it is the proposer's own child, so the other
+            // side stays for the agencies holding it.
+            UUID side = held.contains(m.candidateChildId) && m.candidateConfirmedBy == null ? m.candidateChildId
+                    : held.contains(m.newChildId) && m.newConfirmedBy == null ? m.newChildId : null;
+            if (side == null) {
                 throw new ApiException(409, "ALREADY_CONFIRMED", "Your agency has confirmed its side: an agency with "
                         + "confirmed standing on the other child must confirm for that side.", List.of());
             }
-            if (m.newConfirmedBy == null || m.candidateConfirmedBy == null) {
-                return matches.flush().chain(() -> step(m, "identity.confirm", 200, involved, actor, null)).replaceWith(m);
+            boolean isNew = side.equals(m.newChildId);
+            String otherAgency = isNew ? m.candidateConfirmedBy : m.newConfirmedBy;
+            String otherSubject = isNew ? m.candidateConfirmedBySubject : m.newConfirmedBySubject;
+            Uni<Void> allowed = actor.agencyId().equals(otherAgency) ? fourEyes(side, otherSubject, actor)
+                    : Uni.createFrom().voidItem();
+            return allowed.chain(() -> {
+                if (isNew) {
+                    m.newConfirmedBy = actor.agencyId();
+                    m.newConfirmedBySubject = actor.subject();
+                    m.newConfirmedAt = now;
+                } else {
+                    m.candidateConfirmedBy = actor.agencyId();
+                    m.candidateConfirmedBySubject = actor.subject();
+                    m.candidateConfirmedAt = now;
+                }
+                if (m.newConfirmedBy == null || m.candidateConfirmedBy == null) {
+                    return matches.flush().chain(() -> step(m, "identity.confirm", 200, involved, actor, null)).replaceWith(m);
+                }
+                return merge(m, involved, actor, now);
+            });
+        }));
+    }
+
+    /**
+     * The second side's word from the agency that gave the first: only when no other agency holds this
+     * side (it must confirm), and only from another person of the agency in a supervisor or DPO role.
+     */
+    private Uni<Void> fourEyes(UUID side, String firstSubject, Actor actor) {
+        return access.othersHolding(side, actor.agencyId()).invoke(others -> {
+            if (others > 0) {
+                throw new ApiException(409, "SECOND_AGENCY_REQUIRED", "Your agency confirmed the other side: an agency "
+                        + "holding confirmed standing on this child must confirm this side (two agencies' word).", List.of());
             }
-            return unlinked(m.newChildId, m.candidateChildId).chain(() -> {
-                ChildLink link = new ChildLink();
-                link.id = UUID.randomUUID();
-                link.matchId = m.id;
-                boolean newFirst = inDatabaseOrder(m.newChildId, m.candidateChildId);
-                link.childA = newFirst ? m.newChildId : m.candidateChildId;
-                link.childB = newFirst ? m.candidateChildId : m.newChildId;
-                link.createdAt = now;
-                m.status = IdentityMatch.MERGED;
-                m.closedAt = now;
-                return matches.flush().chain(() -> links.persistAndFlush(link));
-            }).chain(() -> step(m, "identity.merge", 200, involved, actor, MERGED_EVENT)).replaceWith(m);
-        });
+            if (actor.roles().stream().noneMatch(FOUR_EYES_ROLES::contains) || actor.subject() == null
+                    || actor.subject().equals(firstSubject)) {
+                throw ApiException.forbidden("FOUR_EYES_REQUIRED", "Your agency alone holds both children: the "
+                        + "second side is confirmed by another person of your agency with the supervisor or dpo role.");
+            }
+        }).replaceWithVoid();
+    }
+
+    private Uni<IdentityMatch> merge(IdentityMatch m, List<String> involved, Actor actor, Instant now) {
+        return unlinked(m.newChildId, m.candidateChildId).chain(() -> {
+            ChildLink link = new ChildLink();
+            link.id = UUID.randomUUID();
+            link.matchId = m.id;
+            boolean newFirst = inDatabaseOrder(m.newChildId, m.candidateChildId);
+            link.childA = newFirst ? m.newChildId : m.candidateChildId;
+            link.childB = newFirst ? m.candidateChildId : m.newChildId;
+            link.createdAt = now;
+            m.status = IdentityMatch.MERGED;
+            m.closedAt = now;
+            return matches.flush().chain(() -> links.persistAndFlush(link));
+        }).chain(() -> step(m, "identity.merge", 200, involved, actor, MERGED_EVENT)).replaceWith(m);
     }
 
     /** Closes the proposal: either side's refusal is enough. */
     Uni<IdentityMatch> refuse(UUID id, Set<UUID> mine, List<String> involved, Actor actor) {
-        return open(id, mine).chain(m -> {
+        return open(id, mine, actor).chain(m -> {
             m.status = IdentityMatch.REFUSED;
             m.refusedBy = actor.agencyId();
             m.closedAt = clock.instant();
@@ -117,7 +158,7 @@ public class Identity {
     /** Ends the merge's link (never deletes it): each side reads as before the merge. */
     Uni<IdentityMatch> unmerge(UUID id, Set<UUID> mine, List<String> involved, Actor actor) {
         Instant now = clock.instant();
-        return visible(id, mine).chain(m -> {
+        return visible(id, mine, actor).chain(m -> {
             if (!IdentityMatch.MERGED.equals(m.status)) {
                 throw new ApiException(409, "NOT_MERGED", "Only a merged match can be unmerged; this one is "
                         + m.status + ".", List.of());
@@ -132,16 +173,22 @@ public class Identity {
         });
     }
 
-    private Uni<IdentityMatch> visible(UUID id, Set<UUID> mine) {
-        return matches.lockedAbout(id, mine).invoke(m -> {
-            if (m == null) {
-                throw ApiException.notFound();
-            }
-        });
+    /**
+     * The match, locked, if the caller's agency still holds one of its sides now (read again under the
+     * lock: standing ended since the access check does not act); the 404 of a random id otherwise.
+     */
+    private Uni<IdentityMatch> visible(UUID id, Set<UUID> mine, Actor actor) {
+        return matches.lockedAbout(id, mine).chain(m -> m == null ? Uni.createFrom().<IdentityMatch>failure(ApiException.notFound())
+                : access.heldNow(m, actor).map(held -> {
+                    if (held.isEmpty()) {
+                        throw ApiException.notFound();
+                    }
+                    return m;
+                }));
     }
 
-    private Uni<IdentityMatch> open(UUID id, Set<UUID> mine) {
-        return visible(id, mine).invoke(m -> {
+    private Uni<IdentityMatch> open(UUID id, Set<UUID> mine, Actor actor) {
+        return visible(id, mine, actor).invoke(m -> {
             if (!IdentityMatch.PROPOSED.equals(m.status)) {
                 throw new ApiException(409, "MATCH_CLOSED", "This match is " + m.status + ": it can no longer be "
                         + "confirmed or refused.", List.of());

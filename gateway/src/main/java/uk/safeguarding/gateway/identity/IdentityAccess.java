@@ -102,4 +102,25 @@ public class IdentityAccess {
                     return out;
                 });
     }
+
+    /** The kinds of matching key the two children share (never the keys), sorted; empty when none. */
+    public Uni<List<String>> sharedKeyKinds(SqlClient client, UUID one, UUID other) {
+        return client.preparedQuery("SELECT DISTINCT a.kind FROM child_match_key a JOIN child_match_key b "
+                        + "ON b.kind = a.kind AND b.key_hash = a.key_hash WHERE a.child_id = $1 AND b.child_id = $2 ORDER BY a.kind")
+                .execute(Tuple.of(one, other))
+                .map(rows -> {
+                    List<String> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(r.getString(0)));
+                    return out;
+                });
+    }
+
+    /** True when a proposal about this pair (either way round) was refused in the last {@code days} days. */
+    public Uni<Boolean> refusedWithin(SqlClient client, UUID one, UUID other, int days) {
+        return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM identity_match WHERE status = 'REFUSED' "
+                        + "AND ((new_child_id = $1 AND candidate_child_id = $2) OR (new_child_id = $2 AND candidate_child_id = $1)) "
+                        + "AND closed_at > now() - make_interval(days => $3))")
+                .execute(Tuple.of(one, other, days))
+                .map(rows -> rows.iterator().next().getBoolean(0));
+    }
 }

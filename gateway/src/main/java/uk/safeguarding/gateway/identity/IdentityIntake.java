@@ -39,6 +39,11 @@ public class IdentityIntake {
 
     IdentityIntake(IdentityConfig config, Outbox outbox) {
         this.keys = new MatchKeys(config.matchKey());
+        if (config.matchKey().filter(k -> !k.isBlank()).isEmpty()) {
+            // Production refuses to start like this (ProductionSecretsCheck); elsewhere it is said once.
+            org.jboss.logging.Logger.getLogger(IdentityIntake.class).warn("gateway.identity.match-key is not set: matching "
+                    + "keys are unkeyed SHA-256 (dev and test only)");
+        }
         this.outbox = outbox;
     }
 

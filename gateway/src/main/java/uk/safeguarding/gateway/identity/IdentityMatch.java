@@ -41,8 +41,12 @@ public class IdentityMatch {
     public String newConfirmedBy;
     @Column(name = "new_confirmed_at")
     public Instant newConfirmedAt;
+    @Column(name = "new_confirmed_by_subject")
+    public String newConfirmedBySubject;
     @Column(name = "candidate_confirmed_by")
     public String candidateConfirmedBy;
+    @Column(name = "candidate_confirmed_by_subject")
+    public String candidateConfirmedBySubject;
     @Column(name = "candidate_confirmed_at")
     public Instant candidateConfirmedAt;
     @Column(name = "refused_by")

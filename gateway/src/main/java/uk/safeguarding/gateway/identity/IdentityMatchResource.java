@@ -72,6 +72,9 @@ public class IdentityMatchResource {
             Instant createdAt, Instant closedAt) {
     }
 
+    /** Days a refused pair cannot be proposed again (a refusal is not to be worn down by repetition). */
+    static final int REFUSAL_COOL_DOWN_DAYS = 30;
+
     private final Identity identity;
     private final IdentityAccess access;
     private final MatchRepository matches;
@@ -114,7 +117,7 @@ public class IdentityMatchResource {
     }
 
     @Operation(summary = "Propose that two child records are the same child",
-        description = "By an agency holding confirmed child-wide standing on `childId`; the other child by `otherChildId` (one the caller holds any standing with) or `otherIdentifier`. A child the caller may not name answers 404 like a random id. Nothing merges: an agency with confirmed standing on each side must confirm (POST /{id}/confirm). The same child twice is 400 SAME_CHILD; a child already merged is 409 ALREADY_LINKED; an open proposal for the pair is 409 PROPOSAL_OPEN.")
+        description = "By an agency holding confirmed child-wide standing on `childId`; the other child by `otherChildId` (one the caller holds any standing with) or `otherIdentifier`. A child the caller may not name answers 404 like a random id. The two children must share a matching key (400 NO_SHARED_MATCHING_KEY naming the field otherwise; the kinds shared are recorded as reasonKeys, never the keys); a pair refused in the last 30 days is 409 REFUSED_RECENTLY. Nothing merges: an agency with confirmed standing on each side must confirm (POST /{id}/confirm). The same child twice is 400 SAME_CHILD; the caller's child already merged is 409 ALREADY_LINKED (the other child's link is checked when the merge is made); an open proposal for the pair is 409 PROPOSAL_OPEN.")
     @Parameter(ref = "PurposeOfUse")
     @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = NewMatch.class),
         examples = @ExampleObject(name = "example", value = "{\"childId\": \"3f9a1c2e-1b7d-4c55-9a57-1f0d7b9a6c11\", \"otherIdentifier\": {\"system\": \"https://fhir.nhs.uk/Id/nhs-number\", \"value\": \"9434765919\"}}")))
@@ -151,8 +154,29 @@ public class IdentityMatchResource {
                         throw ApiException.badRequest(byId ? "otherChildId" : "otherIdentifier", "SAME_CHILD",
                                 "The other child is the same child: a match needs two different records.");
                     }
+                    String field = byId ? "otherChildId" : "otherIdentifier";
+                    return access.refusedWithin(pool, otherId, body.childId(), REFUSAL_COOL_DOWN_DAYS).chain(refused -> {
+                        if (refused) {
+                            throw new ApiException(409, "REFUSED_RECENTLY", "A proposal about these two children was refused "
+                                    + "in the last " + REFUSAL_COOL_DOWN_DAYS + " days: the pair cannot be proposed again until then.",
+                                    List.of());
+                        }
+                        return access.sharedKeyKinds(pool, otherId, body.childId());
+                    }).map(shared -> {
+                        if (shared.isEmpty()) {
+                            throw ApiException.badRequest(field, "NO_SHARED_MATCHING_KEY", "The two children share no "
+                                    + "matching key (family name and date of birth, their phonetic form and initial, or date "
+                                    + "of birth, postcode district and initial): nothing supports that they are one child.");
+                        }
+                        return Map.entry(otherId, shared);
+                    });
+                })
+                .chain(pair -> {
+                    UUID otherId = pair.getKey();
+                    List<String> shared = pair.getValue();
                     IdentityMatch m = new IdentityMatch();
                     m.id = UUID.randomUUID();
+                    m.reasonKeys = String.join(",", shared);
                     m.newChildId = otherId;
                     m.candidateChildId = body.childId();
                     m.origin = "proposed";
@@ -168,10 +192,11 @@ public class IdentityMatchResource {
     }
 
     @Operation(summary = "Confirm a match for your side",
-        description = "By an agency holding confirmed child-wide standing on one side (or both): records its confirmation for each side it holds. When both sides are confirmed the two records are merged: a link every read resolves, nothing rewritten. A match the caller holds no confirmed standing on answers 404 like a random id; confirming twice is 409 ALREADY_CONFIRMED; a closed one 409 MATCH_CLOSED.")
+        description = "By an agency holding confirmed child-wide standing on one side (or both): records its confirmation for one side it holds (one side per request). The two sides are confirmed by two agencies, or, when one agency alone holds both children, the second by another person of it with the supervisor or dpo role (403 FOUR_EYES_REQUIRED; 409 SECOND_AGENCY_REQUIRED when another agency holds that side). When both sides are confirmed the two records are merged: a link every read resolves, nothing rewritten. A match the caller holds no confirmed standing on answers 404 like a random id; confirming twice is 409 ALREADY_CONFIRMED; a closed one 409 MATCH_CLOSED.")
     @Parameter(ref = "PurposeOfUse")
     @APIResponse(responseCode = "200", description = "The match.",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = MatchView.class)))
+    @APIResponse(responseCode = "403", ref = "Problem")
     @APIResponse(responseCode = "404", ref = "Problem")
     @APIResponse(responseCode = "409", ref = "Problem")
     @POST
@@ -248,6 +273,9 @@ public class IdentityMatchResource {
     }
 
     private static Side side(UUID child, boolean confirmed, Map<UUID, List<String>> systems, Set<UUID> mine) {
-        return new Side(child, systems.getOrDefault(child, List.of()), confirmed, mine.contains(child));
+        // Identifier systems name the services that know a child (a local id's system names its agency):
+        // only an agency holding that child sees them, never a proposer holding the other side.
+        return new Side(child, mine.contains(child) ? systems.getOrDefault(child, List.of()) : List.of(), confirmed,
+                mine.contains(child));
     }
 }

@@ -89,6 +89,20 @@ class IdentityMergeTest {
                 + "WHERE child_id = ? AND agency_id = ? AND ended_at IS NULL", child, agency).get(0).get("s") + "";
     }
 
+    /**
+     * Gives the second child the first's family-name-and-birth-date key, as if they had been described
+     * alike: an agency may propose only a pair sharing a matching key, and two children described alike
+     * at intake would already have an intake proposal open.
+     */
+    static void share(UUID x, UUID y) {
+        try {
+            Db.update("INSERT INTO child_match_key (child_id, kind, key_hash) SELECT ?, kind, key_hash FROM child_match_key "
+                    + "WHERE child_id = ? AND kind = 'family-dob'", y, x);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static ExtractableResponse<Response> propose(String agency, UUID child, Object other) {
         Map<String, Object> body = other instanceof UUID id ? Map.of("childId", child, "otherChildId", id)
                 : Map.of("childId", child, "otherIdentifier", Map.of("system", Api.NHS, "value", other));
@@ -125,6 +139,7 @@ class IdentityMergeTest {
         assertEquals("confirmed/child", standing(y.id(), LANCS));
         assertEquals("null", standing(y.id(), TH));
         assertFalse(standing(x.id(), MET).contains("confirmed/child"), "the referrer holds its own referral only");
+        share(x.id(), y.id());
         return new Kid[] {x, y};
     }
 

@@ -86,6 +86,12 @@ final class MatrixWorld {
         String twin = Fixtures.nhsNumber();
         practitioner(MET, "SAFEGUARDING").body(Api.policeReferral(Api.NHS, twin)).when().post("/api/v1/referrals").then()
                 .statusCode(201);
+        // Described alike (a shared matching key), as an agency's proposal requires.
+        byte[] key = UUID.randomUUID().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (String c : List.of(child, Db.query("SELECT child_id FROM child_identifier WHERE system = ? AND value = ?", Api.NHS, twin)
+                .get(0).get("child_id").toString())) {
+            update("INSERT INTO child_match_key (child_id, kind, key_hash) VALUES (?::uuid, 'family-dob', ?)", c, key);
+        }
         ids.put("identityMatch", practitioner(HOME, "SAFEGUARDING").body(Map.of("childId", child, "otherIdentifier",
                         Map.of("system", Api.NHS, "value", twin))).when().post("/api/v1/identity-matches").then()
                 .statusCode(201).extract().path("id"));
