@@ -120,9 +120,9 @@ public class ChronologyResource {
                     Query query = query(from, to, kinds, cursor, limit);
                     return links.resolve(tx, childId).chain(ids -> policy.consents(tx, childId, reader,
                                     context.purpose().orElseThrow())
-                            .chain(consents -> missing(tx, ids, reader, new LinkedHashMap<>()))
-                            .map(missing -> new Releaser(policy, reader, context.purpose().orElseThrow(),
-                                    authorised.standing(), consents, missing)))
+                            .chain(consents -> missing(tx, ids, reader, new LinkedHashMap<>())
+                                    .map(missing -> new Releaser(policy, reader, context.purpose().orElseThrow(),
+                                            authorised.standing(), consents, missing))))
                             .chain(releaser -> read(tx, childId, releaser, query));
                 })
                 .chain(page -> audit.record(tx, audit.entryFor(context, ACTION, 200)).invoke(context::markAudited)
