@@ -52,7 +52,7 @@ WHERE c.child_id = ANY($1::uuid[]))
          WHEN e.type = 'risk-changed' THEN 'shared-risk-change' ELSE 'case-event' END AS kind,
     e.id::text AS entry_key, e.id AS record_id, e.raised_by_agency AS owner, e.raised_by_agency AS agency,
     NULL::text AS other_agency, e.type AS code,
-    jsonb_build_object('recordedAt', e.recorded_at, 'categories',
+    jsonb_build_object('recordedAt', e.recorded_at, 'childId', e.child_id, 'categories',
         (SELECT coalesce(jsonb_agg(k), '[]'::jsonb) FROM jsonb_object_keys(e.details) k)) AS facts
 FROM case_event e WHERE e.child_id = ANY($1::uuid[]) AND e.type NOT LIKE 'disagreement-%')
     UNION ALL

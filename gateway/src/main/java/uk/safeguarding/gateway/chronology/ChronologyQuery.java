@@ -47,8 +47,11 @@ final class ChronologyQuery {
         }
     }
 
-    /** A fragment's filter on its one child. */
-    private static final java.util.regex.Pattern ONE_CHILD = java.util.regex.Pattern.compile("=\\s*\\$1(?![0-9])");
+    /** A fragment's filter on its one child: an equality only ({@code <=}, {@code >=}, {@code !=} are not). */
+    private static final java.util.regex.Pattern ONE_CHILD = java.util.regex.Pattern.compile("(?<![<>!])=\\s*\\$1(?![0-9])");
+
+    /** The filter as rewritten; any other use of $1 left after removing it stops the gateway. */
+    private static final java.util.regex.Pattern REWRITTEN = java.util.regex.Pattern.compile("(?<![<>!])= ANY\\(\\$1::uuid\\[\\]\\)");
 
     private ChronologyQuery() {
     }
@@ -82,8 +85,8 @@ final class ChronologyQuery {
      */
     static String forLinkedChildren(ChronologySource source) {
         String sql = ONE_CHILD.matcher(source.sql().strip()).replaceAll("= ANY(\\$1::uuid[])");
-        if (sql.replace("ANY($1::uuid[])", "").matches("(?s).*\\$1(?![0-9]).*")) {
-            throw new IllegalStateException(source.getClass().getName() + " uses $1 other than as 'child_id = $1'");
+        if (REWRITTEN.matcher(sql).replaceAll("").matches("(?s).*\\$1(?![0-9]).*")) {
+            throw new IllegalStateException(source.getClass().getName() + " uses $1 other than as 'child_id = $1' (an equality)");
         }
         return sql;
     }

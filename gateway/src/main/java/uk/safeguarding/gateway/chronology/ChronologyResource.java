@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,6 +112,28 @@ public class ChronologyResource {
             @QueryParam("kind") List<String> kinds, @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
         Actor reader = context.requireActor();
         context.describe(ACTION, "Child", childId.toString(), childId);
+        // The child is authorised before any parameter is checked: for a child the caller may not see, the
+        // answer is a random id's 404 whatever the query says (a 400 would tell that the id passed the check).
+        return pool.withTransaction(tx -> policy.authorised(tx, Target.wholeChild(childId, Target.GATEWAY), "read",
+                        List.of("identity"), b -> b)
+                .chain(authorised -> {
+                    Query query = query(from, to, kinds, cursor, limit);
+                    return links.resolve(tx, childId).chain(ids -> policy.consents(tx, childId, reader,
+                                    context.purpose().orElseThrow())
+                            .chain(consents -> missing(tx, ids, reader, new LinkedHashMap<>())
+                                    .map(missing -> new Releaser(policy, reader, context.purpose().orElseThrow(),
+                                            authorised.standing(), consents, missing))))
+                            .chain(releaser -> read(tx, childId, releaser, query));
+                })
+                .chain(page -> audit.record(tx, audit.entryFor(context, ACTION, 200)).invoke(context::markAudited)
+                        .replaceWith(page)));
+    }
+
+    /** The page's parameters, checked (a 400 naming the parameter). */
+    private record Query(Instant since, Instant until, List<String> kinds, int size, ChronologyQuery.Key after) {
+    }
+
+    private Query query(String from, String to, List<String> kinds, String cursor, String limit) {
         Instant since = instant("from", from);
         Instant until = instant("to", to);
         if (since != null && until != null && !until.isAfter(since)) {
@@ -119,24 +142,34 @@ public class ChronologyResource {
         List<String> wanted = kinds(kinds);
         int size = limit(limit);
         ChronologyQuery.Key after = cursor == null || cursor.isBlank() ? null : ChronologyQuery.Key.decode(cursor);
-        return pool.withTransaction(tx -> policy.authorised(tx, Target.wholeChild(childId, Target.GATEWAY), "read",
-                        List.of("identity"), b -> b)
-                .chain(authorised -> policy.consents(tx, childId, reader, context.purpose().orElseThrow())
-                        .chain(consents -> cases.isMissing(tx, childId, reader)
-                                .map(missing -> new Releaser(policy, reader, context.purpose().orElseThrow(),
-                                        authorised.standing(), consents, missing))))
-                // A merged child's entries are those of both linked rows, each released by the same decision.
-                .chain(releaser -> links.resolve(tx, childId).chain(ids -> fill(tx, releaser, ids, since, until, wanted,
-                        after, size, new ArrayList<>()))
-                        .map(released -> {
-                            releaser.recordOwners();
-                            boolean more = released.size() > size;
-                            List<Released> shown = more ? released.subList(0, size) : released;
-                            return new Page(childId, shown.stream().map(Released::entry).toList(),
-                                    more ? shown.get(shown.size() - 1).key().encode() : null);
-                        }))
-                .chain(page -> audit.record(tx, audit.entryFor(context, ACTION, 200)).invoke(context::markAudited)
-                        .replaceWith(page)));
+        return new Query(since, until, wanted, size, after);
+    }
+
+    /**
+     * Whether each child the read covers is missing for the reader: a linked row's case events are
+     * released under that row's own status, as their own read decides them (CaseEventResource).
+     */
+    private Uni<Map<UUID, Boolean>> missing(SqlClient tx, List<UUID> ids, Actor reader, Map<UUID, Boolean> acc) {
+        if (acc.size() == ids.size()) {
+            return Uni.createFrom().item(acc);
+        }
+        UUID next = ids.get(acc.size());
+        return cases.isMissing(tx, next, reader).chain(m -> {
+            acc.put(next, m);
+            return missing(tx, ids, reader, acc);
+        });
+    }
+
+    private Uni<Page> read(SqlClient tx, UUID childId, Releaser releaser, Query q) {
+        // A merged child's entries are those of both linked rows, each released by the same decision.
+        return fill(tx, releaser, releaser.childIds(), q.since(), q.until(), q.kinds(), q.after(), q.size(), new ArrayList<>())
+                .map(released -> {
+                    releaser.recordOwners();
+                    boolean more = released.size() > q.size();
+                    List<Released> shown = more ? released.subList(0, q.size()) : released;
+                    return new Page(childId, shown.stream().map(Released::entry).toList(),
+                            more ? shown.get(shown.size() - 1).key().encode() : null);
+                });
     }
 
     /**

@@ -31,12 +31,12 @@ public final class Releaser {
     private final PurposeOfUse purpose;
     private final Standing standing;
     private final ChildConsents consents;
-    private final boolean missing;
+    private final Map<UUID, Boolean> missing;
     private final Map<String, Decision> cache = new HashMap<>();
     private final Set<String> owners = new LinkedHashSet<>();
 
     Releaser(PolicyService policy, Actor reader, PurposeOfUse purpose, Standing standing, ChildConsents consents,
-            boolean missing) {
+            Map<UUID, Boolean> missing) {
         this.policy = policy;
         this.reader = reader;
         this.purpose = purpose;
@@ -53,9 +53,21 @@ public final class Releaser {
         return standing.childId();
     }
 
-    /** Whether the child is missing for this reader (as the case-event read tells the engine). */
-    public boolean missing() {
-        return missing;
+    /** The children the read covers: the one asked for, then the child merged with it (if any). */
+    public List<UUID> childIds() {
+        return List.copyOf(missing.keySet());
+    }
+
+    /**
+     * Whether {@code childId} (one of {@link #childIds()}: the row a record was written for) is missing
+     * for this reader, as that record's own read tells the engine.
+     */
+    public boolean missing(UUID childId) {
+        Boolean m = missing.get(childId);
+        if (m == null) {
+            throw new IllegalArgumentException("child " + childId + " is not covered by this read");
+        }
+        return m;
     }
 
     /** The caller's standing with the child (what a feature's own read checks beyond the engine). */

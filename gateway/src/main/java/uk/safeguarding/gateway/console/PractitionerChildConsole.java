@@ -79,7 +79,9 @@ public class PractitionerChildConsole {
         List<Problem.FieldError> errors = new ArrayList<>();
         String since = startOf("from", "Date from", from, errors);
         String until = startOf("to", "Date to", to, errors);
-        // The child's own read decides first (404 for a child the agency has no part in), then the names.
+        // The child's own read decides first (404 for a child the agency has no part in), then the names. The
+        // read authorises the child before it checks a parameter, so a recovered 400 is only ever about a
+        // child the agency may see: no other id reaches the identity lookup or renders a page.
         return Uni.createFrom().deferred(() -> chronology.read(childId, errors.isEmpty() ? since : null,
                         errors.isEmpty() && until != null ? LocalDate.parse(to.strip()).plusDays(1).atStartOfDay(GovukDates.UK)
                                 .toInstant().toString() : null, chosen, errors.isEmpty() ? cursor : null, Integer.toString(PAGE)))

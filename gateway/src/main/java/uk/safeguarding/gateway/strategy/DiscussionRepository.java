@@ -30,6 +30,15 @@ public class DiscussionRepository implements PanacheRepositoryBase<StrategyDiscu
         return find(VISIBLE, id, agency).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
+    /** The convener of each of these discussions, by discussion id. */
+    public Uni<java.util.Map<UUID, String>> conveners(Collection<UUID> ids) {
+        return list("id in ?1", ids).map(ds -> {
+            java.util.Map<UUID, String> out = new java.util.HashMap<>();
+            ds.forEach(d -> out.put(d.id, d.convenerAgency));
+            return out;
+        });
+    }
+
     /** A child's discussions in time order (held_at, then id): for the chronology. */
     public Uni<List<StrategyDiscussion>> ofChild(UUID childId) {
         return list("childId = ?1 order by heldAt, id", childId);

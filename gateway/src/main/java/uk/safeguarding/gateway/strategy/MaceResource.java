@@ -89,7 +89,7 @@ public class MaceResource {
     public Uni<List<StrategyResource.ActionView>> ownActions() {
         Actor actor = context.requireActor();
         context.describe("strategy.inbox", "strategy-action", null, null);
-        return Panache.withTransaction(() -> strategy.actions().ownedBy(actor.agencyId())
+        return Panache.withTransaction(() -> strategy.actions().ownedBy(actor.agencyId()).chain(strategy::readable)
                 .map(list -> list.stream().map(StrategyResource.ActionView::of).toList())
                 .call(() -> strategy.audited("strategy.inbox", 200)));
     }

@@ -28,9 +28,11 @@ public class Strategy {
     private final AuditTrail audit;
     private final Outbox outbox;
     private final RequestContext context;
+    private final StrategyClauses clauses;
 
     Strategy(DiscussionRepository discussions, InviteeRepository invitees, ActionRepository actions, AuditTrail audit,
-            Outbox outbox, RequestContext context) {
+            Outbox outbox, RequestContext context, StrategyClauses clauses) {
+        this.clauses = clauses;
         this.discussions = discussions;
         this.invitees = invitees;
         this.actions = actions;
@@ -103,10 +105,28 @@ public class Strategy {
 
     /** The actions the agency owns, as its inbox lists them (see {@link ActionRepository#inboxOf}). */
     public Uni<List<InboxAction>> inbox(String agency, String status, int limit) {
-        return Panache.withSession(() -> actions.inboxOf(agency, status, limit)).map(list -> list.stream()
+        return Panache.withSession(() -> actions.inboxOf(agency, status, limit).chain(this::readable)).map(list -> list.stream()
                 .map(a -> new InboxAction(a.id, a.discussionId, a.childId, a.ownerAgency, a.dueOn, a.status,
                         a.overdueAt != null, "/api/v1/strategy-discussions/" + a.discussionId))
                 .toList());
+    }
+
+    /**
+     * Of these actions, those whose discussion the caller may read: the discussion's read clause
+     * ({@link StrategyClauses#participantMayRead}, per convener), so a purpose or role that the discussion
+     * read answers with a 404 learns no discussion or child id from a list either. Inside the caller's
+     * session. A list may hold fewer than its limit where actions are left out.
+     */
+    Uni<List<StrategyAction>> readable(List<StrategyAction> list) {
+        if (list.isEmpty()) {
+            return Uni.createFrom().item(list);
+        }
+        return discussions.conveners(list.stream().map(a -> a.discussionId).collect(java.util.stream.Collectors.toSet()))
+                .map(conveners -> {
+                    Map<String, Boolean> may = new java.util.HashMap<>();
+                    return list.stream().filter(a -> conveners.containsKey(a.discussionId)
+                            && may.computeIfAbsent(conveners.get(a.discussionId), clauses::participantMayRead)).toList();
+                });
     }
 
     /**

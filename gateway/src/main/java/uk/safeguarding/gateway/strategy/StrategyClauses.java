@@ -8,6 +8,7 @@ import java.util.Set;
 import uk.safeguarding.gateway.child.RecordRef;
 import uk.safeguarding.gateway.child.Standing;
 import uk.safeguarding.gateway.consent.ChildConsents;
+import uk.safeguarding.gateway.policy.ConsentedDecision;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.security.RequestContext;
 import uk.safeguarding.protocol.engine.CaseContext;
@@ -46,11 +47,23 @@ public class StrategyClauses {
         return decided(Set.of(PARTICIPANT), "read", convener);
     }
 
+    /**
+     * Whether the caller's read of a discussion convened by {@code convener} would pass the same clause;
+     * not kept for the audit: a list (the inbox) filters its entries by it, so the list's own record stands.
+     */
+    boolean participantMayRead(String convener) {
+        return consented(Set.of(PARTICIPANT), "read", convener).decision().isPermit();
+    }
+
     private Decision decided(Set<String> kinds, String action, String source) {
-        var consented = policy.decide(context.requireActor(), action, context.purpose().orElseThrow(), kinds,
-                List.of(CATEGORY), ChildConsents.NONE, b -> source == null ? b : b.counterparty(source));
+        var consented = consented(kinds, action, source);
         context.decided(consented.audited());
         return consented.decision();
+    }
+
+    private ConsentedDecision consented(Set<String> kinds, String action, String source) {
+        return policy.decide(context.requireActor(), action, context.purpose().orElseThrow(), kinds,
+                List.of(CATEGORY), ChildConsents.NONE, b -> source == null ? b : b.counterparty(source));
     }
 
     /** The overdue action's duty as the protocols declare it; empty where no protocol in force does. */

@@ -318,6 +318,20 @@ class ChronologyTest {
     }
 
     @Test
+    void aHiddenChildWithBadParametersAnswersLikeARandomIdNotLikeABadRequest() {
+        // The child is authorised first: a 400 here would tell the caller that the real id passed the check.
+        for (String bad : List.of("?cursor=!!!", "?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "?kind=gossip",
+                "?limit=0")) {
+            ExtractableResponse<Response> hidden = read(OTHER_PROVIDER, bad);
+            ExtractableResponse<Response> unknown = as(OTHER_PROVIDER).when()
+                    .get("/api/v1/children/" + UUID.randomUUID() + "/chronology" + bad).then().extract();
+            assertEquals(404, hidden.statusCode(), bad + ": " + hidden.asString());
+            assertEquals(404, unknown.statusCode(), bad + ": " + unknown.asString());
+            assertEquals(Api.shape(unknown), Api.shape(hidden), bad);
+        }
+    }
+
+    @Test
     void everyReadIsAuditedWithTheOwnersOfWhatItReleased() {
         long before = Db.count("SELECT count(*) FROM audit_event WHERE action = 'child.chronology' AND child_id = ? AND actor_agency = ?",
                 child, PLACING);

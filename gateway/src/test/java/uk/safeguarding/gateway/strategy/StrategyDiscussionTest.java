@@ -87,8 +87,12 @@ class StrategyDiscussionTest {
     }
 
     static RequestSpecification as(String agency, String subject, String... roles) {
+        return forPurpose("SAFEGUARDING", agency, subject, roles);
+    }
+
+    static RequestSpecification forPurpose(String purpose, String agency, String subject, String... roles) {
         return given().auth().oauth2(TestTokens.forAgency(agency).roles(roles).subject(subject).sign())
-                .header("Purpose-Of-Use", "SAFEGUARDING").contentType(ContentType.JSON);
+                .header("Purpose-Of-Use", purpose).contentType(ContentType.JSON);
     }
 
     static Map<String, Object> shape(ExtractableResponse<Response> r) {
@@ -146,6 +150,31 @@ class StrategyDiscussionTest {
                 .then().statusCode(200).body("invitees.attended", contains(true));
         as(COUNCIL, "sw-1", "practitioner").body(Map.of("decision", "S47")).when().post(URL + "/" + id + "/decision")
                 .then().statusCode(200).body("decision", equalTo("S47"));
+    }
+
+    @Test
+    void anActionIsListedOnlyToACallerWhoseReadOfItsDiscussionWouldBeAllowed() {
+        UUID child = AlertFixtures.placedChild();
+        String id = as(COUNCIL, "sw-1", "practitioner").body(discussion(child)).when().post(URL).then().statusCode(201)
+                .extract().path("id");
+        String action = as(COUNCIL, "sw-1", "practitioner").body(Map.of("ownerAgency", MET, "description",
+                        "Map the friendship group.", "dueOn", LocalDate.now(StrategyActionClock.LONDON).plusDays(7).toString()))
+                .when().post(URL + "/" + id + "/actions").then().statusCode(201).extract().path("id");
+        // The owner, for care planning: the discussion's read clause is for safeguarding, so the read is a 404 ...
+        var read = forPurpose("CARE-PLANNING", MET, "pc-1", "practitioner").when().get(URL + "/" + id).then().extract();
+        var random = forPurpose("CARE-PLANNING", MET, "pc-1", "practitioner").when().get(URL + "/" + UUID.randomUUID())
+                .then().extract();
+        assertEquals(404, read.statusCode());
+        assertEquals(shape(random), shape(read));
+        // ... and neither the inbox nor the owner's action list names the action, the discussion or the child.
+        for (String list : List.of("/api/v1/inbox", "/api/v1/strategy-actions")) {
+            String body = forPurpose("CARE-PLANNING", MET, "pc-1", "practitioner").when().get(list)
+                    .then().statusCode(200).extract().asString();
+            assertTrue(!body.contains(action) && !body.contains(id) && !body.contains(child.toString()), list + ": " + body);
+            // For safeguarding, the same owner sees it.
+            assertTrue(as(MET, "pc-1", "practitioner").when().get(list).then().statusCode(200).extract().asString()
+                    .contains(action), list);
+        }
     }
 
     @Test

@@ -197,6 +197,14 @@ class PractitionerBrowserIT {
                 b.open(page + UUID.randomUUID());
                 assertEquals(hidden, withoutRequestId(b.find("main-content").getText()), page);
             }
+            // A bad cursor or period does not turn the hidden child into a page with errors beside its fields.
+            for (String query : List.of("?cursor=!!!", "?from=2026-02-01&to=2026-01-01", "?from=yesterday")) {
+                b.open("/console/practitioner/children/" + childId + query);
+                assertEquals("Page not found", b.text("error-title"), query);
+                String hidden = withoutRequestId(b.find("main-content").getText());
+                b.open("/console/practitioner/children/" + UUID.randomUUID() + query);
+                assertEquals(hidden, withoutRequestId(b.find("main-content").getText()), query);
+            }
             // A form post to the hidden referral with the practitioner's own session and token: the same 404.
             Map<String, String> cookies = new java.util.LinkedHashMap<>();
             b.driver.manage().getCookies().forEach(c -> cookies.put(c.getName(), c.getValue()));
