@@ -52,13 +52,19 @@ class MergedChronologyTest {
                 .then().statusCode(200);
         assertFalse(caseEvents(asked).contains(profile.toString()), "not merged yet");
 
-        // The placing council holds both rows: its word merges them.
+        // The rows describe one child (a shared matching key, as intake would have stored); the placing
+        // council holds both, the provider holds the linked one too: each side is confirmed by its own word.
+        Db.update("INSERT INTO child_match_key (child_id, kind, key_hash) VALUES (?::uuid, 'family-dob', ?), (?::uuid, 'family-dob', ?)",
+                asked.toString(), profile.toString().getBytes(), linked.toString(), profile.toString().getBytes());
         ExtractableResponse<Response> proposed = Api.as(PLACING, "sw-1", "SAFEGUARDING", "practitioner")
                 .body(Map.of("childId", asked, "otherChildId", linked)).when().post("/api/v1/identity-matches").then().extract();
         assertEquals(201, proposed.statusCode(), proposed.asString());
         ExtractableResponse<Response> confirmed = Api.as(PLACING, "sw-1", "SAFEGUARDING", "practitioner").when()
                 .post("/api/v1/identity-matches/" + proposed.path("id") + "/confirm").then().extract();
         assertEquals(200, confirmed.statusCode(), confirmed.asString());
+        ExtractableResponse<Response> other = Api.as(PROVIDER, "staff-1", "SAFEGUARDING", "provider").when()
+                .post("/api/v1/identity-matches/" + proposed.path("id") + "/confirm").then().extract();
+        assertEquals(200, other.statusCode(), other.asString());
         assertEquals(1, Db.count("SELECT count(*) FROM child_link WHERE ended_at IS NULL AND (child_a = ? OR child_b = ?)",
                 asked, asked));
 

@@ -202,7 +202,10 @@ class StrategyDiscussionTest {
                 + "AND escalation_target = ?", action, MET, StrategyActionClock.OVERDUE, COUNCIL));
         // Unacknowledged by its deadline, the duty escalates to the convener, as every duty does.
         clock.advance(Duration.ofDays(3));
-        escalator.escalateDue();
+        // The escalator takes 100 due alerts a pass, oldest first; other tests' alerts in the shared
+        // database may come first, so run passes until none is left.
+        for (int pass = 0; pass < 1_000 && escalator.escalateDue() > 0; pass++) {
+        }
         assertTrue(Db.count("SELECT count(*) FROM alert WHERE child_id = ? AND recipient_agency = ? AND event = ? "
                 + "AND payload->>'originalEvent' = ?", child, COUNCIL, Escalator.EVENT, StrategyActionClock.OVERDUE) >= 1);
 
