@@ -77,6 +77,7 @@ measure() {
   DONE=$(( $(json_field "$line" requests) - BAD )); STORED=$(( after - before ))
   eval "${name}_rps+=($(json_field "$line" rps)) ${name}_p50+=($(json_field "$line" p50_ms)) ${name}_p99+=($(json_field "$line" p99_ms))"
   say "$name run: $line; rows stored $STORED for $DONE completed requests"
+  (( STORED >= DONE )) || note "${name} run: only ${STORED} rows stored for ${DONE} requests answered 2xx: answers without a stored row; that run's figures are suspect."
 }
 
 say "warm-up: gateway ${WARM} s, HAPI ${WARM} s"
