@@ -175,6 +175,22 @@ explain() { # SCRIPT VAR=VALUE... : the script's last statement(s) with the vari
   for kv in "dpo=$DPO_AGENCY" "$@"; do sql=${sql//:${kv%%=*}::/"'${kv#*=}'::"}; sql=${sql//:${kv%%=*}/"'${kv#*=}'"}; done
   while IFS= read -r s; do [[ -n "$s" ]] && psql -X -At "$URI" -c "EXPLAIN (ANALYZE, BUFFERS) $s"; done <<<"$sql"
 }
+# The same statement's generic plan (the one a prepared statement switches to after five executions),
+# with the values bound as parameters: VAR:TYPE=VALUE..., numbered in order after the DPO's agency.
+generic() {
+  local script="$BENCH_ROOT/bench/dpo/$1.pgbench" sql kv n=1 types="text" values="'$DPO_AGENCY'"; shift
+  sql=$(grep -v -e '^--' -e '^\\' -e 'gset$' "$script" | tail -n1); sql=${sql%;}
+  sql=${sql//:dpo/\$1}
+  for kv in "$@"; do
+    n=$((n + 1)); local name=${kv%%:*} rest=${kv#*:}
+    sql=${sql//:$name/\$$n}; types+=", ${rest%%=*}"; values+=", '${rest#*=}'"
+  done
+  psql -X -At "$URI" <<SQL
+SET plan_cache_mode = force_generic_plan;
+PREPARE generic_q ($types) AS $sql;
+EXPLAIN (ANALYZE, BUFFERS) EXECUTE generic_q ($values);
+SQL
+}
 {
   big=$(psql -At "$URI" -c "SELECT child_id FROM bench_dpo.child WHERE r = 1")
   own=$(psql -At "$URI" -c "SELECT child_id FROM bench_dpo.child WHERE r = 50")
@@ -184,6 +200,9 @@ explain() { # SCRIPT VAR=VALUE... : the script's last statement(s) with the vari
   echo "== by child, the DPO agency's largest child (rank 50)"; explain by-child "child_id=$own"
   echo "== by agency and month: $ag"; explain by-agency "agency=$ag" "t0=$t0" "t1=$t1"
   echo "== keyset page (the last walked)"; explain paging "agency=$pag" "t0=$pt0" "t1=$pt1" "at=$pat" "id=$pid"
+  echo "== keyset page (the last walked), generic plan"; generic paging "agency:text=$pag" "t0:timestamptz=$pt0" "t1:timestamptz=$pt1" "at:timestamptz=$pat" "id:uuid=$pid"
+  echo "== by agency and month: $ag, generic plan"; generic by-agency "agency:text=$ag" "t0:timestamptz=$t0" "t1:timestamptz=$t1"
+  echo "== by child, the DPO agency's largest child, generic plan"; generic by-child "child_id:uuid=$own"
   echo "== disclosure report, the largest child"; explain disclosures "child_id=$big"
   echo "== disclosure report, the DPO agency's largest child"; explain disclosures "child_id=$own"
 } >"$EXPLAIN_LOG" 2>&1 || say "EXPLAIN failed (see $EXPLAIN_LOG)"
