@@ -66,7 +66,8 @@ stop_pid() {
 # --- the gateway -------------------------------------------------------------------------------
 # gateway_start [LABEL]: starts the packaged gateway (demo profile) through the development launcher,
 # against the embedded PostgreSQL in $BENCH_RUN_DIR/postgres (or GATEWAY_DB_URL if given) and the
-# bench token source. Sets GW_PID (the gateway's JVM), GW_LAUNCHER_PID,
+# bench token source, with the per-client rate limit (still checked) set far above any bench load so
+# that every request is served. Sets GW_PID (the gateway's JVM), GW_LAUNCHER_PID,
 # GW_PORT, GW_URL, GW_LOG, GW_READY_MS (process start to /q/health/ready = 200) and GW_DB_PORT (the
 # embedded PostgreSQL's port; database "gateway", user "postgres", trust on loopback).
 # Under --quick, bench/run starts one gateway for all the HTTP steps (bench/run: shared_gateway_start)
@@ -98,6 +99,7 @@ gateway_start() {
   (cd "$BENCH_RUN_DIR" && GATEWAY_HTTP_PORT="$GW_PORT" \
       GATEWAY_EMBEDDED_DB_DIR="$BENCH_RUN_DIR/postgres" GATEWAY_EMBEDDED_DB_PORT="$db_port" \
       GATEWAY_OIDC_ISSUER="$BENCH_ISSUER" GATEWAY_OIDC_JWKS_URL="file:$BENCH_KEYS/jwks.json" QUARKUS_PROFILE=demo \
+      GATEWAY_LIMITS_RPS="${GATEWAY_LIMITS_RPS:-100000}" GATEWAY_LIMITS_BURST="${GATEWAY_LIMITS_BURST:-100000}" \
       exec "$JAVA" -Xmx64m -jar "$BENCH_LAUNCHER_JAR" --gateway-jar "$BENCH_GATEWAY_JAR" --pid-file "$pidfile" \
         -- ${BENCH_GATEWAY_JAVA_OPTS:-}) >"$GW_LOG" 2>&1 &
   GW_LAUNCHER_PID=$!
