@@ -109,8 +109,9 @@ class OAuthDeliveryTest {
             String tag = "moved" + System.nanoTime();
             uk.safeguarding.gateway.support.Db.update("INSERT INTO alert (id, recipient_agency, event, payload) VALUES "
                     + "(gen_random_uuid(), ?, ?, '{}'::jsonb), (gen_random_uuid(), ?, ?, '{}'::jsonb)", HOST_POLICE, tag, HOST_HEALTH, tag);
+            // The attempt is counted when the alert is claimed and its error written when it fails: wait for both.
             await().atMost(Duration.ofSeconds(15)).until(() -> uk.safeguarding.gateway.support.Db.count(
-                    "SELECT count(*) FROM alert WHERE event = ? AND attempts >= 1", tag) == 2);
+                    "SELECT count(*) FROM alert WHERE event = ? AND attempts >= 1 AND last_error IS NOT NULL", tag) == 2);
             for (Map<String, Object> row : uk.safeguarding.gateway.support.Db.query(
                     "SELECT status, last_error FROM alert WHERE event = ?", tag)) {
                 assertEquals("PENDING", row.get("status"));
