@@ -47,12 +47,14 @@ class ProductionSecretsRefusalIT {
         try (EmbeddedDatabase db = EmbeddedDatabase.start(Files.createTempDirectory("prod-refusal-pg"), 0, false)) {
             String none = start(db, Map.of("GATEWAY_ONBOARDING_CLIENT_SECRET", "dev-secret-gateway-onboarding"));
             for (String named : List.of("Refusing to start in production", "gateway.secrets.key (GATEWAY_SECRETS_KEY)",
-                    "quarkus.oidc.credentials.secret is not set", "quarkus.keycloak.admin-client.client-secret has a dev-only default")) {
+                    "quarkus.oidc.credentials.secret is not set", "quarkus.keycloak.admin-client.client-secret has a dev-only default",
+                    "gateway.identity.match-key (GATEWAY_IDENTITY_MATCH_KEY)")) {
                 assertTrue(none.contains(named), "names " + named + ":\n" + none);
             }
 
             String noSigningKey = start(db, Map.of("GATEWAY_SECRETS_KEY", ProdProfileTestSettings.ENCRYPTION_KEY,
-                    "GATEWAY_CONSOLE_CLIENT_SECRET", "prod-refusal-test-only", "GATEWAY_AUDIT_SIGNING_DIR", "/nonexistent/audit-signing"));
+                    "GATEWAY_CONSOLE_CLIENT_SECRET", "prod-refusal-test-only", "GATEWAY_AUDIT_SIGNING_DIR", "/nonexistent/audit-signing",
+                    "GATEWAY_IDENTITY_MATCH_KEY", "it-only-matching-key-not-for-production-use"));
             for (String named : List.of("/nonexistent/audit-signing/private.pem", "GATEWAY_AUDIT_SIGNING_PRIVATE_KEY",
                     "gateway-audit-signing-key")) {
                 assertTrue(noSigningKey.contains(named), "names " + named + ":\n" + noSigningKey);
