@@ -173,6 +173,7 @@ class IdentityMergeIT {
         List<Map<String, Object>> bStory = entries(th, b);
         List<Map<String, Object>> aInvolved = involvement(lancs, a);
         List<Map<String, Object>> bInvolved = involvement(th, b);
+        assertFalse(bStory.isEmpty() || recordIds(aStory).stream().anyMatch(recordIds(bStory)::contains), "two stories: " + aStory);
         Instant t0 = pause();
         List<Object> aDisclosed = disclosures("dpo.lancashire", a, t0);
         List<Object> bDisclosed = disclosures("dpo.towerhamlets", b, t0);
