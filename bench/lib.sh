@@ -68,6 +68,7 @@ stop_pid() {
 # against the embedded PostgreSQL in $BENCH_RUN_DIR/postgres (or GATEWAY_DB_URL if given) and the
 # bench token source, with the per-client rate limit (still checked) set far above any bench load so
 # that every request is served. Sets GW_PID (the gateway's JVM), GW_LAUNCHER_PID,
+# The gateway gets production's JVM options (gateway/src/main/jvm/jvm.options), then BENCH_GATEWAY_JAVA_OPTS.
 # GW_PORT, GW_URL, GW_LOG, GW_READY_MS (process start to /q/health/ready = 200) and GW_DB_PORT (the
 # embedded PostgreSQL's port; database "gateway", user "postgres", trust on loopback).
 # Under --quick, bench/run starts one gateway for all the HTTP steps (bench/run: shared_gateway_start)
@@ -101,7 +102,7 @@ gateway_start() {
       GATEWAY_OIDC_ISSUER="$BENCH_ISSUER" GATEWAY_OIDC_JWKS_URL="file:$BENCH_KEYS/jwks.json" QUARKUS_PROFILE=demo \
       GATEWAY_LIMITS_RPS="${GATEWAY_LIMITS_RPS:-100000}" GATEWAY_LIMITS_BURST="${GATEWAY_LIMITS_BURST:-100000}" \
       exec "$JAVA" -Xmx64m -jar "$BENCH_LAUNCHER_JAR" --gateway-jar "$BENCH_GATEWAY_JAR" --pid-file "$pidfile" \
-        -- ${BENCH_GATEWAY_JAVA_OPTS:-}) >"$GW_LOG" 2>&1 &
+        -- "@$BENCH_ROOT/gateway/src/main/jvm/jvm.options" ${BENCH_GATEWAY_JAVA_OPTS:-}) >"$GW_LOG" 2>&1 &
   GW_LAUNCHER_PID=$!
   _BENCH_PIDS+=("$GW_LAUNCHER_PID")
   for _ in $(seq 1 1200); do [[ -s "$pidfile" ]] && break; kill -0 "$GW_LAUNCHER_PID" 2>/dev/null || break; sleep 0.05; done
