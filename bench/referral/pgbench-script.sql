@@ -7,7 +7,7 @@
 -- the child's consent read (ConsentStore.forChild), only for a child that existed before (a child the
 -- request created has none); then one pipeline of statements sent without waiting for one another
 -- (the referral; every relationship, the referrer's and the recipients', in one multi-row INSERT;
--- IdentityIntake's matching keys and, for a new child, its candidate search; every alert in one
+-- IdentityIntake's matching keys and, for a new child with a postcode key, its candidate search; every alert in one
 -- multi-row INSERT; every referral_recipient row in one; AuditTrail.record's event + sealer-queue row;
 -- the receipt's two reads); COMMIT. The gateway binds its arrays as parameters; here they are literals.
 -- Differences, all small: ids come from gen_random_uuid() in SQL instead of Java (the referral's and
@@ -62,15 +62,15 @@ SELECT format('INSERT INTO relationship (child_id, agency_id, kind, source_type,
     pg_temp.arr(array_agg(asserted_by_subject ORDER BY o), 'text'), pg_temp.arr(array_agg(rule ORDER BY o), 'text'),
     pg_temp.arr(array_agg(claim_id::text ORDER BY o), 'uuid'), pg_temp.arr(array_agg(scope ORDER BY o), 'text'))
 FROM (SELECT *, (kind <> 'referrer')::int::text || agency_id AS o FROM relationship WHERE source_id = :'sample'::uuid) AS rel;
--- IdentityIntake.received: the matching keys and, for a new child, the candidate search.
+-- IdentityIntake.received: the matching keys and, for a new child with a postcode key, the candidate search.
 SELECT format('INSERT INTO child_match_key (child_id, kind, key_hash) SELECT :child_id, k, h::bytea '
     || 'FROM unnest(%1$s, %2$s) AS u(k, h) ON CONFLICT DO NOTHING;', kinds, hashes)
-  || E'\n\\if :created = 1\n' || format('SELECT k.child_id, array_agg(DISTINCT k.kind ORDER BY k.kind) AS kinds '
+  || CASE WHEN NOT has_postcode THEN '' ELSE E'\n\\if :created = 1\n' || format('SELECT k.child_id, array_agg(DISTINCT k.kind ORDER BY k.kind) AS kinds '
     || 'FROM child_match_key k JOIN unnest(%1$s, %2$s) AS u(kind, h) ON k.kind = u.kind AND k.key_hash = u.h::bytea '
     || 'WHERE k.child_id <> :child_id GROUP BY k.child_id HAVING count(DISTINCT k.kind) >= 2 '
     || 'AND bool_or(k.kind = %3$s) ORDER BY count(DISTINCT k.kind) DESC, k.child_id LIMIT 5;', kinds, hashes,
-    pg_temp.lit('dob-outward-initial')) || E'\n\\endif'
-FROM (SELECT pg_temp.arr(array_agg(kind ORDER BY kind), 'text') AS kinds,
+    pg_temp.lit('dob-outward-initial')) || E'\n\\endif' END
+FROM (SELECT pg_temp.arr(array_agg(kind ORDER BY kind), 'text') AS kinds, bool_or(kind = 'dob-outward-initial') AS has_postcode,
         pg_temp.arr(array_agg('\x' || encode(key_hash, 'hex') ORDER BY kind), 'text') AS hashes
       FROM child_match_key WHERE child_id = (SELECT child_id FROM referral WHERE id = :'sample'::uuid)) AS keys
 WHERE kinds IS NOT NULL;

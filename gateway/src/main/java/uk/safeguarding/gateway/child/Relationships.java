@@ -35,27 +35,14 @@ public class Relationships {
             UUID claimId, String scope) {
     }
 
-    /** Records a relationship created by an event; recording the same one twice changes nothing. */
-    Uni<Void> add(SqlClient tx, UUID childId, String agencyId, String kind, String sourceType, UUID sourceId,
-            String contact, Provenance p) {
-        return tx.preparedQuery("""
-                        INSERT INTO relationship (child_id, agency_id, kind, source_type, source_id, contact, standing, event,
-                            asserted_by, asserted_by_subject, rule, claim_id, scope)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING
-                        """)
-                .execute(Tuple.from(new Object[] {childId, agencyId, kind, sourceType, sourceId, contact, p.standing(),
-                        p.event(), p.assertedBy(), p.assertedBySubject(), p.rule(), p.claimId(), p.scope()}))
-                .replaceWithVoid();
-    }
-
-    /** One relationship for {@link #addAll}: the arguments of {@link #add}. */
+    /** One relationship for {@link #addAll}: what it is, where it came from and how it stands. */
     record New(UUID childId, String agencyId, String kind, String sourceType, UUID sourceId, String contact,
             Provenance p) {
     }
 
     /**
-     * As {@link #add} for each, in order, in one statement (one round trip, one plan): the same rows,
-     * and a duplicate (of a stored row or of an earlier one in the list) is skipped as {@link #add} skips it.
+     * Records relationships created by an event, in order, in one statement (one round trip, however many):
+     * recording the same one twice (already stored, or earlier in the list) changes nothing.
      */
     Uni<Void> addAll(SqlClient tx, List<New> rows) {
         if (rows.isEmpty()) {

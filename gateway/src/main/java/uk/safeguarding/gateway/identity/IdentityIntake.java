@@ -61,7 +61,9 @@ public class IdentityIntake {
                         SELECT $1, k, h::bytea FROM unnest($2::text[], $3::text[]) AS u(k, h) ON CONFLICT DO NOTHING
                         """)
                 .execute(Tuple.of(childId, kinds, hashes)).replaceWithVoid();
-        if (!created) {
+        // The search proposes only a candidate sharing the postcode key: without one it cannot find any, and
+        // with every earlier child of the same name and birth date to group it is far from free.
+        if (!created || !found.containsKey(MatchKeys.DOB_OUTWARD_INITIAL)) {
             return stored;
         }
         // Sent with the insert, not after it (one round trip): the search never looks at this child's own keys.

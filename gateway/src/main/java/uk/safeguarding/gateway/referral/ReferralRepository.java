@@ -41,19 +41,7 @@ public class ReferralRepository {
                 .replaceWithVoid();
     }
 
-    Uni<Void> insertRecipient(SqlClient tx, UUID id, ReferralService.Route route, UUID alertId) {
-        return tx.preparedQuery("""
-                        INSERT INTO referral_recipient (referral_id, agency_id, case_role, relationship,
-                            duty_ref, categories, ack_due_at, alert_id)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                        """)
-                .execute(Tuple.from(new Object[] {id, route.agency(), route.caseRole(),
-                        route.relationship(), route.duty().clause(), new JsonArray(route.categories()),
-                        route.duty().deadline().atOffset(ZoneOffset.UTC), alertId}))
-                .replaceWithVoid();
-    }
-
-    /** As {@link #insertRecipient} for each route, in order, in one statement; {@code alertIds} null where none was queued. */
+    /** The recipients' inbox rows, in route order, in one statement; an {@code alertIds} entry is null where no alert was queued. */
     Uni<Void> insertRecipients(SqlClient tx, UUID id, List<ReferralService.Route> routes, List<UUID> alertIds) {
         int n = routes.size();
         if (n == 0) {
