@@ -35,16 +35,46 @@ public class Relationships {
             UUID claimId, String scope) {
     }
 
-    /** Records a relationship created by an event; recording the same one twice changes nothing. */
-    Uni<Void> add(SqlClient tx, UUID childId, String agencyId, String kind, String sourceType, UUID sourceId,
-            String contact, Provenance p) {
+    /** One relationship for {@link #addAll}: what it is, where it came from and how it stands. */
+    record New(UUID childId, String agencyId, String kind, String sourceType, UUID sourceId, String contact,
+            Provenance p) {
+    }
+
+    /**
+     * Records relationships created by an event, in order, in one statement (one round trip, however many):
+     * recording the same one twice (already stored, or earlier in the list) changes nothing.
+     */
+    Uni<Void> addAll(SqlClient tx, List<New> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = rows.size();
+        UUID[] child = new UUID[n];
+        UUID[] source = new UUID[n];
+        UUID[] claim = new UUID[n];
+        String[][] text = new String[10][n];
+        for (int i = 0; i < n; i++) {
+            New r = rows.get(i);
+            child[i] = r.childId();
+            source[i] = r.sourceId();
+            claim[i] = r.p().claimId();
+            String[] values = {r.agencyId(), r.kind(), r.sourceType(), r.contact(), r.p().standing(), r.p().event(),
+                    r.p().assertedBy(), r.p().assertedBySubject(), r.p().rule(), r.p().scope()};
+            for (int c = 0; c < values.length; c++) {
+                text[c][i] = values[c];
+            }
+        }
         return tx.preparedQuery("""
                         INSERT INTO relationship (child_id, agency_id, kind, source_type, source_id, contact, standing, event,
                             asserted_by, asserted_by_subject, rule, claim_id, scope)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING
+                        SELECT c, a, k, st, s, co, sd, e, ab, abs, ru, cl, sc
+                        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[],
+                            $8::text[], $9::text[], $10::text[], $11::text[], $12::uuid[], $13::text[])
+                            WITH ORDINALITY AS u(c, a, k, st, s, co, sd, e, ab, abs, ru, cl, sc, n)
+                        ORDER BY n ON CONFLICT DO NOTHING
                         """)
-                .execute(Tuple.from(new Object[] {childId, agencyId, kind, sourceType, sourceId, contact, p.standing(),
-                        p.event(), p.assertedBy(), p.assertedBySubject(), p.rule(), p.claimId(), p.scope()}))
+                .execute(Tuple.from(new Object[] {child, text[0], text[1], text[2], source, text[3], text[4], text[5],
+                        text[6], text[7], text[8], claim, text[9]}))
                 .replaceWithVoid();
     }
 

@@ -61,10 +61,13 @@ public class IdentityIntake {
                         SELECT $1, k, h::bytea FROM unnest($2::text[], $3::text[]) AS u(k, h) ON CONFLICT DO NOTHING
                         """)
                 .execute(Tuple.of(childId, kinds, hashes)).replaceWithVoid();
-        if (!created) {
+        // The search proposes only a candidate sharing the postcode key: without one it cannot find any, and
+        // with every earlier child of the same name and birth date to group it is far from free.
+        if (!created || !found.containsKey(MatchKeys.DOB_OUTWARD_INITIAL)) {
             return stored;
         }
-        return stored.chain(() -> tx.preparedQuery("""
+        // Sent with the insert, not after it (one round trip): the search never looks at this child's own keys.
+        Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> candidates = tx.preparedQuery("""
                         SELECT k.child_id, array_agg(DISTINCT k.kind ORDER BY k.kind) AS kinds
                         FROM child_match_key k JOIN unnest($2::text[], $3::text[]) AS u(kind, h)
                             ON k.kind = u.kind AND k.key_hash = u.h::bytea
@@ -73,7 +76,8 @@ public class IdentityIntake {
                         ORDER BY count(DISTINCT k.kind) DESC, k.child_id LIMIT $5
                         """)
                 .execute(Tuple.from(new Object[] {childId, kinds, hashes, KINDS_TO_PROPOSE, MAX_CANDIDATES,
-                        MatchKeys.DOB_OUTWARD_INITIAL})))
+                        MatchKeys.DOB_OUTWARD_INITIAL}));
+        return Uni.combine().all().unis(stored, candidates).with(results -> candidates(results.get(1)))
                 .chain(rows -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (Row row : rows) {
@@ -83,6 +87,11 @@ public class IdentityIntake {
                     }
                     return chain;
                 });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static io.vertx.mutiny.sqlclient.RowSet<Row> candidates(Object rows) {
+        return (io.vertx.mutiny.sqlclient.RowSet<Row>) rows;
     }
 
     private Uni<Void> propose(SqlClient tx, UUID newChild, UUID candidate, List<String> reasons, String submitter) {

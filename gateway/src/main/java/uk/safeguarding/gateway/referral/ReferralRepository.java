@@ -9,6 +9,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,15 +41,33 @@ public class ReferralRepository {
                 .replaceWithVoid();
     }
 
-    Uni<Void> insertRecipient(SqlClient tx, UUID id, ReferralService.Route route, UUID alertId) {
+    /** The recipients' inbox rows, in route order, in one statement; an {@code alertIds} entry is null where no alert was queued. */
+    Uni<Void> insertRecipients(SqlClient tx, UUID id, List<ReferralService.Route> routes, List<UUID> alertIds) {
+        int n = routes.size();
+        if (n == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        String[][] text = new String[5][n];
+        OffsetDateTime[] due = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            ReferralService.Route route = routes.get(i);
+            text[0][i] = route.agency();
+            text[1][i] = route.caseRole();
+            text[2][i] = route.relationship();
+            text[3][i] = route.duty().clause();
+            text[4][i] = new JsonArray(route.categories()).encode();
+            due[i] = route.duty().deadline().atOffset(ZoneOffset.UTC);
+        }
         return tx.preparedQuery("""
                         INSERT INTO referral_recipient (referral_id, agency_id, case_role, relationship,
                             duty_ref, categories, ack_due_at, alert_id)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                        SELECT $1, a, cr, r, d, c::jsonb, due, al
+                        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::uuid[])
+                            WITH ORDINALITY AS u(a, cr, r, d, c, due, al, n)
+                        ORDER BY n
                         """)
-                .execute(Tuple.from(new Object[] {id, route.agency(), route.caseRole(),
-                        route.relationship(), route.duty().clause(), new JsonArray(route.categories()),
-                        route.duty().deadline().atOffset(ZoneOffset.UTC), alertId}))
+                .execute(Tuple.from(new Object[] {id, text[0], text[1], text[2], text[3], text[4], due,
+                        alertIds.toArray(new UUID[0])}))
                 .replaceWithVoid();
     }
 

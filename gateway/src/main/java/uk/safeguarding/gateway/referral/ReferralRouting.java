@@ -115,12 +115,11 @@ public class ReferralRouting {
         // kept (found by reliability/run pg-outage). Once committed, nothing here touches the database.
         return pool.withTransaction(tx -> repository.findByKey(tx, actor.agencyId(), idempotencyKey).chain(found -> {
                     if (found.isPresent()) {
-                        return Uni.createFrom().item(replay(found.get(), hash));
+                        return receipt(tx, replay(found.get(), hash).id()).map(r -> new Created(r, true));
                     }
                     return store(tx, id, referral, supporting, idempotencyKey, hash, sourceFormat, flags, routes, actor, alsoStore)
-                            .chain(() -> attachments.store(tx, id, supporting))
-                            .replaceWith(new Stored(id, null));
-                }).chain(stored -> receipt(tx, stored.id()).map(r -> new Created(r, stored.hash() != null))))
+                            .map(r -> new Created(r, false));
+                }))
                 .onFailure(ReferralRouting::isIdempotencyRace)
                 .recoverWithUni(() -> repository.findByKey(pool, actor.agencyId(), idempotencyKey)
                         .chain(found -> receipt(pool, replay(found.orElseThrow(), hash).id()).map(r -> new Created(r, true))))
@@ -217,34 +216,84 @@ public class ReferralRouting {
         return List.copyOf(routes.values());
     }
 
-    private Uni<Void> store(SqlClient tx, UUID id, Referral referral, List<Attachment> supporting, String key,
-            String hash, String format, List<LanguageCheck.Flag> flags, List<Route> planned, Actor actor,
+    /**
+     * Writes the referral and returns its receipt. After the child is resolved, statements that do not wait
+     * for one another's results are sent together ({@link #pipelined}): one round trip for the referral, the
+     * relationships, the matching keys, the alerts, the recipients, the audit record and the receipt's reads.
+     */
+    private Uni<ReferralViews.Receipt> store(SqlClient tx, UUID id, Referral referral, List<Attachment> supporting,
+            String key, String hash, String format, List<LanguageCheck.Flag> flags, List<Route> planned, Actor actor,
             AlsoStore alsoStore) {
         Referral.Child child = referral.child();
         String system = child.nhsNumber() != null ? ChildIndex.NHS_NUMBER : child.localIdentifier().system();
         String value = child.nhsNumber() != null ? child.nhsNumber() : child.localIdentifier().value();
-        return children.resolve(tx, system, value).chain(resolved -> consent.withConsent(tx, resolved.id(), planned,
-                ReferralAttachments.present(referral, supporting), actor.agencyId()).chain(routes -> {
+        List<String> present = ReferralAttachments.present(referral, supporting);
+        return children.resolve(tx, system, value).chain(resolved -> routesFor(tx, resolved, planned, present,
+                actor.agencyId()).chain(routes -> {
             UUID childId = resolved.id();
             context.describe("referral.create", ReferralService.RESOURCE_TYPE, id.toString(), childId);
-            Uni<Void> steps = repository.insert(tx, id, childId, actor, referral, toJson(referral.withoutMatchingData()),
-                            ReferralService.flagsJson(flags), format, key, hash)
+            List<Outbox.Queued> queued = new ArrayList<>();
+            List<UUID> alertIds = new ArrayList<>();
+            for (Route route : routes) {
+                Outbox.Queued q = route.alertCategories() == null ? null
+                        : Outbox.Queued.of(alertFor(id, childId, referral, route, actor.agencyId()));
+                if (q != null) {
+                    queued.add(q);
+                }
+                alertIds.add(q == null ? null : q.id());
+            }
+            List<Uni<?>> first = new ArrayList<>(List.of(
+                    repository.insert(tx, id, childId, actor, referral, toJson(referral.withoutMatchingData()),
+                            ReferralService.flagsJson(flags), format, key, hash),
                     // The referrer follows its own referral; the MASH and its partners are chosen by the
                     // protocol's duties, never by the referrer (Standings records both with their clauses).
-                    .chain(() -> standings.establish(tx, new Standings.Establish(childId, resolved.created(),
+                    standings.establishRows(tx, new Standings.Establish(childId, resolved.created(),
                             ReferralService.EVENT, ReferralService.SOURCE_TYPE, id, List.of(ReferralService.KIND_REFERRER),
                             referral.requesterContact(), List.of(), routes.stream()
-                                    .map(r -> new Standings.Named(r.agency(), r.relationship(), r.contact())).toList())))
+                                    .map(r -> new Standings.Named(r.agency(), r.relationship(), r.contact())).toList())),
                     // Matching keys, and proposals for a new child that looks like a known one (never a merge).
-                    .chain(() -> identity.received(tx, childId, resolved.created(), child, actor.agencyId()))
-                    .chain(() -> alsoStore == null ? Uni.createFrom().voidItem() : alsoStore.store(tx, childId, id));
-            for (Route route : routes) {
-                Uni<UUID> alert = route.alertCategories() == null ? Uni.createFrom().nullItem()
-                        : outbox.enqueue(tx, alertFor(id, childId, referral, route, actor.agencyId()));
-                steps = steps.chain(() -> alert).chain(alertId -> repository.insertRecipient(tx, id, route, alertId));
+                    identity.received(tx, childId, resolved.created(), child, actor.agencyId())));
+            // The audit entry is taken when its statement is sent: after alsoStore, which may add to the context.
+            List<Uni<?>> rest = List.of(outbox.enqueueAll(tx, queued),
+                    repository.insertRecipients(tx, id, routes, alertIds),
+                    attachments.store(tx, id, supporting),
+                    Uni.createFrom().deferred(() -> audit.record(tx, audit.entryFor(context, "referral.create", 201))),
+                    repository.receiptRow(tx, id), repository.recipients(tx, id));
+            if (alsoStore == null) {
+                first.addAll(rest);
+                return pipelined(first).map(results -> receiptOf(id, results));
             }
-            return steps.chain(() -> audit.record(tx, audit.entryFor(context, "referral.create", 201)));
+            // The Bundle's Consent is stored once the child is known and the referrer's relationship recorded.
+            return pipelined(first).chain(() -> alsoStore.store(tx, childId, id))
+                    .chain(() -> pipelined(rest)).map(results -> receiptOf(id, results));
         }));
+    }
+
+    /**
+     * The routes with the child's consent records. A child this request created has none (its id was made
+     * here, in this transaction), so the routes planned without consent records stand unread.
+     */
+    private Uni<List<Route>> routesFor(SqlClient tx, ChildIndex.Resolved child, List<Route> planned, List<String> present,
+            String sender) {
+        return child.created() ? Uni.createFrom().item(planned)
+                : consent.withConsent(tx, child.id(), planned, present, sender);
+    }
+
+    /**
+     * Subscribes to each in order without waiting: the transaction's connection pipelines the statements,
+     * the server runs them in that order. The first failure fails the whole (and the transaction with it).
+     */
+    private static Uni<List<?>> pipelined(List<Uni<?>> statements) {
+        return Uni.combine().all().unis(statements).with(results -> results);
+    }
+
+    /** The receipt from the last two results of the pipeline: the referral's row and its recipients. */
+    @SuppressWarnings("unchecked")
+    private static ReferralViews.Receipt receiptOf(UUID id, List<?> results) {
+        io.vertx.mutiny.sqlclient.Row row = (io.vertx.mutiny.sqlclient.Row) results.get(results.size() - 2);
+        return new ReferralViews.Receipt(id, row.getUUID("child_id"), row.getOffsetDateTime("created_at"),
+                (List<ReferralViews.Recipient>) results.get(results.size() - 1),
+                ReferralService.warnings(row.getJsonArray("language_flags"), null));
     }
 
     /** The alert: the minimum the recipient may see (risk only if released to it) and the link to read more. */
