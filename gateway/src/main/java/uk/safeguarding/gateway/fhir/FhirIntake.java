@@ -2,6 +2,7 @@ package uk.safeguarding.gateway.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.IJsonLikeParser;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import ca.uhn.fhir.parser.json.BaseJsonLikeValue;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import uk.safeguarding.gateway.problem.ApiException;
@@ -75,7 +77,7 @@ public class FhirIntake {
         // HAPI's strict handler misses some shapes (an array where one value is allowed is silently
         // reduced to one element), so what was parsed is encoded again and must equal what was sent.
         try {
-            JsonNode kept = JSON.readTree(fhir.newJsonParser().encodeResourceToString(resource));
+            JsonNode kept = kept(resource);
             String lost = firstDifference(sent, kept, fhir.getResourceType(type));
             if (lost != null) {
                 throw ApiException.badRequest(lost, "FHIR_WRONG_TYPE", "This element does not fit the FHIR R4 "
@@ -85,6 +87,25 @@ public class FhirIntake {
             throw ApiException.badRequest(type.getSimpleName(), "FHIR_PARSE_ERROR", "The body is not JSON.");
         }
         return resource;
+    }
+
+    /**
+     * What HAPI kept, as the tree its JSON text would read back as. Encoding straight into a tree
+     * saves writing that text and parsing it again (issue 25); whatever the tree writer cannot build
+     * exactly as the text would read back takes the text route, so the comparison's answer is the same.
+     */
+    private JsonNode kept(IBaseResource resource) throws JsonProcessingException {
+        TreeJsonWriter tree = new TreeJsonWriter();
+        try {
+            ((IJsonLikeParser) fhir.newJsonParser()).encodeResourceToJsonLikeWriter(resource, tree);
+            JsonNode root = tree.root();
+            if (root != null) {
+                return root;
+            }
+        } catch (IOException | RuntimeException e) {
+            // TreeJsonWriter.Unsupported, or HAPI failing mid-way: the text route below answers as it always did.
+        }
+        return JSON.readTree(fhir.newJsonParser().encodeResourceToString(resource));
     }
 
     /** Far above any field's own limit: only elements the referral does not keep would otherwise reach the store unchecked. */

@@ -26,7 +26,6 @@ import uk.safeguarding.gateway.alert.Outbox;
 import uk.safeguarding.gateway.audit.AuditTrail;
 import uk.safeguarding.gateway.child.ChildIndex;
 import uk.safeguarding.gateway.child.Standings;
-import uk.safeguarding.gateway.consent.ChildConsents;
 import uk.safeguarding.gateway.identity.IdentityIntake;
 import uk.safeguarding.gateway.policy.PolicyService;
 import uk.safeguarding.gateway.problem.ApiException;
@@ -176,7 +175,7 @@ public class ReferralRouting {
                 && pg.getConstraint() != null && pg.getConstraint().equals("referral_idempotency");
     }
 
-    /** Recipients from the protocol's referral-received duties, each with what the engine lets it see. */
+    /** Recipients from the protocol's referral-received duties; what each may read is decided with the child's consent (ReferralConsent). */
     List<Route> plan(Referral referral, PartnershipDirectory.Mash mash, String sender, List<String> present,
             Instant now) {
         CaseContext.Builder caseContext = CaseContext.builder().role("home-council", mash.council());
@@ -208,8 +207,10 @@ public class ReferralRouting {
                     LOG.warnf("Duty %s names %s, but the protocol refuses it the referral alert (%s by %s)",
                             duty.clause(), agency, alert.denialCode(), alert.rule());
                 }
-                routes.put(agency, new Route(agency, duty.recipientRole(), kind, duty,
-                        consent.permittedFor(agency, kind, present, sender, ChildConsents.NONE),
+                // No categories yet: what the recipient may read depends on the child's consent records,
+                // so ReferralConsent.withConsent decides it once the child is known (deciding it here as
+                // well cost three engine decisions per referral whose answers were always replaced).
+                routes.put(agency, new Route(agency, duty.recipientRole(), kind, duty, null,
                         alert.isPermit() ? alert.permittedCategories() : null, mash.contactOf(agency)));
             }
         }

@@ -42,7 +42,7 @@ public class ReferralService {
     public record Created(ReferralViews.Receipt receipt, boolean replay) {
     }
 
-    /** One planned recipient: the duty that names it, the relationship it gets and what it may see. */
+    /** One planned recipient: the duty that names it, the relationship it gets and what it may see (null until the child's consent is known). */
     record Route(String agency, String caseRole, String relationship, DutyNotice duty, List<String> categories,
             List<String> alertCategories, String contact) {
     }
