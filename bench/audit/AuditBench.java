@@ -51,6 +51,10 @@ public class AuditBench {
     static final int VERIFY_WARMUPS = Integer.getInteger("verifyWarmups", 1);
 
     public static void main(String[] args) throws Exception {
+        // The gateway logs at INFO. Left unset here, JUL's root logger is jboss-logmanager's, at ALL, with
+        // Quarkus's delayed handler queuing every record: pgjdbc's FINEST line for each getString/getBytes
+        // then cost more than the decoding itself (JFR, 2026-12-06), in this benchmark only.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
         Path results = Path.of(args.length > 0 ? args[0] : "bench/audit/results");
         Files.createDirectories(results);
         Path data = Files.createTempDirectory("audit-bench-pg");
