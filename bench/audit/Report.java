@@ -59,7 +59,7 @@ final class Report {
         List<Double> javaUs = runs.stream().map(v -> v.javaCpuSeconds() * 1e6 / events).toList();
         List<Double> pgUs = runs.stream().map(v -> v.postgresCpuSeconds() * 1e6 / events).toList();
         List<Double> perCpuSecond = runs.stream().map(v -> events / (v.javaCpuSeconds() + v.postgresCpuSeconds())).toList();
-        out.append(row("verification CPU, verifier thread (us/event)", median(javaUs), minMax(javaUs), "%.2f"));
+        out.append(row("verification CPU, verifier JVM (us/event)", median(javaUs), minMax(javaUs), "%.2f"));
         out.append(row("verification CPU, PostgreSQL backend (us/event)", median(pgUs), minMax(pgUs), "%.2f"));
         out.append(row("verification per CPU-second, both sides added (events)", median(perCpuSecond), minMax(perCpuSecond), "%.0f"));
         return out.toString();

@@ -62,6 +62,9 @@ public record AuditEntry(
         if (values instanceof uk.safeguarding.gateway.audit.chain.JsonStringArrays.NotAnArray) {
             return values; // immutable, and its type is what encoding version 3 hashes
         }
+        if (values instanceof uk.safeguarding.gateway.audit.chain.JsonStringArrays.Parsed) {
+            return values; // immutable already: read from a row, where copying it cost a list per column
+        }
         return values == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(values));
     }
 }

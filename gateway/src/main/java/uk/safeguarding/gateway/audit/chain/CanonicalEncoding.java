@@ -162,6 +162,23 @@ public final class CanonicalEncoding {
             nullField();
             return;
         }
+        // ASCII (nearly every audit value) is its own UTF-8: copied straight in, no byte[] per field.
+        int n = value.length();
+        ensure(4 + n);
+        int at = length + 4;
+        for (int i = 0; i < n; i++) {
+            char ch = value.charAt(i);
+            if (ch >= 0x80) {
+                at = -1;
+                break;
+            }
+            buffer[at++] = (byte) ch;
+        }
+        if (at >= 0) {
+            rawInt32(n);
+            length += n;
+            return;
+        }
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         rawInt32(bytes.length);
         ensure(bytes.length);

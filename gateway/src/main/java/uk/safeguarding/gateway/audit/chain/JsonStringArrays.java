@@ -1,8 +1,10 @@
 package uk.safeguarding.gateway.audit.chain;
 
 import java.util.AbstractList;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.RandomAccess;
 
 /**
  * Parses PostgreSQL's text form of a jsonb array of strings ({@code ["a", "b"]}) without a general
@@ -61,6 +63,28 @@ public final class JsonStringArrays {
         }
     }
 
+    /** A parsed array: immutable, null elements kept, so {@code AuditEntry} can hold it without a copy. */
+    public static final class Parsed extends AbstractList<String> implements RandomAccess {
+        private final String[] elements;
+        private final int size;
+
+        Parsed(String[] elements, int size) {
+            this.elements = elements;
+            this.size = size;
+        }
+
+        @Override
+        public String get(int index) {
+            Objects.checkIndex(index, size);
+            return elements[index];
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+    }
+
     /**
      * True when {@code values} (as {@link #parse} read them) is SQL NULL or an array of strings only,
      * which is all the gateway writes and, since V69_1, all PostgreSQL accepts in a new row.
@@ -89,17 +113,21 @@ public final class JsonStringArrays {
         if (!c.take('[')) {
             return new NotAnArray(json);
         }
-        List<String> values = new ArrayList<>(4);
+        String[] values = new String[4];
+        int size = 0;
         c.skipSpace();
         if (c.take(']')) {
-            return values;
+            return new Parsed(values, 0);
         }
         while (true) {
             c.skipSpace();
-            values.add(c.peek() == '"' ? c.string() : c.raw());
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = c.peek() == '"' ? c.string() : c.raw();
             c.skipSpace();
             if (c.take(']')) {
-                return values;
+                return new Parsed(values, size);
             }
             if (!c.take(',')) {
                 throw new IllegalArgumentException("Malformed JSON array at " + c.at);

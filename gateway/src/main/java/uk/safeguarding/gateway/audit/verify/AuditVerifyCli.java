@@ -45,6 +45,9 @@ public final class AuditVerifyCli {
     }
 
     public static void main(String[] args) {
+        // Outside Quarkus, JUL's root logger is jboss-logmanager's at ALL, and Quarkus's delayed handler
+        // would queue pgjdbc's FINEST line for every column read: CPU and memory growing with the chain.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
         System.exit(run(args, System.out, System.err));
     }
 

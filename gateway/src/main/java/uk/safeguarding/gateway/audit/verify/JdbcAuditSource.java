@@ -60,7 +60,10 @@ public final class JdbcAuditSource {
                     maxUnwitnessed, Instant.now());
             Map<UUID, Instant> pending = pending(connection);
             int queued = pending.size();
-            new MergedChainReader(connection).read(1, sink(verifier, row -> {
+            // The unsealed-event callback runs on the worker thread, which alone touches pending until
+            // OverlappedSink.run returns (the join orders it before the forEach below).
+            MergedChainReader reader = new MergedChainReader(connection);
+            OverlappedSink.run(sink(verifier, row -> {
                 if (witnessCheck != null) {
                     witnessCheck.accept(row);
                 }
@@ -68,7 +71,7 @@ public final class JdbcAuditSource {
                 if (pending.remove(event.id()) == null) {
                     verifier.eventOutsideChain(event.id(), event.recordedAt());
                 }
-            }));
+            }), rows -> reader.readRaw(1, Long.MAX_VALUE, rows));
             // Queue rows whose event never came by: the event was deleted before it was sealed.
             pending.forEach(verifier::pendingWithoutEvent);
             VerificationReport report = verifier.finish(queued, System.nanoTime() - started);
@@ -108,7 +111,8 @@ public final class JdbcAuditSource {
         }
         // An event of the range's time sealed by no entry of it: sealed outside the range, queued, or
         // outside the chain; only a full pass can tell which.
-        new MergedChainReader(connection).read(afterSeq + 1, toSeq, sink(verifier, row -> { }, event -> { }));
+        MergedChainReader reader = new MergedChainReader(connection);
+        OverlappedSink.run(sink(verifier, row -> { }, event -> { }), rows -> reader.readRaw(afterSeq + 1, toSeq, rows));
         return verifier.finish(0, System.nanoTime() - started);
     }
 

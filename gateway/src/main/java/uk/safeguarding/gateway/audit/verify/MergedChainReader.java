@@ -4,9 +4,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -57,10 +59,52 @@ final class MergedChainReader {
         void unsealed(AuditEntry event);
     }
 
+    /** As {@link Sink}, with events still undecoded, so the decoding can be done on another thread. */
+    interface RawSink {
+        void row(RawRow row);
+
+        void sealedAgain(UUID eventId, long seq);
+
+        void unsealed(RawEvent event);
+    }
+
+    /** A chain entry and its event ({@code null} when gone) as read, before the event is decoded. */
+    record RawRow(long seq, UUID eventId, byte[] prevHash, byte[] hash, RawEvent event, Short encoding) {
+
+        ChainVerifier.ChainRow decode() {
+            return new ChainVerifier.ChainRow(seq, eventId, prevHash, hash, event == null ? null : event.decode(), encoding);
+        }
+    }
+
+    /**
+     * An audit_event row with its text columns still the bytes the driver received: reading them is a
+     * reference copy, and turning them into strings (the larger part of the decoding) is left to
+     * whoever hashes them. {@code text} holds columns 3..12, 14..20, 22, 23 of {@link #COLUMNS}.
+     */
+    record RawEvent(UUID id, Instant recordedAt, UUID childId, int outcome, byte[][] text) {
+
+        AuditEntry decode() {
+            return new AuditEntry(id, recordedAt, string(0), string(1), string(2), string(3), string(4), list(5),
+                    string(6), string(7), string(8), string(9), childId, list(10), string(11), list(12), string(13),
+                    string(14), string(15), string(16), outcome, string(17), list(18));
+        }
+
+        /** The server's bytes are UTF-8 (client_encoding is UTF8 in pgjdbc), as its own decoder assumes. */
+        private String string(int i) {
+            return text[i] == null ? null : new String(text[i], StandardCharsets.UTF_8);
+        }
+
+        private List<String> list(int i) {
+            return JsonStringArrays.parse(string(i));
+        }
+    }
+
+    private static final int[] TEXT_COLUMNS = {3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19, 20, 22, 23};
+
     private final Connection connection;
-    private final Map<UUID, AuditEntry> waiting = new HashMap<>();
+    private final Map<UUID, RawEvent> waiting = new HashMap<>();
     private ResultSet events;
-    private AuditEntry next;
+    private RawEvent next;
 
     MergedChainReader(Connection connection) {
         this.connection = connection;
@@ -77,6 +121,11 @@ final class MergedChainReader {
      * part also those sealed outside it.
      */
     void read(long fromSeq, long toSeq, Sink sink) throws SQLException {
+        readRaw(fromSeq, toSeq, decoding(sink));
+    }
+
+    /** As {@link #read(long, long, Sink)}, leaving the events undecoded. */
+    void readRaw(long fromSeq, long toSeq, RawSink sink) throws SQLException {
         try (PreparedStatement chain = cursor(CHAIN); PreparedStatement eventQuery = cursor(EVENTS)) {
             chain.setLong(1, fromSeq);
             chain.setLong(2, toSeq);
@@ -91,7 +140,7 @@ final class MergedChainReader {
                     long seq = rows.getLong(1);
                     UUID id = rows.getObject(2, UUID.class);
                     Instant at = instant(rows, 3);
-                    AuditEntry event = take(id, at);
+                    RawEvent event = take(id, at);
                     if (event == null) {
                         event = lookUp(id, at);
                         if (event != null) {
@@ -99,18 +148,37 @@ final class MergedChainReader {
                         }
                     }
                     short encoding = rows.getShort(6);
-                    sink.row(new ChainVerifier.ChainRow(seq, id, rows.getBytes(4), rows.getBytes(5), event,
-                            rows.wasNull() ? null : encoding));
+                    sink.row(new RawRow(seq, id, rows.getBytes(4), rows.getBytes(5), event, rows.wasNull() ? null : encoding));
                 }
-                for (AuditEntry left : waiting.values()) {
+                for (RawEvent left : waiting.values()) {
                     sink.unsealed(left);
                 }
                 waiting.clear();
-                for (AuditEntry rest = advance(); rest != null; rest = advance()) {
+                for (RawEvent rest = advance(); rest != null; rest = advance()) {
                     sink.unsealed(rest);
                 }
             }
         }
+    }
+
+    /** Decodes each event on the calling thread and passes it on. */
+    static RawSink decoding(Sink sink) {
+        return new RawSink() {
+            @Override
+            public void row(RawRow row) {
+                sink.row(row.decode());
+            }
+
+            @Override
+            public void sealedAgain(UUID eventId, long seq) {
+                sink.sealedAgain(eventId, seq);
+            }
+
+            @Override
+            public void unsealed(RawEvent event) {
+                sink.unsealed(event.decode());
+            }
+        };
     }
 
     /** Convenience for tools: every chain row from {@code fromSeq}, ignoring unsealed events. */
@@ -132,8 +200,8 @@ final class MergedChainReader {
     }
 
     /** The event for a chain entry: waiting already, or read ahead until past the entry's time. */
-    private AuditEntry take(UUID id, Instant at) throws SQLException {
-        AuditEntry found = waiting.remove(id);
+    private RawEvent take(UUID id, Instant at) throws SQLException {
+        RawEvent found = waiting.remove(id);
         if (found != null) {
             return found;
         }
@@ -145,7 +213,7 @@ final class MergedChainReader {
             if (CanonicalEncoding.micros(next.recordedAt()) > until) {
                 return null;
             }
-            AuditEntry event = next;
+            RawEvent event = next;
             next = null;
             if (event.id().equals(id)) {
                 return event;
@@ -154,9 +222,9 @@ final class MergedChainReader {
         }
     }
 
-    private AuditEntry advance() throws SQLException {
+    private RawEvent advance() throws SQLException {
         if (next != null) {
-            AuditEntry peeked = next;
+            RawEvent peeked = next;
             next = null;
             return peeked;
         }
@@ -164,7 +232,7 @@ final class MergedChainReader {
     }
 
     /** Only on a problem: is the event there at all (then it was matched before: sealed twice)? */
-    private AuditEntry lookUp(UUID id, Instant at) throws SQLException {
+    private RawEvent lookUp(UUID id, Instant at) throws SQLException {
         try (PreparedStatement one = connection.prepareStatement(ONE_EVENT)) {
             one.setObject(1, OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC));
             one.setObject(2, id);
@@ -184,13 +252,16 @@ final class MergedChainReader {
         return statement;
     }
 
-    /** One audit_event row in {@link AuditEntry}'s order (columns 1..23 of {@link #COLUMNS}). */
-    private static AuditEntry event(ResultSet rs) throws SQLException {
-        return new AuditEntry(rs.getObject(1, UUID.class), instant(rs, 2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), JsonStringArrays.parse(rs.getString(8)), rs.getString(9), rs.getString(10),
-                rs.getString(11), rs.getString(12), rs.getObject(13, UUID.class), JsonStringArrays.parse(rs.getString(14)),
-                rs.getString(15), JsonStringArrays.parse(rs.getString(16)), rs.getString(17), rs.getString(18),
-                rs.getString(19), rs.getString(20), rs.getInt(21), rs.getString(22), JsonStringArrays.parse(rs.getString(23)));
+    /**
+     * One audit_event row (columns 1..23 of {@link #COLUMNS}). For a text column pgjdbc's getBytes
+     * returns the bytes as received, the same ones its getString would decode.
+     */
+    private static RawEvent event(ResultSet rs) throws SQLException {
+        byte[][] text = new byte[TEXT_COLUMNS.length][];
+        for (int i = 0; i < TEXT_COLUMNS.length; i++) {
+            text[i] = rs.getBytes(TEXT_COLUMNS[i]);
+        }
+        return new RawEvent(rs.getObject(1, UUID.class), instant(rs, 2), rs.getObject(13, UUID.class), rs.getInt(21), text);
     }
 
     static Instant instant(ResultSet rs, int column) throws SQLException {
