@@ -38,7 +38,7 @@ else
   say "GATEWAY_DB_URL given: free disk on that server is not checked (about 2 KB per event needed)"
 fi
 
-results step --title "DPO search at scale" --about "The DPO's typical searches through \`GET /api/v1/audit/events\` and \`GET /api/v1/audit/children/{id}/disclosures\` as the DPO of \`$DPO_AGENCY\` (token role \`dpo\`, Purpose-Of-Use DPO-REVIEW, own-agency scope: the agency's staff's actions or disclosures of its information), over an audit trail of ${EVENTS} events with their chain rows written by SQL (\`bench/dpo/load.sql\`) for ${CHILDREN} children and 50 agencies, events per child \`3 + ceil(K / rank^0.75)\`. \`wrk -t2 -c${CLIENTS}\` (\`bench/wrk/paths.lua\`) cycles each search over a list of parameters: **by child** (2,000 children of the DPO's agency spread over the whole distribution plus the 20 largest children of other agencies; first page of 50), **by agency and month** (each of the 50 agencies x 12 months, first page), **keyset pages** 2-6 of the DPO's own agency's month (12 months, cursors from the gateway's own nextCursor), **disclosure report** (the same children as by child, JSON). Baseline: \`pgbench -M prepared -c ${CLIENTS} -j 2\` running the gateway's statements (\`bench/dpo/*.pgbench\`, copied from AuditQueries) with the same parameter lists, on the same embedded PostgreSQL. ${RUNS} run(s) of ${LOAD} s per search, gateway and pgbench alternating, after ${WARM} s of warm-up of each.${SCALE}"
+results step --title "DPO search at scale" --about "The DPO's typical searches through \`GET /api/v1/audit/events\` and \`GET /api/v1/audit/children/{id}/disclosures\` as the DPO of \`$DPO_AGENCY\` (token role \`dpo\`, Purpose-Of-Use DPO-REVIEW, own-agency scope: the agency's staff's actions or disclosures of its information), over an audit trail of ${EVENTS} events with their chain rows written by SQL (\`bench/dpo/load.sql\`) for ${CHILDREN} children and 50 agencies, events per child \`3 + ceil(K / rank^0.75)\`. \`wrk -t2 -c${CLIENTS}\` (\`bench/wrk/paths.lua\`) cycles each search over a list of parameters: **by child** (2,000 children of the DPO's agency spread over the whole distribution plus the 20 largest children of other agencies; first page of 50), **by agency and month** (each of the 50 agencies x 12 months, first page), **keyset pages** 2-6 of the DPO's own agency's month (12 months, cursors from the gateway's own nextCursor), **disclosure report** (the same children as by child, JSON). Baseline: \`pgbench -M prepared -c ${CLIENTS} -j 2\` running the gateway's statements (\`bench/dpo/*.pgbench\`, written from AuditQueries by DpoBenchStatementsTest) with the same parameter lists, on the same embedded PostgreSQL. ${RUNS} run(s) of ${LOAD} s per search, gateway and pgbench alternating, after ${WARM} s of warm-up of each.${SCALE}"
 
 # The scheduled verifier would re-hash the synthetic history (see load.sql) beside the measurements.
 export GATEWAY_AUDIT_VERIFICATION_ENABLED=false
@@ -169,9 +169,11 @@ done
 # child (another agency's: the scope filter keeps about 2% of its events), the DPO's own largest child,
 # another agency's busiest month.
 EXPLAIN_LOG="$BENCH_RUN_DIR/logs/dpo-explain.txt"
+# A script's own statements, one a line: not its comments, variables or parameter look-up.
+statements() { grep -v -e '^--' -e '^\\' -e 'gset$' "$1"; }
 explain() { # SCRIPT VAR=VALUE... : the script's last statement(s) with the variables as literals
   local script="$BENCH_ROOT/bench/dpo/$1.pgbench" sql kv; shift
-  sql=$(grep -v -e '^--' -e '^\\' -e 'gset$' "$script")
+  sql=$(statements "$script")
   for kv in "dpo=$DPO_AGENCY" "$@"; do sql=${sql//:${kv%%=*}::/"'${kv#*=}'::"}; sql=${sql//:${kv%%=*}/"'${kv#*=}'"}; done
   while IFS= read -r s; do [[ -n "$s" ]] && psql -X -At "$URI" -c "EXPLAIN (ANALYZE, BUFFERS) $s"; done <<<"$sql"
 }
@@ -179,7 +181,7 @@ explain() { # SCRIPT VAR=VALUE... : the script's last statement(s) with the vari
 # with the values bound as parameters: VAR:TYPE=VALUE..., numbered in order after the DPO's agency.
 generic() {
   local script="$BENCH_ROOT/bench/dpo/$1.pgbench" sql kv n=1 types="text" values="'$DPO_AGENCY'"; shift
-  sql=$(grep -v -e '^--' -e '^\\' -e 'gset$' "$script" | tail -n1); sql=${sql%;}
+  sql=$(statements "$script" | tail -n1); sql=${sql%;}
   sql=${sql//:dpo/\$1}
   for kv in "$@"; do
     n=$((n + 1)); local name=${kv%%:*} rest=${kv#*:}

@@ -1,0 +1,11 @@
+-- DPO search at scale (issue 25, docs/PERFORMANCE.md "DPO search at scale"). Version 79.1: this
+-- change's number range is V79-V80.
+--
+-- Events per child are very skewed (a few children have tens of thousands, the median child about ten),
+-- and the default statistics target (100) keeps too few most-common values for the planner to see the
+-- largest children: it estimated 64 rows for a child with 1,354 and chose a plan that fits 64. A target
+-- of 1,000 puts the largest children into child_id's most-common-values list. It changes no data and
+-- takes no lock beyond a brief one on the catalogue; it acts at the next ANALYZE (autovacuum's, or the
+-- operator's). ALTER TABLE on the partitioned table sets it on every existing partition too; a
+-- partition created later needs the same statement (docs/AUDIT.md, section 1).
+ALTER TABLE audit_event ALTER COLUMN child_id SET STATISTICS 1000;
