@@ -96,12 +96,14 @@ gateway_start() {
   # (it stops the gateway, then its PostgreSQL).
   local pidfile="$BENCH_RUN_DIR/gateway-$label.pid"
   rm -f "$pidfile"
+  # The launcher's heap: 128 MiB, because its first start on a machine unpacks PostgreSQL's xz archive
+  # (a 64 MiB dictionary), which ran out of a 64 MiB heap.
   # shellcheck disable=SC2086
   (cd "$BENCH_RUN_DIR" && GATEWAY_HTTP_PORT="$GW_PORT" \
       GATEWAY_EMBEDDED_DB_DIR="$BENCH_RUN_DIR/postgres" GATEWAY_EMBEDDED_DB_PORT="$db_port" \
       GATEWAY_OIDC_ISSUER="$BENCH_ISSUER" GATEWAY_OIDC_JWKS_URL="file:$BENCH_KEYS/jwks.json" QUARKUS_PROFILE=demo \
       GATEWAY_LIMITS_RPS="${GATEWAY_LIMITS_RPS:-100000}" GATEWAY_LIMITS_BURST="${GATEWAY_LIMITS_BURST:-100000}" \
-      exec "$JAVA" -Xmx64m -jar "$BENCH_LAUNCHER_JAR" --gateway-jar "$BENCH_GATEWAY_JAR" --pid-file "$pidfile" \
+      exec "$JAVA" -Xmx128m -jar "$BENCH_LAUNCHER_JAR" --gateway-jar "$BENCH_GATEWAY_JAR" --pid-file "$pidfile" \
         -- "@$BENCH_ROOT/gateway/src/main/jvm/jvm.options" ${BENCH_GATEWAY_JAVA_OPTS:-}) >"$GW_LOG" 2>&1 &
   GW_LAUNCHER_PID=$!
   _BENCH_PIDS+=("$GW_LAUNCHER_PID")
