@@ -13,8 +13,9 @@ import uk.safeguarding.gateway.security.Actor;
 import uk.safeguarding.gateway.security.PurposeOfUse;
 
 /**
- * What each recipient of a referral may read, with the consent the child's records give: first before the
- * child is known (no consent records), then again inside the transaction once it is.
+ * What each recipient of a referral may read, with the consent the child's records give, decided inside the
+ * transaction once the child is known (the routing plan leaves it open). A child the request created has no
+ * records to read.
  */
 @ApplicationScoped
 public class ReferralConsent {
@@ -36,11 +37,23 @@ public class ReferralConsent {
         return decision.isPermit() ? decision.permittedCategories() : List.of();
     }
 
-    /** The routes again, now that the child (and so its consent records) is known. */
+    /** The routes with what each recipient may read, now that the child (and so its consent records) is known. */
     Uni<List<Route>> withConsent(SqlClient tx, UUID childId, List<Route> routes, List<String> present, String sender) {
-        return policy.consents(tx, childId, null, PurposeOfUse.SAFEGUARDING).map(consents -> routes.stream()
-                .map(r -> new Route(r.agency(), r.caseRole(), r.relationship(), r.duty(),
-                        permittedFor(r.agency(), r.relationship(), present, sender, consents), r.alertCategories(), r.contact()))
-                .toList());
+        return policy.consents(tx, childId, null, PurposeOfUse.SAFEGUARDING)
+                .map(consents -> decided(routes, present, sender, consents));
+    }
+
+    /**
+     * The routes for a child this request created: its id was made in this transaction, so no consent record
+     * can name it and there is nothing to read (the same answer the read would give).
+     */
+    List<Route> forNewChild(List<Route> routes, List<String> present, String sender) {
+        return decided(routes, present, sender, ChildConsents.NONE);
+    }
+
+    private List<Route> decided(List<Route> routes, List<String> present, String sender, ChildConsents consents) {
+        return routes.stream().map(r -> new Route(r.agency(), r.caseRole(), r.relationship(), r.duty(),
+                permittedFor(r.agency(), r.relationship(), present, sender, consents), r.alertCategories(), r.contact()))
+                .toList();
     }
 }

@@ -55,7 +55,9 @@ public class ReferralRepository {
             text[1][i] = route.caseRole();
             text[2][i] = route.relationship();
             text[3][i] = route.duty().clause();
-            text[4][i] = new JsonArray(route.categories()).encode();
+            // Decided by ReferralConsent inside the transaction; a route without it is a routing bug, not "nothing".
+            text[4][i] = new JsonArray(java.util.Objects.requireNonNull(route.categories(),
+                    "recipient categories not decided")).encode();
             due[i] = route.duty().deadline().atOffset(ZoneOffset.UTC);
         }
         return tx.preparedQuery("""

@@ -271,12 +271,12 @@ public class ReferralRouting {
     }
 
     /**
-     * The routes with the child's consent records. A child this request created has none (its id was made
-     * here, in this transaction), so the routes planned without consent records stand unread.
+     * The routes with what each recipient may read under the child's consent records. A child this request
+     * created has none (its id was made here, in this transaction), so they are decided without a read.
      */
     private Uni<List<Route>> routesFor(SqlClient tx, ChildIndex.Resolved child, List<Route> planned, List<String> present,
             String sender) {
-        return child.created() ? Uni.createFrom().item(planned)
+        return child.created() ? Uni.createFrom().item(() -> consent.forNewChild(planned, present, sender))
                 : consent.withConsent(tx, child.id(), planned, present, sender);
     }
 
