@@ -67,10 +67,12 @@ SELECT format('INSERT INTO child_match_key (child_id, kind, key_hash) SELECT :ch
     || 'FROM unnest(%1$s, %2$s) AS u(k, h) ON CONFLICT DO NOTHING;', kinds, hashes)
   || CASE WHEN NOT has_postcode THEN '' ELSE E'\n\\if :created = 1\n' || format('SELECT k.child_id, array_agg(DISTINCT k.kind ORDER BY k.kind) AS kinds '
     || 'FROM child_match_key k JOIN unnest(%1$s, %2$s) AS u(kind, h) ON k.kind = u.kind AND k.key_hash = u.h::bytea '
-    || 'WHERE k.child_id <> :child_id GROUP BY k.child_id HAVING count(DISTINCT k.kind) >= 2 '
+    || 'WHERE k.child_id <> :child_id AND k.child_id IN (SELECT p.child_id FROM child_match_key p '
+    || 'WHERE p.kind = %3$s AND p.key_hash = %4$s::bytea) GROUP BY k.child_id HAVING count(DISTINCT k.kind) >= 2 '
     || 'AND bool_or(k.kind = %3$s) ORDER BY count(DISTINCT k.kind) DESC, k.child_id LIMIT 5;', kinds, hashes,
-    pg_temp.lit('dob-outward-initial')) || E'\n\\endif' END
+    pg_temp.lit('dob-outward-initial'), pg_temp.lit(postcode_hash)) || E'\n\\endif' END
 FROM (SELECT pg_temp.arr(array_agg(kind ORDER BY kind), 'text') AS kinds, bool_or(kind = 'dob-outward-initial') AS has_postcode,
+        max('\x' || encode(key_hash, 'hex')) FILTER (WHERE kind = 'dob-outward-initial') AS postcode_hash,
         pg_temp.arr(array_agg('\x' || encode(key_hash, 'hex') ORDER BY kind), 'text') AS hashes
       FROM child_match_key WHERE child_id = (SELECT child_id FROM referral WHERE id = :'sample'::uuid)) AS keys
 WHERE kinds IS NOT NULL;

@@ -55,14 +55,14 @@ public class IdentityIntake {
         }
         String[] kinds = found.keySet().toArray(String[]::new);
         // The bytea[] parameter is given as hex text: the client has no binding for an array of buffers.
-        String[] hashes = found.values().stream().map(h -> "\\x" + java.util.HexFormat.of().formatHex(h)).toArray(String[]::new);
+        String[] hashes = found.values().stream().map(IdentityIntake::hexOf).toArray(String[]::new);
         Uni<Void> stored = tx.preparedQuery("""
                         INSERT INTO child_match_key (child_id, kind, key_hash)
                         SELECT $1, k, h::bytea FROM unnest($2::text[], $3::text[]) AS u(k, h) ON CONFLICT DO NOTHING
                         """)
                 .execute(Tuple.of(childId, kinds, hashes)).replaceWithVoid();
-        // The search proposes only a candidate sharing the postcode key: without one it cannot find any, and
-        // with every earlier child of the same name and birth date to group it is far from free.
+        // The search proposes only a candidate sharing the postcode key: without one it cannot find any, and it
+        // starts from the children sharing it, not from every earlier child of the same name and birth date.
         if (!created || !found.containsKey(MatchKeys.DOB_OUTWARD_INITIAL)) {
             return stored;
         }
@@ -71,12 +71,13 @@ public class IdentityIntake {
                         SELECT k.child_id, array_agg(DISTINCT k.kind ORDER BY k.kind) AS kinds
                         FROM child_match_key k JOIN unnest($2::text[], $3::text[]) AS u(kind, h)
                             ON k.kind = u.kind AND k.key_hash = u.h::bytea
-                        WHERE k.child_id <> $1
+                        WHERE k.child_id <> $1 AND k.child_id IN (SELECT p.child_id FROM child_match_key p
+                            WHERE p.kind = $6 AND p.key_hash = $7)
                         GROUP BY k.child_id HAVING count(DISTINCT k.kind) >= $4 AND bool_or(k.kind = $6)
                         ORDER BY count(DISTINCT k.kind) DESC, k.child_id LIMIT $5
                         """)
                 .execute(Tuple.from(new Object[] {childId, kinds, hashes, KINDS_TO_PROPOSE, MAX_CANDIDATES,
-                        MatchKeys.DOB_OUTWARD_INITIAL}));
+                        MatchKeys.DOB_OUTWARD_INITIAL, io.vertx.core.buffer.Buffer.buffer(found.get(MatchKeys.DOB_OUTWARD_INITIAL))}));
         return Uni.combine().all().unis(stored, candidates).with(results -> candidates(results.get(1)))
                 .chain(rows -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();
@@ -87,6 +88,11 @@ public class IdentityIntake {
                     }
                     return chain;
                 });
+    }
+
+    /** A bytea parameter as hex text: the client has no binding for an array of buffers. */
+    private static String hexOf(byte[] hash) {
+        return "\\x" + java.util.HexFormat.of().formatHex(hash);
     }
 
     @SuppressWarnings("unchecked")
