@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Decodes and verifies on a second thread while the calling thread reads. Read through a cursor on
@@ -38,6 +39,7 @@ final class OverlappedSink implements MergedChainReader.RawSink {
     private final MergedChainReader.Sink sink;
     private final BlockingQueue<Object[]> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
     private volatile Throwable workerFailure;
+    private volatile boolean workerStopped;
     private Object[] batch = new Object[BATCH];
     private int size;
 
@@ -120,7 +122,14 @@ final class OverlappedSink implements MergedChainReader.RawSink {
             throw new WorkerFailed(failure);
         }
         try {
-            queue.put(items);
+            // Not put(): a worker that stopped (interrupted, or an Error) takes nothing more, and a full queue
+            // would then hold this thread for ever.
+            while (!queue.offer(items, 100, TimeUnit.MILLISECONDS)) {
+                if (workerFailure != null || workerStopped) {
+                    throw new WorkerFailed(workerFailure != null ? workerFailure
+                            : new IllegalStateException("audit verification worker stopped"));
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("audit verification interrupted", e);
@@ -129,6 +138,14 @@ final class OverlappedSink implements MergedChainReader.RawSink {
 
     /** The worker: decodes and verifies each batch; after a failure it only drains until the end. */
     private void work() {
+        try {
+            drain();
+        } finally {
+            workerStopped = true;
+        }
+    }
+
+    private void drain() {
         while (true) {
             Object[] items;
             try {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.SQLException;
@@ -128,5 +129,25 @@ class OverlappedSinkTest {
         assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
         assertFalse(Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.getName().equals("audit-verify-worker") && t.isAlive()));
+    }
+
+    @Test
+    void anInterruptedWorkerFailsTheReadInsteadOfHoldingItForEver() {
+        Recording interrupted = new Recording() {
+            @Override
+            public void row(ChainVerifier.ChainRow row) {
+                if (row.seq() == 100) {
+                    // The worker's next wait for a batch is interrupted: it stops taking from the queue.
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        IllegalStateException thrown = assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> assertThrows(IllegalStateException.class, () -> OverlappedSink.run(interrupted, rows -> {
+                    for (long seq = 1; seq <= 10_000_000; seq++) {
+                        rows.row(row(seq));
+                    }
+                })));
+        assertTrue(thrown.getCause() instanceof InterruptedException, String.valueOf(thrown.getCause()));
     }
 }
