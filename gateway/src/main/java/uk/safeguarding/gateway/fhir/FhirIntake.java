@@ -29,15 +29,31 @@ public class FhirIntake {
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final FhirContext fhir;
+    private final ParseBudget budget;
 
+    /** Without a bound on concurrent parses: for tools and benchmarks outside a running gateway. */
     public FhirIntake(FhirContext fhir) {
+        this(fhir, ParseBudget.unbounded());
+    }
+
+    @jakarta.inject.Inject
+    FhirIntake(FhirContext fhir, FhirConfig config) {
+        this(fhir, new ParseBudget(config.parseBudgetKib(), config.parseWaitMillis()));
+    }
+
+    FhirIntake(FhirContext fhir, ParseBudget budget) {
         this.fhir = fhir;
+        this.budget = budget;
     }
 
     public <T extends IBaseResource> T parse(Class<T> type, String body) {
         if (body == null || body.isBlank()) {
             throw ApiException.badRequest(type.getSimpleName(), "FHIR_BODY_REQUIRED", "Send a " + type.getSimpleName() + ".");
         }
+        return budget.within(body.length(), type.getSimpleName(), () -> parseStrictly(type, body));
+    }
+
+    private <T extends IBaseResource> T parseStrictly(Class<T> type, String body) {
         JsonNode sent;
         try {
             sent = JSON.readTree(body);
