@@ -71,6 +71,7 @@ stop_pid() {
 # The gateway gets production's JVM options (gateway/src/main/jvm/jvm.options), then BENCH_GATEWAY_JAVA_OPTS.
 # GW_PORT, GW_URL, GW_LOG, GW_READY_MS (process start to /q/health/ready = 200) and GW_DB_PORT (the
 # embedded PostgreSQL's port; database "gateway", user "postgres", trust on loopback).
+# BENCH_DB_DIR: the embedded PostgreSQL's data folder (default: the one every step of the run shares).
 # Under --quick, bench/run starts one gateway for all the HTTP steps (bench/run: shared_gateway_start)
 # and gateway_start hands that one out instead (GW_SHARED=1; GW_READY_MS is its first start, on a
 # fresh database folder; GW_RSS_AT_REST_KB was sampled before any step loaded it).
@@ -100,7 +101,7 @@ gateway_start() {
   # (a 64 MiB dictionary), which ran out of a 64 MiB heap.
   # shellcheck disable=SC2086
   (cd "$BENCH_RUN_DIR" && GATEWAY_HTTP_PORT="$GW_PORT" \
-      GATEWAY_EMBEDDED_DB_DIR="$BENCH_RUN_DIR/postgres" GATEWAY_EMBEDDED_DB_PORT="$db_port" \
+      GATEWAY_EMBEDDED_DB_DIR="${BENCH_DB_DIR:-$BENCH_RUN_DIR/postgres}" GATEWAY_EMBEDDED_DB_PORT="$db_port" \
       GATEWAY_OIDC_ISSUER="$BENCH_ISSUER" GATEWAY_OIDC_JWKS_URL="file:$BENCH_KEYS/jwks.json" QUARKUS_PROFILE=demo \
       GATEWAY_LIMITS_RPS="${GATEWAY_LIMITS_RPS:-100000}" GATEWAY_LIMITS_BURST="${GATEWAY_LIMITS_BURST:-100000}" \
       exec "$JAVA" -Xmx128m -jar "$BENCH_LAUNCHER_JAR" --gateway-jar "$BENCH_GATEWAY_JAR" --pid-file "$pidfile" \

@@ -15,7 +15,7 @@ command -v wrk >/dev/null || { say "wrk is missing (bench/run installs it with a
 command -v pgbench >/dev/null && command -v psql >/dev/null \
   || { say "pgbench and psql are needed (Debian: apt-get install postgresql-client)"; exit 1; }
 
-results step --title "Referral intake" --about "Gateway: \`wrk -t2 -c${CLIENTS}\` (a separate process) posting FHIR transaction Bundles (Patient + ServiceRequest, \`bench/referral/transaction-bundle.json\`, a fresh valid NHS number per request, so each referral is about a new child) to \`POST /fhir\` with a valid bearer token of the council \`la:E10000017\`, Purpose-Of-Use SAFEGUARDING: token check, strict HAPI parse, domain and language checks, policy decisions, routing to the MASH partners, one reactive transaction, the receipt. Baseline: \`pgbench -M prepared -c ${CLIENTS} -j 2\` running the same SQL transaction (\`bench/referral/pgbench-script.sql\` writes it from a referral the gateway stored in this run: child + identifier, the child's consent read, referral, referrer relationship, per recipient an alert + recipient row + relationship, the audit event + its sealer-queue row, commit, then the receipt's two reads) on the same embedded PostgreSQL 17 (fsync and synchronous_commit on: durable commits for both). The gateway stays up (idle) during pgbench runs, so its audit sealer chains both loads' events. ${RUNS} run(s) of ${LOAD} s each, alternating gateway / pgbench after ${WARM} s of warm-up of each$([[ "$BENCH_QUICK" == 1 ]] && echo " (--quick: on the one gateway all HTTP steps share, too short for the JIT to settle)"); latencies are per request (wrk) and per transaction (pgbench \`-l\`)."
+results step --title "Referral intake" --about "Gateway: \`wrk -t2 -c${CLIENTS}\` (a separate process) posting FHIR transaction Bundles (Patient + ServiceRequest, \`bench/referral/transaction-bundle.json\`, a fresh valid NHS number per request, so each referral is about a new child) to \`POST /fhir\` with a valid bearer token of the council \`la:E10000017\`, Purpose-Of-Use SAFEGUARDING: token check, strict HAPI parse, domain and language checks, policy decisions, routing to the MASH partners, one reactive transaction, the receipt. Baseline: \`pgbench -M prepared -c ${CLIENTS} -j 2\` running the same SQL transaction (\`bench/referral/pgbench-script.sql\` writes it from a referral the gateway stored in this run, in the gateway's round trips: BEGIN; the child + identifier; the child's consent read only for a child that existed; then one pipeline (pgbench's pipeline mode): the referral, every relationship in one multi-row INSERT, the matching keys, every alert in one INSERT, every recipient row in one, the audit event + its sealer-queue row, the receipt's two reads; COMMIT) on the same embedded PostgreSQL 17 (fsync and synchronous_commit on: durable commits for both). The gateway stays up (idle) during pgbench runs, so its audit sealer chains both loads' events. ${RUNS} run(s) of ${LOAD} s each, alternating gateway / pgbench after ${WARM} s of warm-up of each$([[ "$BENCH_QUICK" == 1 ]] && echo " (--quick: on the one gateway all HTTP steps share, too short for the JIT to settle)"); latencies are per request (wrk) and per transaction (pgbench \`-l\`)."
 
 gateway_start intake
 URI=$(gateway_psql_uri)
@@ -24,7 +24,9 @@ BUNDLE="$BENCH_ROOT/bench/referral/transaction-bundle.json"
 SCRIPT="$BENCH_RUN_DIR/referral.pgbench"
 
 # One referral by hand first: it must be accepted (201), and it is the sample pgbench copies.
-nhs=9434765919
+# Not the hapi-jpa-peer step's number: in a full run both share the database, and the sample must be a
+# referral about a new child, as every measured one is.
+nhs=9434765927
 status=$(sed "s/\${nhsNumber}/$nhs/" "$BUNDLE" | curl -sS -o "$BENCH_RUN_DIR/referral-response.json" -w '%{http_code}' \
   -H "Authorization: Bearer $TOKEN" -H 'Purpose-Of-Use: SAFEGUARDING' -H 'Content-Type: application/fhir+json' \
   --data-binary @- "$GW_URL/fhir")
