@@ -58,14 +58,14 @@ public class DecideBenchmark {
                 read("police:lancashire", "practitioner", "SAFEGUARDING", rel("host-police"), "identity", "placement").build(),
                 read("police:lancashire", "supervisor", "INVESTIGATION", rel("host-police"), "placement").build(),
                 read("la:E09000030", "practitioner", "SAFEGUARDING", rel("referral-recipient"), "identity", "risk", "health", "education").build(),
-                read("school:100000", null, "SAFEGUARDING", rel("school"), "identity", "placement").action("receive-alert").build(),
+                read("school:100000", "practitioner", "SAFEGUARDING", rel("school"), "identity", "placement").action("receive-alert").build(),
                 read("provider:SC123456", "provider", "CARE-PLANNING", rel("provider"), "identity", "placement", "risk").build(),
                 read("school:100000", "practitioner", "SAFEGUARDING", rel(), "identity", "risk", "education").action("refer").build(),
                 read("police:met", "practitioner", "INVESTIGATION", rel(), "identity", "risk", "police-intelligence").action("refer").build(),
                 read("police:lancashire", "practitioner", "MISSING-RESPONSE", rel("host-police"), "philomena").missing(true).build(),
                 read("police:met", "practitioner", "SAFEGUARDING", rel("home-police"), "identity", "risk", "missing").build(),
-                read("police:met", null, "MISSING-RESPONSE", rel("home-police"), "identity", "missing", "risk", "placement").action("receive-alert").build(),
-                read("provider:SC123456", null, "SAFEGUARDING", rel("provider"), "identity", "risk").action("receive-alert").build(),
+                read("police:met", "practitioner", "MISSING-RESPONSE", rel("home-police"), "identity", "missing", "risk", "placement").action("receive-alert").build(),
+                read("provider:SC123456", "provider", "SAFEGUARDING", rel("provider"), "identity", "risk").action("receive-alert").build(),
                 read("police:lancashire", "dpo", "DPO-REVIEW", rel(), "audit").action("search").build(),
                 read("la:E09000030", "dpo", "SAR", rel("placing-authority"), "identity", "risk", "health", "police-intelligence").action("export").build(),
                 read("la:E10000017", "practitioner", "SAFEGUARDING", rel("host-council"), "health")
@@ -73,7 +73,7 @@ public class DecideBenchmark {
                 read("la:E09000030", "practitioner", "SAFEGUARDING", rel("allocated-case"), "risk").action("risk-downgrade")
                         .approval(new Approval(WHY, new Approver("tm-2", "la:E09000030", Set.of("supervisor"), false))).build(),
                 read("nhs:QE1", "practitioner", "CARE-PLANNING", rel("host-health"), "identity", "placement", "health").build(),
-                read("school:100000", null, "SAFEGUARDING", rel("school"), "identity", "risk").action("receive-alert").counterparty("police:met").build(),
+                read("school:100000", "practitioner", "SAFEGUARDING", rel("school"), "identity", "risk").action("receive-alert").counterparty("police:met").build(),
                 read("la:E09000030", "practitioner", "CARE-PLANNING", rel("allocated-case", "placing-authority"), "health", "placement").build(),
                 // denies
                 read("police:lancashire", "practitioner", "MISSING-RESPONSE", rel("host-police"), "philomena").build(),
@@ -94,13 +94,17 @@ public class DecideBenchmark {
         if (Integer.bitCount(mix.length) != 1) {
             throw new IllegalStateException("the mix is cycled with a mask; keep its size a power of two");
         }
-        int permits = 0;
-        for (DecisionRequest r : mix) {
-            permits += engine.decide(r).isPermit() ? 1 : 0;
+        // The mix is only realistic if it decides as described (the first 18 permit, the rest deny): fail
+        // loudly, naming the requests, if the protocols changed under it.
+        StringBuilder unexpected = new StringBuilder();
+        for (int i = 0; i < mix.length; i++) {
+            Decision d = engine.decide(mix[i]);
+            if (d.isPermit() != (i < 18)) {
+                unexpected.append("\n  #").append(i).append(i < 18 ? " denied: " : " permitted: ").append(d);
+            }
         }
-        if (permits != 18) {
-            // the mix is only realistic if it decides as described; fail loudly if protocols changed under it
-            throw new IllegalStateException("expected 18 permits in the mix, got " + permits);
+        if (unexpected.length() > 0) {
+            throw new IllegalStateException("the mix no longer decides as described:" + unexpected);
         }
         hostPoliceRead = mix[0];
     }
