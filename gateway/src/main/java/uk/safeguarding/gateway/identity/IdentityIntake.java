@@ -54,7 +54,6 @@ public class IdentityIntake {
             return Uni.createFrom().voidItem();
         }
         String[] kinds = found.keySet().toArray(String[]::new);
-        // The bytea[] parameter is given as hex text: the client has no binding for an array of buffers.
         String[] hashes = found.values().stream().map(IdentityIntake::hexOf).toArray(String[]::new);
         Uni<Void> stored = tx.preparedQuery("""
                         INSERT INTO child_match_key (child_id, kind, key_hash)
